@@ -1,0 +1,45 @@
+# Makefile for pg_schemamig (PGXS)
+#
+# The control file owns the version; it is passed to the C code as
+# PG_SCHEMAMIG_VERSION.  The command-line client is built by its own PGXS
+# Makefile in src/client (PGXS builds one of MODULE_big or PROGRAM per file).
+
+EXTENSION = pg_schemamig
+EXTVERSION := $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+
+MODULE_big = pg_schemamig
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+DATA = $(wildcard pg_schemamig--*.sql)
+PGFILEDESC = "pg_schemamig - schema migrations inside PostgreSQL"
+
+PG_CPPFLAGS = -Isrc -DPG_SCHEMAMIG_VERSION=\"$(EXTVERSION)\"
+ifdef WERROR
+PG_CFLAGS += -Werror
+endif
+
+# pg_regress: every sql/*.sql in name order, on a throwaway instance.
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --temp-instance=./tmp_regress --temp-config=test/regress.conf --encoding=UTF8 --no-locale
+
+# isolation specs
+ISOLATION = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test/isolation --temp-instance=./tmp_iso --temp-config=test/regress.conf --encoding=UTF8 --no-locale
+
+# TAP
+TAP_TESTS = 1
+PROVE_TESTS = $(sort $(wildcard test/t/*.pl))
+
+EXTRA_CLEAN = tmp_check tmp_regress tmp_iso output_iso results regression.diffs regression.out log
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# One target per suite, so the test runner can count each on its own.
+.PHONY: check-regress check-isolation check-tap
+check-regress:
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
+check-isolation:
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+check-tap:
+	$(prove_installcheck)

@@ -1,0 +1,93 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_schemamig.h
+ *	  Declarations shared by the pg_schemamig server library: catalog names,
+ *	  GUC variables, SPI helpers, checksums, locking and statement splitting.
+ *
+ * The revision-graph interface lives in graph.h.
+ *
+ * src/pg_schemamig.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PG_SCHEMAMIG_H
+#define PG_SCHEMAMIG_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "nodes/nodes.h"
+#include "nodes/pg_list.h"
+#include "utils/array.h"
+
+/* Catalog schema; every query names it explicitly. */
+#define SM_SCHEMA				"schemamig"
+
+/* Checksum algorithm tag, stored with every checksum; never changes silently. */
+#define SM_CHECKSUM_ALGORITHM	"pgtok-sha256-v1"
+
+/* Maximum length of a revision id (also checked by the catalog). */
+#define SM_MAX_ID_LEN			64
+
+/* Key of the transaction-level advisory lock serialising mutating calls. */
+#define SM_LOCK_KEY1			0x736d6967	/* "smig" */
+#define SM_LOCK_KEY2			1
+
+/* lint_on_upgrade values */
+typedef enum SmLintMode
+{
+	SM_LINT_OFF,
+	SM_LINT_WARNING,
+	SM_LINT_ERROR
+}			SmLintMode;
+
+/* GUC variables (pg_schemamig.c) */
+extern int	sm_lock_timeout;
+extern int	sm_statement_timeout;
+extern int	sm_lock_retries;
+extern char *sm_tracked_schemas;
+extern int	sm_lint_on_upgrade;
+extern int	sm_max_rewrite_size;
+
+/*
+ * True while pg_schemamig itself runs migration DDL in this backend; the
+ * drift event triggers skip such DDL.  Reset at transaction end.
+ */
+extern bool sm_running_migration;
+
+/* spi_util.c */
+extern void sm_spi_connect(void);
+extern void sm_spi_finish(void);
+extern uint64 sm_spi_exec(const char *sql, int expected, int nargs,
+						  Oid *argtypes, Datum *values, const char *nulls);
+extern char *sm_spi_getstr(uint64 row, int col);
+extern bool sm_spi_getbool(uint64 row, int col, bool *isnull);
+extern List *sm_spi_gettextarray(uint64 row, int col);
+extern Datum sm_text_array_datum(List *strings);
+extern List *sm_text_array_to_list(ArrayType *arr, const char *argname);
+extern void sm_lock_catalog(void);
+extern void sm_check_catalog_writable(void);
+
+/* checksum.c */
+extern char *sm_checksum(const char *upgrade_sql, const char *downgrade_sql,
+						 bool transactional);
+
+/* sqlsplit.c: one parsed statement of a revision's SQL */
+typedef struct SmStatement
+{
+	char	   *sql;			/* text of the statement alone */
+	int			location;		/* byte offset in the revision's SQL */
+	int			length;			/* byte length in the revision's SQL */
+	NodeTag		tag;			/* node tag of the raw statement */
+	bool		nontransactional;	/* cannot run inside a transaction block */
+} SmStatement;
+
+extern void sm_parse_error_callback(void *arg);
+extern List *sm_split_sql(const char *sql);
+extern bool sm_sql_is_nontransactional(const char *sql);
+
+/* ids */
+extern bool sm_valid_id(const char *id);
+extern void sm_check_id(const char *id, const char *what);
+
+#endif							/* PG_SCHEMAMIG_H */

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Runs every pg_schemamig test suite and ends with one line "N passed, N failed".
+#
+#   sudo test/run_tests.sh
+#
+# Installs the Debian packages it needs, builds and installs the extension and
+# client, then runs, as the postgres OS user (initdb refuses root), in a
+# postgres-owned copy of the tree: pg_regress (sql/), isolation specs
+# (test/isolation) and TAP tests (test/t: crashes, restarts, pg_dump, corpora,
+# CLI).  Every suite starts and stops its own throwaway server.
+set -u
+cd "$(dirname "$0")/.."
+SRC=$(pwd)
+
+scripts/install_deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+if ! scripts/build_install.sh; then
+    echo "build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+WORK=$(mktemp -d /tmp/pg_schemamig_test.XXXXXX)
+cp -a "$SRC"/. "$WORK"/
+rm -rf "$WORK"/.git
+chown -R postgres "$WORK"
+LOGDIR=$WORK/logs
+runuser -u postgres -- mkdir -p "$LOGDIR"
+
+as_pg() { runuser -u postgres -- "$@"; }
+
+passed=0
+failed=0
+
+# pg_regress and isolation: one line per test, "... ok" or "... FAILED"
+count_regress() {
+    local log=$1 p f
+    p=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$log" || true)
+    f=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$log" || true)
+    echo "$2: $p passed, $f failed"
+    passed=$((passed + p)); failed=$((failed + f))
+}
+
+echo "== pg_regress"
+as_pg make -C "$WORK" check-regress >"$LOGDIR/regress.log" 2>&1
+rc=$?
+count_regress "$LOGDIR/regress.log" regress
+if [ $rc -ne 0 ]; then
+    cat "$WORK"/regression.diffs 2>/dev/null | head -200
+    grep -q 'FAILED' "$LOGDIR/regress.log" || failed=$((failed + 1))
+fi
+
+if ls "$WORK"/test/isolation/specs/*.spec >/dev/null 2>&1; then
+    echo "== isolation"
+    as_pg make -C "$WORK" check-isolation >"$LOGDIR/isolation.log" 2>&1
+    rc=$?
+    count_regress "$LOGDIR/isolation.log" isolation
+    if [ $rc -ne 0 ]; then
+        cat "$WORK"/output_iso/regression.diffs 2>/dev/null | head -200
+        grep -q 'FAILED' "$LOGDIR/isolation.log" || failed=$((failed + 1))
+    fi
+fi
+
+if ls "$WORK"/test/t/*.pl >/dev/null 2>&1; then
+    echo "== TAP"
+    as_pg make -C "$WORK" check-tap PROVE_FLAGS=--verbose >"$LOGDIR/tap.log" 2>&1
+    rc=$?
+    p=$(grep -cE '^ok [0-9]+' "$LOGDIR/tap.log" || true)
+    f=$(grep -cE '^not ok [0-9]+' "$LOGDIR/tap.log" || true)
+    # a script that dies without reporting a failure still fails
+    d=$(grep -cE 'Dubious|No plan found|Bad plan' "$LOGDIR/tap.log" || true)
+    f=$((f + d))
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    echo "TAP: $p passed, $f failed"
+    grep -E '^not ok|^#|Dubious|Failed' "$LOGDIR/tap.log" | grep -v '^# *$' | head -100
+    passed=$((passed + p)); failed=$((failed + f))
+fi
+
+echo "logs: $LOGDIR"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
