@@ -8,7 +8,7 @@ EXTENSION = pg_schemamig
 EXTVERSION := $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
 MODULE_big = pg_schemamig
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/common/*.c)))
 DATA = $(wildcard pg_schemamig--*.sql)
 PGFILEDESC = "pg_schemamig - schema migrations inside PostgreSQL"
 

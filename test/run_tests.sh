@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 SRC=$(pwd)
 
 scripts/install_deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+# the installed library is shared by every checkout on the machine
+exec 9>/tmp/pg_schemamig_install.lock
+flock 9
 if ! scripts/build_install.sh; then
     echo "build failed"
     echo "0 passed, 1 failed"
