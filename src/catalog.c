@@ -1,0 +1,151 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  Reading and writing the version table and the migration log.
+ *
+ * Callers hold the catalog lock (sm_lock_catalog) and have SPI connected.
+ * Every query is schema-qualified and parameterised.
+ *
+ * src/catalog.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "catalog.h"
+
+/*
+ * sm_version_heads returns the version table's revisions (List of palloc'd
+ * C strings) in table order, which Alembic's "-N from several heads" uses.
+ */
+List *
+sm_version_heads(void)
+{
+	List	   *heads = NIL;
+	uint64		n;
+	uint64		i;
+	MemoryContext caller = CurrentMemoryContext;
+
+	n = sm_spi_exec("SELECT revision FROM schemamig.version ORDER BY position",
+					SPI_OK_SELECT, 0, NULL, NULL, NULL);
+	for (i = 0; i < n; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		heads = lappend(heads, pstrdup(sm_spi_getstr(i, 1)));
+		MemoryContextSwitchTo(old);
+	}
+	return heads;
+}
+
+static bool
+list_has_string(List *list, const char *s)
+{
+	ListCell   *lc;
+
+	foreach(lc, list)
+	{
+		if (strcmp((char *) lfirst(lc), s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * sm_version_write turns the version table from "before" into "after".
+ * An entry replaced in place (same list position, another revision) keeps
+ * its table position, as Alembic's UPDATE of alembic_version does; removed
+ * entries are deleted and new ones appended.
+ */
+void
+sm_version_write(List *before, List *after)
+{
+	ListCell   *lc;
+	int			i;
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+
+	/* in-place replacements: same index, different id, neither kept elsewhere */
+	for (i = 0; i < list_length(before) && i < list_length(after); i++)
+	{
+		char	   *b = list_nth(before, i);
+		char	   *a = list_nth(after, i);
+
+		if (strcmp(a, b) != 0 && !list_has_string(after, b) &&
+			!list_has_string(before, a))
+		{
+			values[0] = CStringGetTextDatum(a);
+			values[1] = CStringGetTextDatum(b);
+			sm_spi_exec("UPDATE schemamig.version SET revision = $1 "
+						"WHERE revision OPERATOR(pg_catalog.=) $2",
+						SPI_OK_UPDATE, 2, argtypes, values, NULL);
+		}
+	}
+	foreach(lc, before)
+	{
+		char	   *b = lfirst(lc);
+		int			idx = foreach_current_index(lc);
+
+		if (list_has_string(after, b))
+			continue;
+		if (idx < list_length(after) &&
+			!list_has_string(before, (char *) list_nth(after, idx)))
+			continue;			/* replaced in place above */
+		values[0] = CStringGetTextDatum(b);
+		sm_spi_exec("DELETE FROM schemamig.version WHERE revision OPERATOR(pg_catalog.=) $1",
+					SPI_OK_DELETE, 1, argtypes, values, NULL);
+	}
+	foreach(lc, after)
+	{
+		char	   *a = lfirst(lc);
+		int			idx = foreach_current_index(lc);
+
+		if (list_has_string(before, a))
+			continue;
+		if (idx < list_length(before) &&
+			!list_has_string(after, (char *) list_nth(before, idx)))
+			continue;			/* replaced in place above */
+		values[0] = CStringGetTextDatum(a);
+		sm_spi_exec("INSERT INTO schemamig.version (revision) VALUES ($1)",
+					SPI_OK_INSERT, 1, argtypes, values, NULL);
+	}
+}
+
+/*
+ * sm_log_step appends one row to schemamig.log.  "revision" and "checksum"
+ * may be NULL (a stamp names no single revision).
+ */
+void
+sm_log_step(const char *revision, const char *direction,
+			List *heads_before, List *heads_after,
+			TimestampTz started_at, TimestampTz finished_at,
+			const char *checksum)
+{
+	Oid			argtypes[7] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+	TIMESTAMPTZOID, INTERVALOID, TEXTOID};
+	Datum		values[7];
+	char		nulls[7] = "       ";
+	Interval   *dur = palloc0(sizeof(Interval));
+
+	dur->time = finished_at - started_at;
+	values[0] = revision ? CStringGetTextDatum(revision) : (Datum) 0;
+	nulls[0] = revision ? ' ' : 'n';
+	values[1] = CStringGetTextDatum(direction);
+	values[2] = sm_text_array_datum(heads_before);
+	values[3] = sm_text_array_datum(heads_after);
+	values[4] = TimestampTzGetDatum(started_at);
+	values[5] = IntervalPGetDatum(dur);
+	values[6] = checksum ? CStringGetTextDatum(checksum) : (Datum) 0;
+	nulls[6] = checksum ? ' ' : 'n';
+
+	sm_spi_exec("INSERT INTO schemamig.log (revision, direction, heads_before, heads_after, "
+				"started_at, duration, role, checksum, backend_pid) "
+				"VALUES ($1, $2, $3, $4, $5, $6, CURRENT_USER, $7, pg_catalog.pg_backend_pid())",
+				SPI_OK_INSERT, 7, argtypes, values, nulls);
+}
