@@ -35,10 +35,9 @@ CREATE TABLE schemamig.revision (
 );
 COMMENT ON TABLE schemamig.revision IS 'the script directory: one row per registered revision, in registration order (seq)';
 
-CREATE SEQUENCE schemamig.version_position_seq;
 CREATE TABLE schemamig.version (
     revision        text PRIMARY KEY,
-    position        bigint NOT NULL DEFAULT pg_catalog.nextval('schemamig.version_position_seq')
+    position        bigint NOT NULL
 );
 COMMENT ON TABLE schemamig.version IS 'the applied heads, with alembic_version semantics; position keeps the table order';
 
@@ -61,7 +60,6 @@ COMMENT ON TABLE schemamig.log IS 'one row per applied step (upgrade, downgrade 
 SELECT pg_catalog.pg_extension_config_dump('schemamig.revision', '');
 SELECT pg_catalog.pg_extension_config_dump('schemamig.revision_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('schemamig.version', '');
-SELECT pg_catalog.pg_extension_config_dump('schemamig.version_position_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('schemamig.log', '');
 SELECT pg_catalog.pg_extension_config_dump('schemamig.log_id_seq', '');
 

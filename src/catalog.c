@@ -44,77 +44,25 @@ sm_version_heads(void)
 	return heads;
 }
 
-static bool
-list_has_string(List *list, const char *s)
-{
-	ListCell   *lc;
-
-	foreach(lc, list)
-	{
-		if (strcmp((char *) lfirst(lc), s) == 0)
-			return true;
-	}
-	return false;
-}
-
 /*
- * sm_version_write turns the version table from "before" into "after".
- * An entry replaced in place (same list position, another revision) keeps
- * its table position, as Alembic's UPDATE of alembic_version does; removed
- * entries are deleted and new ones appended.
+ * sm_version_write replaces the version table's contents by "heads", in
+ * list order.  The graph engine keeps Alembic's table order in the list (an
+ * entry replaced in place keeps its position, new entries come last).
  */
 void
-sm_version_write(List *before, List *after)
+sm_version_write(List *heads)
 {
-	ListCell   *lc;
-	int			i;
-	Oid			argtypes[2] = {TEXTOID, TEXTOID};
-	Datum		values[2];
+	Oid			argtypes[1] = {TEXTARRAYOID};
+	Datum		values[1];
 
-	/* in-place replacements: same index, different id, neither kept elsewhere */
-	for (i = 0; i < list_length(before) && i < list_length(after); i++)
-	{
-		char	   *b = list_nth(before, i);
-		char	   *a = list_nth(after, i);
-
-		if (strcmp(a, b) != 0 && !list_has_string(after, b) &&
-			!list_has_string(before, a))
-		{
-			values[0] = CStringGetTextDatum(a);
-			values[1] = CStringGetTextDatum(b);
-			sm_spi_exec("UPDATE schemamig.version SET revision = $1 "
-						"WHERE revision OPERATOR(pg_catalog.=) $2",
-						SPI_OK_UPDATE, 2, argtypes, values, NULL);
-		}
-	}
-	foreach(lc, before)
-	{
-		char	   *b = lfirst(lc);
-		int			idx = foreach_current_index(lc);
-
-		if (list_has_string(after, b))
-			continue;
-		if (idx < list_length(after) &&
-			!list_has_string(before, (char *) list_nth(after, idx)))
-			continue;			/* replaced in place above */
-		values[0] = CStringGetTextDatum(b);
-		sm_spi_exec("DELETE FROM schemamig.version WHERE revision OPERATOR(pg_catalog.=) $1",
-					SPI_OK_DELETE, 1, argtypes, values, NULL);
-	}
-	foreach(lc, after)
-	{
-		char	   *a = lfirst(lc);
-		int			idx = foreach_current_index(lc);
-
-		if (list_has_string(before, a))
-			continue;
-		if (idx < list_length(before) &&
-			!list_has_string(after, (char *) list_nth(before, idx)))
-			continue;			/* replaced in place above */
-		values[0] = CStringGetTextDatum(a);
-		sm_spi_exec("INSERT INTO schemamig.version (revision) VALUES ($1)",
-					SPI_OK_INSERT, 1, argtypes, values, NULL);
-	}
+	sm_spi_exec("DELETE FROM schemamig.version", SPI_OK_DELETE, 0, NULL, NULL, NULL);
+	if (heads == NIL)
+		return;
+	values[0] = sm_text_array_datum(heads);
+	sm_spi_exec("INSERT INTO schemamig.version (revision, position) "
+				"SELECT h.revision, h.position "
+				"FROM pg_catalog.unnest($1) WITH ORDINALITY AS h(revision, position)",
+				SPI_OK_INSERT, 1, argtypes, values, NULL);
 }
 
 /*

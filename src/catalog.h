@@ -14,7 +14,7 @@
 #include "datatype/timestamp.h"
 
 extern List *sm_version_heads(void);
-extern void sm_version_write(List *before, List *after);
+extern void sm_version_write(List *heads);
 extern void sm_log_step(const char *revision, const char *direction,
 						List *heads_before, List *heads_after,
 						TimestampTz started_at, TimestampTz finished_at,
