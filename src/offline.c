@@ -259,7 +259,8 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 	initStringInfo(&buf);
 	appendStringInfo(&buf,
 					 "-- pg_schemamig %s offline script: %s from %s, %d revision(s)\n"
-					 "-- Run with: psql -v ON_ERROR_STOP=1 -f FILE\n",
+					 "-- Run with psql -f; it stops at the first error.\n"
+					 "\\set ON_ERROR_STOP on\n",
 					 direction_name(upgrade), target,
 					 heads ? sm_join_ids(heads) : "base", list_length(steps));
 	appendStringInfoString(&buf, "BEGIN;\nSET LOCAL schemamig.offline_script = on;\n");
