@@ -52,9 +52,12 @@ SELECT schemamig._end_step('r5', 'upgrade');
 SELECT schemamig._begin_step('r1', 'upgrade', 1);
 SELECT schemamig._begin_step('r5', 'sideways', 1);
 
+-- the rest of the history is transactional
+SELECT schemamig.remove_revision('r5');
+
 -- lock_timeout from schemamig.lock_timeout applies to the revision only
 SELECT schemamig.add_revision('r6', 'shows settings',
-    $$DO $b$ BEGIN RAISE WARNING 'lock_timeout inside: %', current_setting('lock_timeout'); END $b$$$,
+    $q$DO $b$ BEGIN RAISE WARNING 'lock_timeout inside: %', current_setting('lock_timeout'); END $b$$q$,
     'SELECT 1');
 SET lock_timeout = '7s';
 SET schemamig.lock_timeout = '150ms';
@@ -91,7 +94,7 @@ SELECT schemamig.add_revision('r9', 'bad', 'CREATE TABLE t8 (id int)', 'SELECT 1
 CALL schemamig.upgrade_each('head');
 SELECT revision FROM schemamig.version;
 SELECT schemamig.remove_revision('r9');
-CALL schemamig.downgrade_each('r5');
+CALL schemamig.downgrade_each('r3');
 SELECT revision FROM schemamig.version;
 SELECT revision, direction FROM schemamig.log WHERE direction <> 'stamp' ORDER BY id DESC LIMIT 3;
 -- inside a transaction block the per-revision commits are impossible

@@ -452,6 +452,15 @@ schemamig_each_steps(PG_FUNCTION_ARGS)
 	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	upgrade = PG_GETARG_BOOL(1);
 
+	/* CALL inside BEGIN ... COMMIT runs the procedure atomically */
+	if (IsTransactionBlock())
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("%s cannot run inside a transaction block",
+						upgrade ? "upgrade_each" : "downgrade_each"),
+				 errhint("Call it outside BEGIN ... COMMIT, or use %s() to migrate in one transaction.",
+						 upgrade ? "upgrade" : "downgrade")));
+
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	sm_spi_connect();
 	g = graph_load(false);

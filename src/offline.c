@@ -300,8 +300,8 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 			in_tx = true;
 		}
 		appendStringInfoString(&buf,
-							   "SELECT pg_catalog.set_config('schemamig_offline.started', "
-							   "pg_catalog.clock_timestamp()::pg_catalog.text, false);\n");
+							   "DO $schemamig$ BEGIN PERFORM pg_catalog.set_config('schemamig_offline.started', "
+							   "pg_catalog.clock_timestamp()::pg_catalog.text, false); END $schemamig$;\n");
 		foreach(lc2, sm_split_sql(sql))
 			appendStringInfo(&buf, "%s;\n", ((SmStatement *) lfirst(lc2))->sql);
 		if (!in_tx)
