@@ -9,6 +9,8 @@ use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('crash');
 $node->init;
+# the postmaster reinitialises after a backend is killed
+$node->append_conf('postgresql.conf', 'restart_after_crash = on');
 $node->start;
 $node->safe_psql('postgres', q{
   CREATE EXTENSION pg_schemamig;
@@ -29,7 +31,6 @@ sub kill_during_sleep
 		q{SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep'});
 	kill 'KILL', $pid;
 	eval { $bg->quit; };
-	# the postmaster reinitialises after a backend crash
 	$node->poll_query_until('postgres', 'SELECT 1', '1')
 	  or die "server did not come back";
 }
