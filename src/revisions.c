@@ -475,6 +475,7 @@ schemamig_add_revision(PG_FUNCTION_ARGS)
 	List	   *deps = arg_list(fcinfo, 6, "depends_on");
 	bool		transactional = arg_bool(fcinfo, 7, true);
 	MemoryContext caller = CurrentMemoryContext;
+	text	   *result;
 
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -489,8 +490,11 @@ schemamig_add_revision(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(caller);
 	id = register_revision(id, message, up, down_sql, down, !PG_ARGISNULL(4),
 						   labels, deps, transactional);
+	/* SPI calls leave us in SPI memory: build the result where it survives */
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(id);
 	sm_spi_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(id));
+	PG_RETURN_TEXT_P(result);
 }
 
 /* merge(revisions text[], message text, id text) -> id */
@@ -504,6 +508,7 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	SmGraph    *g;
 	SmIdx		parents;
 	List	   *down = NIL;
+	text	   *result;
 	ListCell   *lc;
 	int			i;
 
@@ -545,8 +550,10 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	for (i = 0; i < parents.n; i++)
 		down = lappend(down, g->revs[parents.v[i]]->id);
 	id = register_revision(id, message, "", "", down, true, NIL, NIL, true);
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(id);
 	sm_spi_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(id));
+	PG_RETURN_TEXT_P(result);
 }
 
 /* remove_revision(id): only when not applied and without children */
@@ -622,6 +629,8 @@ do_stamp(List *targets, bool purge)
 	after = graph_stamp_heads(g, before, targets, purge);
 	sm_version_write(after);
 	sm_log_step(NULL, "stamp", before, after, started, GetCurrentTimestamp(), NULL);
+	/* SPI calls leave us in SPI memory: build the result where it survives */
+	MemoryContextSwitchTo(caller);
 	result = sm_text_array_datum(after);
 	sm_spi_finish();
 	return result;
