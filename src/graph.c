@@ -1080,6 +1080,13 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 			if (k >= 0 && k != r)
 				intbuf_push(&other, k);
 		}
+		/*
+		 * A single parent with no other head cannot be implied by anything
+		 * left: it simply takes the revision's place.  (Skipping the walk
+		 * keeps a long linear downgrade O(n) instead of O(n^2).)
+		 */
+		if (other.n == 0 && nd.n == 1)
+			return heads_update(h, step->rev->id, g->revs[nd.v[0]]->id);
 		if (other.n > 0)
 			anc = graph_walk(g, other.v, other.n, SM_EDGE_NORMDOWN);
 		else
