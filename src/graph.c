@@ -492,7 +492,8 @@ copy_str(const char *s, MemoryContext cxt)
 /*
  * graph_load reads schemamig.revision in registration order and builds and
  * validates the graph: unknown down revisions and dependencies, labels used
- * twice or equal to a revision id, cycles.
+ * twice or equal to a revision id, cycles.  Everything is allocated in the
+ * memory context current at entry, which is also current on return.
  */
 SmGraph *
 graph_load(bool with_sql)
@@ -518,6 +519,8 @@ graph_load(bool with_sql)
 						"downgrade_sql IS NOT NULL, transactional, checksum "
 						"FROM schemamig.revision ORDER BY seq",
 						SPI_OK_SELECT, 0, NULL, NULL, NULL);
+	/* SPI leaves its own procedure context current: build in the caller's */
+	MemoryContextSwitchTo(cxt);
 	if (nrows > (uint64) (MaxAllocSize / sizeof(SmRevision *)))
 		elog(ERROR, "too many revisions");
 	g->n = (int) nrows;

@@ -45,7 +45,9 @@ PG_FUNCTION_INFO_V1(schemamig_stamp_many);
 
 /*
  * connect_and_load connects SPI and loads the graph into the caller's
- * memory context (SPI_connect switches to its own).
+ * memory context (SPI_connect and every SPI execution switch to SPI's own
+ * procedure context, which SPI_finish frees: whatever must outlive SPI is
+ * built after switching back to the caller's context).
  */
 static SmGraph *
 connect_and_load(bool with_sql)
@@ -475,6 +477,7 @@ schemamig_add_revision(PG_FUNCTION_ARGS)
 	List	   *deps = arg_list(fcinfo, 6, "depends_on");
 	bool		transactional = arg_bool(fcinfo, 7, true);
 	MemoryContext caller = CurrentMemoryContext;
+	text	   *result;
 
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -489,8 +492,10 @@ schemamig_add_revision(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(caller);
 	id = register_revision(id, message, up, down_sql, down, !PG_ARGISNULL(4),
 						   labels, deps, transactional);
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(id);
 	sm_spi_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(id));
+	PG_RETURN_TEXT_P(result);
 }
 
 /* merge(revisions text[], message text, id text) -> id */
@@ -501,6 +506,7 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	char	   *message = PG_ARGISNULL(1) ? "merge" : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	char	   *id = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	MemoryContext caller = CurrentMemoryContext;
+	text	   *result;
 	SmGraph    *g;
 	SmIdx		parents;
 	List	   *down = NIL;
@@ -545,8 +551,10 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	for (i = 0; i < parents.n; i++)
 		down = lappend(down, g->revs[parents.v[i]]->id);
 	id = register_revision(id, message, "", "", down, true, NIL, NIL, true);
+	MemoryContextSwitchTo(caller);
+	result = cstring_to_text(id);
 	sm_spi_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(id));
+	PG_RETURN_TEXT_P(result);
 }
 
 /* remove_revision(id): only when not applied and without children */
@@ -622,6 +630,7 @@ do_stamp(List *targets, bool purge)
 	after = graph_stamp_heads(g, before, targets, purge);
 	sm_version_write(after);
 	sm_log_step(NULL, "stamp", before, after, started, GetCurrentTimestamp(), NULL);
+	MemoryContextSwitchTo(caller);
 	result = sm_text_array_datum(after);
 	sm_spi_finish();
 	return result;
