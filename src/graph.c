@@ -260,6 +260,58 @@ graph_shares_lineage(SmGraph *g, int target, const int *against, int nagainst,
 	return result;
 }
 
+/*
+ * graph_reaches: is "target" one of "from" or an ancestor of one of them
+ * (through normalized down revisions)?  The search never goes below the
+ * target's topological position, so it costs what lies between.
+ */
+bool
+graph_reaches(SmGraph *g, const int *from, int nfrom, int target)
+{
+	const int  *pos = g->topo_pos;
+	int		   *stack = g->walk_stack;
+	int			top = 0;
+	uint32		gen;
+	int			i;
+
+	if (++g->mark_gen == 0)
+	{
+		memset(g->mark, 0, sizeof(uint32) * g->n);
+		g->mark_gen = 1;
+	}
+	gen = g->mark_gen;
+	for (i = 0; i < nfrom; i++)
+	{
+		int			f = from[i];
+
+		if (f == target)
+			return true;
+		if (f >= 0 && pos[f] > pos[target] && g->mark[f] != gen)
+		{
+			g->mark[f] = gen;
+			stack[top++] = f;
+		}
+	}
+	while (top > 0)
+	{
+		int			u = stack[--top];
+
+		for (i = g->nd_off[u]; i < g->nd_off[u + 1]; i++)
+		{
+			int			p = g->nd_adj[i];
+
+			if (p == target)
+				return true;
+			if (pos[p] > pos[target] && g->mark[p] != gen)
+			{
+				g->mark[p] = gen;
+				stack[top++] = p;
+			}
+		}
+	}
+	return false;
+}
+
 /* Does revision idx carry "label" among its effective branch labels? */
 bool
 graph_has_label(SmGraph *g, int idx, const char *label)
@@ -578,6 +630,7 @@ graph_load(bool with_sql)
 	g->revs = MemoryContextAlloc(cxt, sizeof(SmRevision *) * Max(g->n, 1));
 	g->nodes = MemoryContextAllocZero(cxt, sizeof(SmRevNode) * Max(g->n, 1));
 	g->walk_stack = MemoryContextAlloc(cxt, sizeof(int) * Max(g->n, 1));
+	g->mark = MemoryContextAllocZero(cxt, sizeof(uint32) * Max(g->n, 1));
 	g->ids = make_hash("schemamig revision ids", g->n);
 	g->labels = make_hash("schemamig branch labels", 16);
 
@@ -1238,7 +1291,6 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 	if (!step->upgrade)
 	{
 		SmIntBuf	other = {0, 0, NULL};
-		bool	   *anc;
 		SmIntBuf	to = {0, 0, NULL};
 		ListCell   *lc;
 
@@ -1256,24 +1308,20 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 			if (k >= 0 && k != r)
 				intbuf_push(&other, k);
 		}
-		if (other.n > 0)
-			anc = graph_walk(g, other.v, other.n, SM_EDGE_NORMDOWN);
-		else
+		if (other.n == 0)
 		{
-			SmIntBuf	parents = {0, 0, NULL};
-
+			/* Alembic 1.14: drop those that are ancestors of the others */
 			for (i = 0; i < nd.n; i++)
 			{
 				SmIdx		pd = SM_NODE(g, nd.v[i])->normdown;
 				int			k;
 
 				for (k = 0; k < pd.n; k++)
-					intbuf_push(&parents, pd.v[k]);
+					intbuf_push(&other, pd.v[k]);
 			}
-			anc = graph_walk(g, parents.v, parents.n, SM_EDGE_NORMDOWN);
 		}
 		for (i = 0; i < nd.n; i++)
-			if (!anc[nd.v[i]])
+			if (!graph_reaches(g, other.v, other.n, nd.v[i]))
 				intbuf_push(&to, nd.v[i]);
 		if (to.n == 0)
 			return heads_delete(h, step->rev->id);
@@ -1300,7 +1348,6 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 			/* merge: the down revisions no other head implies go away */
 			SmIntBuf	other = {0, 0, NULL};
 			SmIntBuf	from = {0, 0, NULL};
-			bool	   *anc = NULL;
 			ListCell   *lc;
 			int			keep = -1;
 
@@ -1315,10 +1362,8 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 				if (k >= 0 && !in_nd)
 					intbuf_push(&other, k);
 			}
-			if (other.n > 0)
-				anc = graph_walk(g, other.v, other.n, SM_EDGE_NORMDOWN);
 			for (i = 0; i < present.n; i++)
-				if (anc == NULL || !anc[present.v[i]])
+				if (!graph_reaches(g, other.v, other.n, present.v[i]))
 					intbuf_push(&from, present.v[i]);
 			if (from.n == 0)
 				return heads_insert(h, step->rev->id);
