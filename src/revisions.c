@@ -492,6 +492,7 @@ schemamig_add_revision(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(caller);
 	id = register_revision(id, message, up, down_sql, down, !PG_ARGISNULL(4),
 						   labels, deps, transactional);
+	/* SPI calls leave us in SPI memory: build the result where it survives */
 	MemoryContextSwitchTo(caller);
 	result = cstring_to_text(id);
 	sm_spi_finish();
@@ -510,6 +511,7 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	SmGraph    *g;
 	SmIdx		parents;
 	List	   *down = NIL;
+	text	   *result;
 	ListCell   *lc;
 	int			i;
 
@@ -630,6 +632,7 @@ do_stamp(List *targets, bool purge)
 	after = graph_stamp_heads(g, before, targets, purge);
 	sm_version_write(after);
 	sm_log_step(NULL, "stamp", before, after, started, GetCurrentTimestamp(), NULL);
+	/* SPI calls leave us in SPI memory: build the result where it survives */
 	MemoryContextSwitchTo(caller);
 	result = sm_text_array_datum(after);
 	sm_spi_finish();
