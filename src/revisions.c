@@ -511,7 +511,6 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	SmGraph    *g;
 	SmIdx		parents;
 	List	   *down = NIL;
-	text	   *result;
 	ListCell   *lc;
 	int			i;
 
