@@ -50,12 +50,20 @@ PG_FUNCTION_INFO_V1(schemamig_check);
 
 /*
  * Which schemas a logged object counts for: a schema's own name for the
- * schema itself, else the object's schema.  An object without a schema
- * (extension, cast, ...) is logged only when every schema is tracked.  $1 is
- * the tracked list (empty: every non-system schema).
+ * schema itself, else the object's schema.  $1 is the tracked list (empty:
+ * every non-system schema).  Without a schema, only database-level objects
+ * (extensions, casts, servers, ...) and GRANT/REVOKE, whose target the event
+ * data does not name, are logged, and only when every schema is tracked;
+ * parts of relations that come without a schema (a view's rewrite rule) are
+ * logged through their relation.
  */
-#define DRIFT_SCHEMA_FILTER \
+#define DRIFT_SCHEMA_FILTER(type, tag) \
 	" CASE WHEN s.nsp IS NULL THEN pg_catalog.cardinality($1) OPERATOR(pg_catalog.=) 0" \
+	"  AND (" type " OPERATOR(pg_catalog.=) ANY (ARRAY['extension', 'cast', 'language'," \
+	"       'foreign-data wrapper', 'server', 'user mapping', 'publication'," \
+	"       'publication relation', 'publication namespace', 'subscription'," \
+	"       'access method', 'transform', 'event trigger', 'default acl'])" \
+	"       OR " tag " OPERATOR(pg_catalog.=) ANY (ARRAY['GRANT', 'REVOKE']))" \
 	" ELSE s.nsp OPERATOR(pg_catalog.!~) '^pg_'" \
 	"  AND s.nsp OPERATOR(pg_catalog.<>) 'information_schema'" \
 	"  AND s.nsp OPERATOR(pg_catalog.<>) '" SM_SCHEMA "'" \
@@ -78,17 +86,23 @@ DRIFT_INSERT
 " WHERE NOT c.in_extension"
 " AND NOT (c.object_type OPERATOR(pg_catalog.=) 'extension'"
 "          AND c.object_identity OPERATOR(pg_catalog.=) 'pg_schemamig')"
-" AND" DRIFT_SCHEMA_FILTER;
+" AND" DRIFT_SCHEMA_FILTER("c.object_type", "c.command_tag");
 
-/* $1 tracked, $2 role, $3 application_name, $4 statement, $5 command tag */
+/*
+ * $1 tracked, $2 role, $3 application_name, $4 statement, $5 command tag.
+ * The objects named by the command are logged, and those it dropped through
+ * a normal dependency (CASCADE), except for DROP EXTENSION, whose members
+ * look like that too.
+ */
 static const char *const drop_sql =
 DRIFT_INSERT
 "SELECT $2, $3, $5, d.object_type, d.object_identity, s.nsp, $4"
 " FROM pg_catalog.pg_event_trigger_dropped_objects() d,"
 " LATERAL (SELECT CASE WHEN d.object_type OPERATOR(pg_catalog.=) 'schema'"
 "   THEN d.object_name ELSE d.schema_name END AS nsp) s"
-" WHERE (d.original OR d.normal) AND NOT d.is_temporary"
-" AND" DRIFT_SCHEMA_FILTER;
+" WHERE (d.original OR (d.normal AND $5 OPERATOR(pg_catalog.<>) 'DROP EXTENSION'))"
+" AND NOT d.is_temporary"
+" AND" DRIFT_SCHEMA_FILTER("d.object_type", "$5");
 
 /* prepared once per backend, replanned by the plan cache when needed */
 static SPIPlanPtr ddl_plan = NULL;

@@ -348,7 +348,11 @@ enum
 	TYP_SUBOPCLASS, TYP_COMMENT, TYP_GRANTS
 };
 
-/* functions, procedures, aggregates; keyed by name(identity arguments) */
+/*
+ * functions, procedures, aggregates; keyed by name(identity arguments).  The
+ * constructors a range type makes for itself are left out, like its
+ * multirange type.
+ */
 static const char *const q_functions =
 "SELECT f.* FROM ("
 "SELECT p.proname::text || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' AS sig,"
@@ -366,6 +370,9 @@ static const char *const q_functions =
 DESCRIPTION_JOIN("d", "pg_catalog.pg_proc", "p.oid", "0")
 " WHERE n.nspname = $1"
 " AND " NOT_EXT("pg_catalog.pg_proc", "p.oid")
+" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i"
+"   WHERE i.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND i.objid = p.oid"
+"   AND i.deptype = 'i')"
 ") f ORDER BY f.sig COLLATE \"C\"";
 
 enum
