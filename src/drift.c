@@ -269,7 +269,8 @@ snapshot_take(List *heads)
 	values[3] = CStringGetTextDatum(SM_FINGERPRINT_ALGORITHM);
 	sm_spi_exec("INSERT INTO " SM_SCHEMA ".snapshot (heads, schemas, fingerprint, algorithm)"
 				" SELECT ARRAY(SELECT h FROM pg_catalog.unnest($1) h ORDER BY h COLLATE \"C\"),"
-				" ARRAY(SELECT DISTINCT s COLLATE \"C\" FROM pg_catalog.unnest($2) s ORDER BY 1),"
+				" CASE WHEN $2 IS NOT NULL THEN"
+				" ARRAY(SELECT DISTINCT s COLLATE \"C\" FROM pg_catalog.unnest($2) s ORDER BY 1) END,"
 				" $3, $4",
 				SPI_OK_INSERT, 4, argtypes, values, nulls);
 	return fingerprint;
