@@ -17,6 +17,8 @@ SELECT id, down, up, down_sql, schemamig.checksum(up, down_sql), 'pgtok-sha256-v
 INSERT INTO schemamig.version VALUES ('b', 1);
 CREATE TABLE public.ta (x integer);
 CREATE TABLE public.tb (x integer);
+CREATE ROLE regress_drift_check;
+GRANT CREATE ON SCHEMA public TO regress_drift_check;
 SELECT schemamig.acknowledge_drift() AS acknowledged;
 
 -- heads without a snapshot
@@ -27,8 +29,6 @@ SELECT heads, schemas, algorithm, fingerprint = schemamig.fingerprint() AS finge
 SELECT * FROM schemamig.check();
 
 -- DDL by hand: a drift row and a schema that differs from the snapshot
-CREATE ROLE regress_drift_check;
-GRANT CREATE ON SCHEMA public TO regress_drift_check;
 SET ROLE regress_drift_check;
 CREATE TABLE public.by_hand (x integer);
 RESET ROLE;
