@@ -1319,9 +1319,14 @@ schemamig_describe(PG_FUNCTION_ARGS)
 	bool		all;
 	List	   *schemas = schemas_arg(fcinfo, &all);
 	Jsonb	   *result;
+	MemoryContext outer = CurrentMemoryContext;
+	MemoryContext spi;
 
+	/* build the result outside SPI's memory, which SPI_finish frees */
 	sm_spi_connect();
+	spi = MemoryContextSwitchTo(outer);
 	result = sm_describe(schemas, all);
+	MemoryContextSwitchTo(spi);
 	sm_spi_finish();
 	PG_RETURN_JSONB_P(result);
 }
@@ -1335,9 +1340,13 @@ schemamig_fingerprint(PG_FUNCTION_ARGS)
 	bool		all;
 	List	   *schemas = schemas_arg(fcinfo, &all);
 	char	   *result;
+	MemoryContext outer = CurrentMemoryContext;
+	MemoryContext spi;
 
 	sm_spi_connect();
+	spi = MemoryContextSwitchTo(outer);
 	result = sm_fingerprint(schemas, all);
+	MemoryContextSwitchTo(spi);
 	sm_spi_finish();
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
