@@ -181,12 +181,13 @@ COMMENT ON FUNCTION schemamig."check"() IS
   'graph problems, changed checksums, unacknowledged drift and a live schema that differs from the snapshot of the current heads';
 
 -- The event-trigger functions write schemamig.drift for any role that runs
--- DDL, so they run as the extension owner with a pinned search_path.
+-- DDL.  They run no query and resolve no name: they read the event data and
+-- insert the rows from C, which checks no privilege, so they need neither
+-- SECURITY DEFINER nor a search_path; PUBLIC still cannot write the table.
 CREATE FUNCTION schemamig.drift_ddl_command_end()
 RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'schemamig_drift_ddl_command_end'
-LANGUAGE C VOLATILE PARALLEL UNSAFE
-SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION schemamig.drift_ddl_command_end() IS
   'event trigger: logs DDL on tracked schemas that pg_schemamig did not run';
 REVOKE EXECUTE ON FUNCTION schemamig.drift_ddl_command_end() FROM PUBLIC;
@@ -194,8 +195,7 @@ REVOKE EXECUTE ON FUNCTION schemamig.drift_ddl_command_end() FROM PUBLIC;
 CREATE FUNCTION schemamig.drift_sql_drop()
 RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'schemamig_drift_sql_drop'
-LANGUAGE C VOLATILE PARALLEL UNSAFE
-SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION schemamig.drift_sql_drop() IS
   'event trigger: logs objects dropped from tracked schemas outside pg_schemamig';
 REVOKE EXECUTE ON FUNCTION schemamig.drift_sql_drop() FROM PUBLIC;

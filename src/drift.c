@@ -4,9 +4,10 @@
  *	  The drift event triggers (ddl_command_end, sql_drop), schema snapshots,
  *	  acknowledge_drift() and check().
  *
- * The event-trigger functions are SECURITY DEFINER with a pinned search_path
- * (see the install script): any role that runs DDL is logged, and no role
- * without rights on schemamig can write or erase the log itself.  They must
+ * Any role that runs DDL is logged, and no role without rights on schemamig
+ * can write or erase the log itself: the event-trigger functions write the
+ * rows from C, which checks no privilege (so they need not be SECURITY
+ * DEFINER, and resolve no name, so they need no search_path).  They must
  * never make ordinary DDL fail for an avoidable reason, so they do nothing
  * at all where logging is not wanted or not possible: while pg_schemamig
  * runs migration DDL (sm_running_migration), while an extension script runs,
@@ -115,13 +116,10 @@ drift_open(DriftTarget *target)
 
 	target->tracked = sm_tracked_schema_list(&all);
 
-	/*
-	 * The role that ran the DDL: the session's current role, which the
-	 * SECURITY DEFINER switch to the extension owner does not change.
-	 */
-	target->role = GetUserNameFromId(GetOuterUserId(), true);
+	/* the role that ran the DDL */
+	target->role = GetUserNameFromId(GetUserId(), true);
 	if (target->role == NULL)
-		target->role = psprintf("%u", GetOuterUserId());
+		target->role = psprintf("%u", GetUserId());
 	target->statement = debug_query_string;
 	target->rel = table_open(relid, RowExclusiveLock);
 	return true;
