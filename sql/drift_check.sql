@@ -100,6 +100,12 @@ VALUES ('e', '{f}', 'SELECT 1', schemamig.checksum('SELECT 1'), 'pgtok-sha256-v1
        ('f', '{e}', 'SELECT 1', schemamig.checksum('SELECT 1'), 'pgtok-sha256-v1');
 SELECT * FROM schemamig.check();
 
+DELETE FROM schemamig.revision WHERE id IN ('e', 'f');
+
+-- anything else the revision graph refuses
+UPDATE schemamig.revision SET branch_labels = '{b}' WHERE id = 'c';
+SELECT * FROM schemamig.check();
+
 -- snapshot() and acknowledge_drift() are not for PUBLIC
 SET ROLE regress_drift_check;
 SELECT schemamig.snapshot();

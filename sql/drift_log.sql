@@ -63,6 +63,27 @@ RESET schemamig.tracked_schemas;
 SELECT command_tag, object_type, object_identity, schema_name
   FROM schemamig.drift WHERE id > :before ORDER BY id;
 
+-- DDL run by pg_schemamig itself is not drift: upgrade, downgrade, and
+-- offline scripts (which set schemamig.offline_script)
+SELECT max(id) AS before FROM schemamig.drift \gset
+SELECT schemamig.add_revision('r1', 'migrated table',
+    'CREATE TABLE app.migrated (x integer); CREATE INDEX migrated_x ON app.migrated (x);',
+    'DROP TABLE app.migrated;') AS added;
+SET client_min_messages = warning;
+SELECT revision, direction FROM schemamig.upgrade('head');
+SELECT revision, direction FROM schemamig.downgrade('base');
+RESET client_min_messages;
+BEGIN;
+SET LOCAL schemamig.offline_script = on;
+CREATE TABLE app.offline (x integer);
+DROP TABLE app.offline;
+COMMIT;
+SELECT count(*) AS logged_for_migrations FROM schemamig.drift WHERE id > :before;
+-- the same DDL by hand is drift
+CREATE TABLE app.migrated (x integer);
+DROP TABLE app.migrated;
+SELECT command_tag, object_identity FROM schemamig.drift WHERE id > :before ORDER BY id;
+
 -- a role without any right on schemamig is logged and cannot touch the log
 CREATE ROLE regress_drift_user;
 GRANT CREATE, USAGE ON SCHEMA app TO regress_drift_user;

@@ -10,7 +10,8 @@
  * DEFINER, and resolve no name, so they need no search_path).  They must
  * never make ordinary DDL fail for an avoidable reason, so they do nothing
  * at all where logging is not wanted or not possible: while pg_schemamig
- * runs migration DDL (sm_running_migration), while an extension script runs,
+ * runs migration DDL (sm_migration_in_progress(): upgrade, downgrade, plan
+ * steps and offline scripts), while an extension script runs,
  * during binary upgrade, for Citus's internal connections, and whenever the
  * drift table is missing (for example while DROP EXTENSION pg_schemamig
  * itself runs).
@@ -51,10 +52,12 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 #include "catalog.h"
 #include "drift.h"
+#include "graph.h"
 #include "introspect.h"
 
 PG_FUNCTION_INFO_V1(schemamig_drift_ddl_command_end);
@@ -99,7 +102,7 @@ drift_open(DriftTarget *target)
 	Oid			relid;
 	bool		all;
 
-	if (sm_running_migration || creating_extension || IsBinaryUpgrade)
+	if (sm_migration_in_progress() || creating_extension || IsBinaryUpgrade)
 		return false;
 	if (application_name != NULL &&
 		strncmp(application_name, "citus_internal", strlen("citus_internal")) == 0)
@@ -548,8 +551,68 @@ check_row(ReturnSetInfo *rsinfo, const char *severity, const char *problem,
 }
 
 /*
- * check_graph reports unknown parents and dependencies, cycles, and several
- * heads.  A depends_on entry may name a revision or a branch label.
+ * check_graph_load loads the revision graph inside a subtransaction: an
+ * error becomes an "invalid graph" row, and a valid graph with several heads
+ * a "multiple heads" warning.
+ */
+static void
+check_graph_load(ReturnSetInfo *rsinfo)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	char	   *volatile heads_detail = NULL;
+	char	   *volatile error_detail = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		SmGraph    *g = graph_load(false);
+		List	   *heads = graph_heads(g);
+
+		if (list_length(heads) > 1)
+		{
+			StringInfoData buf;
+			ListCell   *lc;
+
+			initStringInfo(&buf);
+			foreach(lc, heads)
+				appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "",
+								 (char *) lfirst(lc));
+			heads_detail = buf.data;
+		}
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		error_detail = pstrdup(edata->message);
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+
+	if (error_detail != NULL)
+		check_row(rsinfo, "error", "invalid graph", error_detail);
+	if (heads_detail != NULL)
+		check_row(rsinfo, "warning", "multiple heads",
+				  psprintf("the revision graph has several heads: %s; \"head\" is ambiguous until they are merged",
+						   heads_detail));
+}
+
+/*
+ * check_graph reports unknown parents and dependencies and cycles as rows
+ * (graph_load would stop at the first), then whatever else graph_load
+ * refuses, and several heads.  A depends_on entry may name a revision or a
+ * branch label.
  */
 static void
 check_graph(ReturnSetInfo *rsinfo)
@@ -598,17 +661,12 @@ check_graph(ReturnSetInfo *rsinfo)
 					  psprintf("revisions on or after a cycle: %s", sm_spi_getstr(0, 1)));
 	}
 
-	/* Alembic's heads: revisions that are no other revision's parent */
-	n = sm_spi_exec("SELECT pg_catalog.string_agg(r.id, ', ' ORDER BY r.seq)"
-					" FROM " SM_SCHEMA ".revision r"
-					" WHERE NOT EXISTS (SELECT 1 FROM " SM_SCHEMA ".revision c"
-					"   WHERE r.id OPERATOR(pg_catalog.=) ANY (c.down_revisions))"
-					" HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1",
-					SPI_OK_SELECT, 0, NULL, NULL, NULL);
-	if (n > 0)
-		check_row(rsinfo, "warning", "multiple heads",
-				  psprintf("the revision graph has several heads: %s; \"head\" is ambiguous until they are merged",
-						   sm_spi_getstr(0, 1)));
+	/*
+	 * Otherwise load the graph as every other call does: anything else it
+	 * refuses is a problem too, and it knows the heads.
+	 */
+	if (n == 0)
+		check_graph_load(rsinfo);
 }
 
 /*
