@@ -236,8 +236,10 @@ AS $$
 DECLARE
     rev text;
     attempt integer;
+    applied boolean := false;
 BEGIN
     FOR rev IN SELECT r FROM schemamig._each_steps(target, true) AS r LOOP
+        applied := true;
         attempt := 0;
         LOOP
             BEGIN
@@ -255,6 +257,12 @@ BEGIN
         END LOOP;
         COMMIT;
     END LOOP;
+    -- one schema snapshot for the heads reached (a fingerprint per revision
+    -- would cost a whole-schema description per commit)
+    IF applied THEN
+        PERFORM schemamig.snapshot();
+        COMMIT;
+    END IF;
 END
 $$;
 COMMENT ON PROCEDURE schemamig.upgrade_each(text) IS
@@ -266,8 +274,10 @@ AS $$
 DECLARE
     rev text;
     attempt integer;
+    applied boolean := false;
 BEGIN
     FOR rev IN SELECT r FROM schemamig._each_steps(target, false) AS r LOOP
+        applied := true;
         attempt := 0;
         LOOP
             BEGIN
@@ -285,6 +295,12 @@ BEGIN
         END LOOP;
         COMMIT;
     END LOOP;
+    -- one schema snapshot for the heads reached (a fingerprint per revision
+    -- would cost a whole-schema description per commit)
+    IF applied THEN
+        PERFORM schemamig.snapshot();
+        COMMIT;
+    END IF;
 END
 $$;
 COMMENT ON PROCEDURE schemamig.downgrade_each(text) IS

@@ -33,6 +33,7 @@
 
 #include "apply.h"
 #include "catalog.h"
+#include "drift.h"
 #include "graph.h"
 
 /* What the error-context callback names while a revision runs. */
@@ -405,7 +406,11 @@ run_migration(FunctionCallInfo fcinfo, bool upgrade)
 		: graph_downgrade_steps(g, heads, target);
 	sm_check_steps(steps, true);
 
-	(void) sm_apply_steps(g, heads, steps, rsinfo->setResult, rsinfo->setDesc);
+	if (steps != NIL)
+	{
+		heads = sm_apply_steps(g, heads, steps, rsinfo->setResult, rsinfo->setDesc);
+		sm_snapshot_record(heads);
+	}
 
 	sm_spi_finish();
 	return (Datum) 0;

@@ -38,6 +38,7 @@
 
 #include "apply.h"
 #include "catalog.h"
+#include "drift.h"
 #include "planstep.h"
 
 /* the step opened by _begin_step, if any (TopMemoryContext strings) */
@@ -344,6 +345,7 @@ schemamig_end_step(PG_FUNCTION_ARGS)
 	sm_log_step(id, upgrade ? "upgrade" : "downgrade", heads, after,
 				started, GetCurrentTimestamp(), step.rev->checksum);
 	sm_version_write(after);
+	sm_snapshot_record(after);
 	sm_spi_finish();
 	PG_RETURN_VOID();
 }

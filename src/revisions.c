@@ -25,6 +25,7 @@
 #include "utils/tuplestore.h"
 
 #include "catalog.h"
+#include "drift.h"
 #include "graph_int.h"
 #include "target.h"
 
@@ -631,6 +632,7 @@ do_stamp(List *targets, bool purge)
 	after = graph_stamp_heads(g, before, targets, purge);
 	sm_version_write(after);
 	sm_log_step(NULL, "stamp", before, after, started, GetCurrentTimestamp(), NULL);
+	sm_snapshot_record(after);
 	/* SPI calls leave us in SPI memory: build the result where it survives */
 	MemoryContextSwitchTo(caller);
 	result = sm_text_array_datum(after);
