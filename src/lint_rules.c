@@ -42,8 +42,6 @@
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
-/* gram.h (token codes) must follow scanner.h */
-#include "parser/gram.h"
 #include "pgtime.h"
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
@@ -169,6 +167,7 @@ typedef struct LintRel
 } LintRel;
 
 static void lint_statement(LintState *st, Node *stmt);
+static inline bool lint_ident_char(unsigned char c);
 
 /* ------------------------------------------------------------------------
  * Reporting
@@ -939,8 +938,8 @@ lint_add_column(LintState *st, RangeVar *rv, LintRel *r, ColumnDef *cd)
 	{
 		if (r->exists && r->bytes > 0)
 			lint_add(st, "adding-required-field", LINT_ERROR, cd->location,
-					 psprintf("would fail: column %s is NOT NULL without a default and %s",
-							  cd->colname, lint_size_text(r)),
+					 psprintf("would fail: column %s is NOT NULL without a default, and %s has rows (%s)",
+							  cd->colname, r->name, lint_size_text(r)),
 					 "Add the column nullable, backfill it, add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL; or give it a non-volatile DEFAULT.");
 		else if (!r->created && !r->exists)
 			lint_report(st, "adding-required-field", cd->location,
@@ -1716,63 +1715,103 @@ lint_ident_char(unsigned char c)
 }
 
 /*
- * lint_identifiers: identifier-too-long.  A cheap pre-check looks for a run
- * of 64 identifier bytes; only then does the scanner tokenize the statement.
+ * lint_identifiers: identifier-too-long.  PostgreSQL truncates longer
+ * names (with a NOTICE) before the parse tree exists, so the statement
+ * text is scanned here: a small lexer that skips string constants,
+ * dollar quotes and comments, and measures plain and quoted identifiers.
  */
 static void
 lint_identifiers(LintState *st, int start, int len)
 {
 	const char *s = st->sql + start;
-	int			run = 0;
-	int			i;
-	char	   *text;
-	core_yy_extra_type yyextra;
-	core_yyscan_t scanner;
-	core_YYSTYPE yylval;
-	YYLTYPE		yylloc;
-	int			tok;
+	int			i = 0;
 
-	for (i = 0; i < len; i++)
+	while (i < len)
 	{
-		run = lint_ident_char((unsigned char) s[i]) ? run + 1 : 0;
-		if (run >= NAMEDATALEN)
-			break;
-	}
-	if (run < NAMEDATALEN)
-		return;
-	text = pnstrdup(s, len);
-	scanner = scanner_init(text, &yyextra, &ScanKeywords, ScanKeywordTokens);
-	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
-	{
-		int			n = 0;
-		const char *p = text + yylloc;
+		unsigned char c = (unsigned char) s[i];
 
-		if (tok != IDENT)
-			continue;
-		if (*p == '"')
+		if (c == '\'' )
 		{
-			for (p++; *p; p++)
+			for (i++; i < len; i++)
 			{
-				if (*p == '"' && p[1] == '"')
-					p++;
-				else if (*p == '"')
+				if (s[i] == '\'' && i + 1 < len && s[i + 1] == '\'')
+					i++;
+				else if (s[i] == '\\' && i + 1 < len)
+					i++;	/* E'' strings; harmless for standard strings */
+				else if (s[i] == '\'')
+					break;
+			}
+			i++;
+		}
+		else if (c == '-' && i + 1 < len && s[i + 1] == '-')
+		{
+			while (i < len && s[i] != '\n')
+				i++;
+		}
+		else if (c == '/' && i + 1 < len && s[i + 1] == '*')
+			i = lint_statement_start(s, i, len);
+		else if (c == '$')
+		{
+			int			j = i + 1;
+
+			while (j < len && lint_ident_char((unsigned char) s[j]) && s[j] != '$')
+				j++;
+			if (j < len && s[j] == '$' && !(j > i + 1 && isdigit((unsigned char) s[i + 1])))
+			{
+				int			taglen = j - i + 1;
+				int			k;
+
+				for (k = j + 1; k + taglen <= len; k++)
+				{
+					if (strncmp(s + k, s + i, taglen) == 0)
+						break;
+				}
+				i = k + taglen;
+			}
+			else
+				i = j;
+		}
+		else if (c == '"')
+		{
+			int			n = 0;
+			int			j;
+
+			for (j = i + 1; j < len; j++)
+			{
+				if (s[j] == '"' && j + 1 < len && s[j + 1] == '"')
+					j++;
+				else if (s[j] == '"')
 					break;
 				n++;
 			}
+			if (n >= NAMEDATALEN)
+				lint_report(st, "identifier-too-long", start + i,
+							psprintf("identifier \"%s...\" is %d bytes long and is truncated to %d bytes",
+									 pnstrdup(s + i + 1, 20), n, NAMEDATALEN - 1),
+							"Use a name of at most 63 bytes: truncated names collide and differ from what the application expects.");
+			i = j + 1;
+		}
+		else if (lint_ident_char(c) && !isdigit(c))
+		{
+			int			j = i;
+
+			while (j < len && lint_ident_char((unsigned char) s[j]))
+				j++;
+			if (j - i >= NAMEDATALEN && !(j < len && s[j] == '\''))
+				lint_report(st, "identifier-too-long", start + i,
+							psprintf("identifier \"%s...\" is %d bytes long and is truncated to %d bytes",
+									 pnstrdup(s + i, 20), j - i, NAMEDATALEN - 1),
+							"Use a name of at most 63 bytes: truncated names collide and differ from what the application expects.");
+			i = j;
+		}
+		else if (isdigit(c))
+		{
+			while (i < len && (lint_ident_char((unsigned char) s[i]) || s[i] == '.'))
+				i++;
 		}
 		else
-		{
-			while (lint_ident_char((unsigned char) p[n]))
-				n++;
-		}
-		if (n >= NAMEDATALEN)
-			lint_report(st, "identifier-too-long", start + yylloc,
-						psprintf("identifier \"%s...\" is %d bytes long and is truncated to %d bytes",
-								 pnstrdup(text + yylloc + (*p == '"' ? 1 : 0), 20), n,
-								 NAMEDATALEN - 1),
-						"Use a name of at most 63 bytes: truncated names collide and differ from what the application expects.");
+			i++;
 	}
-	scanner_finish(scanner);
 }
 
 /* Offset of the first token at or after "pos" (skips blanks and comments). */
