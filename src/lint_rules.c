@@ -1929,7 +1929,7 @@ lint_suppress(LintState *st, int from, int to, int first)
 				if (strcmp(f->rule, tok) != 0 || strncmp(f->message, "suppressed", 10) == 0)
 					continue;
 				f->severity = LINT_INFO;
-				f->message = psprintf("suppressed (%s): %s",
+				f->message = psprintf("suppressed: %s; %s",
 									  reason[0] ? reason : "no reason given",
 									  f->message);
 			}
