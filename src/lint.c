@@ -261,48 +261,121 @@ review_pkey_columns(Oid relid)
 	return result;
 }
 
-/* A row of review()'s result. */
-static void
-review_put(ReturnSetInfo *rsinfo, const char *direction, LintSeverity severity,
-		   const char *rule, int statement, int location, const char *message,
-		   const char *hint)
+/* A review() finding (statement/location refer to the upgrade SQL). */
+static LintFinding *
+review_finding(LintSeverity severity, const char *rule, int statement,
+			   int location, char *message, const char *hint)
 {
-	Datum		values[7];
-	bool		nulls[7] = {false, false, false, false, false, false, false};
+	LintFinding *f = palloc(sizeof(LintFinding));
 
-	values[0] = CStringGetTextDatum(direction);
-	values[1] = CStringGetTextDatum(lint_severity_name(severity));
-	values[2] = CStringGetTextDatum(rule);
-	values[3] = Int32GetDatum(statement);
-	values[4] = Int32GetDatum(location);
-	values[5] = CStringGetTextDatum(message);
-	values[6] = CStringGetTextDatum(hint);
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	f->severity = severity;
+	f->rule = rule;
+	f->statement = statement;
+	f->location = location;
+	f->message = message;
+	f->hint = pstrdup(hint);
+	return f;
 }
 
-/* Run one data check and report what it finds. */
-static void
-review_data_check(ReturnSetInfo *rsinfo, LintDataCheck *c)
+/*
+ * review_resolve_validate turns a VALIDATE CONSTRAINT of a constraint that
+ * already exists (added NOT VALID by an earlier revision) into the CHECK
+ * or FOREIGN KEY check it stands for.  Returns false when there is no such
+ * unvalidated constraint.
+ */
+static bool
+review_resolve_validate(LintDataCheck *c)
+{
+	static const char *q =
+		"SELECT c.contype::pg_catalog.text, pg_catalog.pg_get_expr(c.conbin, c.conrelid),"
+		" c.confrelid, c.conkey, c.confkey FROM pg_catalog.pg_constraint c"
+		" WHERE c.conrelid OPERATOR(pg_catalog.=) $1 AND c.conname OPERATOR(pg_catalog.=) $2"
+		" AND NOT c.convalidated";
+	static const char *qcols =
+		"SELECT a.attname::pg_catalog.text FROM pg_catalog.unnest($2::pg_catalog.int2[])"
+		" WITH ORDINALITY k(attnum, n), pg_catalog.pg_attribute a"
+		" WHERE a.attrelid OPERATOR(pg_catalog.=) $1 AND a.attnum OPERATOR(pg_catalog.=) k.attnum"
+		" ORDER BY k.n";
+	Oid			argtypes[2] = {OIDOID, NAMEOID};
+	Datum		values[2];
+	char	   *contype;
+	bool		isnull;
+	Datum		confrelid;
+	Datum		conkey;
+	Datum		confkey;
+	Oid			colargs[2] = {OIDOID, INT2ARRAYOID};
+	Datum		colvals[2];
+	uint64		n;
+	uint64		i;
+
+	values[0] = ObjectIdGetDatum(c->relid);
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(c->conname));
+	if (sm_spi_exec(q, SPI_OK_SELECT, 2, argtypes, values, NULL) != 1)
+		return false;
+	contype = sm_spi_getstr(0, 1);
+	if (strcmp(contype, "c") == 0)
+	{
+		c->kind = LINT_CHECK_CHECK;
+		c->expr = sm_spi_getstr(0, 2);
+		return c->expr != NULL;
+	}
+	if (strcmp(contype, "f") != 0)
+		return false;
+	confrelid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+	conkey = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
+	if (isnull)
+		return false;
+	confkey = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull);
+	if (isnull)
+		return false;
+	conkey = PointerGetDatum(PG_DETOAST_DATUM_COPY(conkey));
+	confkey = PointerGetDatum(PG_DETOAST_DATUM_COPY(confkey));
+	c->kind = LINT_CHECK_FOREIGN_KEY;
+	c->refrelid = DatumGetObjectId(confrelid);
+	colvals[0] = ObjectIdGetDatum(c->relid);
+	colvals[1] = conkey;
+	n = sm_spi_exec(qcols, SPI_OK_SELECT, 2, colargs, colvals, NULL);
+	for (i = 0; i < n; i++)
+		c->columns = lappend(c->columns, sm_spi_getstr(i, 1));
+	colvals[0] = ObjectIdGetDatum(c->refrelid);
+	colvals[1] = confkey;
+	n = sm_spi_exec(qcols, SPI_OK_SELECT, 2, colargs, colvals, NULL);
+	for (i = 0; i < n; i++)
+		c->refcolumns = lappend(c->refcolumns, sm_spi_getstr(i, 1));
+	return c->columns != NIL;
+}
+
+/* Run one data check; returns its finding, or NULL when the data is fine. */
+static LintFinding *
+review_data_check(LintDataCheck *c)
 {
 	char	   *rel = review_relname(c->relid);
 	char	   *query = NULL;
 	char	   *what = NULL;
 	char	   *failure = NULL;
 	const char *hint = NULL;
+	const char *rule = NULL;
 	int64		count;
 
-	if (rel == NULL || (c->kind != LINT_CHECK_CHECK && c->columns == NIL))
-		return;
+	if (rel == NULL)
+		return NULL;
+	if (c->kind == LINT_CHECK_VALIDATE && !review_resolve_validate(c))
+		return NULL;
 	switch (c->kind)
 	{
 		case LINT_CHECK_NOT_NULL:
+			if (c->columns == NIL)
+				return NULL;
 			query = psprintf("SELECT pg_catalog.count(*) FROM %s WHERE %s IS NULL",
 							 rel, quote_identifier(linitial(c->columns)));
 			what = psprintf("have %s NULL", (char *) linitial(c->columns));
+			rule = "data-not-null-violation";
 			hint = "Backfill the NULLs (in batches) before adding the constraint.";
 			break;
 		case LINT_CHECK_UNIQUE:
-			query = psprintf("SELECT pg_catalog.coalesce(pg_catalog.sum(n), 0)::pg_catalog.int8 FROM"
+			if (c->columns == NIL)
+				return NULL;
+			query = psprintf("SELECT COALESCE(pg_catalog.sum(n), 0)::pg_catalog.int8 FROM"
 							 " (SELECT pg_catalog.count(*) AS n FROM %s %s%s GROUP BY %s"
 							 " HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) d",
 							 rel, c->nulls_distinct ? "WHERE " : "",
@@ -310,19 +383,23 @@ review_data_check(ReturnSetInfo *rsinfo, LintDataCheck *c)
 							 review_cols(c->columns, "", ", ", ""));
 			what = psprintf("share a value of (%s) with another row",
 							review_cols(c->columns, "", ", ", ""));
+			rule = "data-unique-violation";
 			hint = "Remove or merge the duplicates before adding the unique index or constraint.";
 			break;
 		case LINT_CHECK_FOREIGN_KEY:
 			{
 				char	   *ref = review_relname(c->refrelid);
-				List	   *refcols = c->refcolumns != NIL ? c->refcolumns :
-					review_pkey_columns(c->refrelid);
+				List	   *refcols;
 				StringInfoData cond;
 				ListCell   *a;
 				ListCell   *b;
 
-				if (ref == NULL || list_length(refcols) != list_length(c->columns))
-					return;
+				if (ref == NULL || c->columns == NIL)
+					return NULL;
+				refcols = c->refcolumns != NIL ? c->refcolumns :
+					review_pkey_columns(c->refrelid);
+				if (list_length(refcols) != list_length(c->columns))
+					return NULL;
 				initStringInfo(&cond);
 				forboth(a, c->columns, b, refcols)
 					appendStringInfo(&cond, "%sr.%s OPERATOR(pg_catalog.=) t.%s",
@@ -334,39 +411,37 @@ review_data_check(ReturnSetInfo *rsinfo, LintDataCheck *c)
 								 rel, review_cols(c->columns, "t.", " AND ", " IS NOT NULL"),
 								 ref, cond.data);
 				what = psprintf("reference rows missing from %s", get_rel_name(c->refrelid));
-				hint = "Delete or fix the orphans (or add the constraint NOT VALID, which checks only new rows) before adding the foreign key.";
+				rule = "data-foreign-key-violation";
+				hint = "Delete or fix the orphans before adding or validating the foreign key (NOT VALID checks only new rows).";
 				break;
 			}
 		case LINT_CHECK_CHECK:
 			if (c->expr == NULL)
-				return;
+				return NULL;
 			query = psprintf("SELECT pg_catalog.count(*) FROM %s WHERE NOT (%s)", rel, c->expr);
 			what = psprintf("violate CHECK (%s)", c->expr);
-			hint = "Fix the violating rows first, or add the constraint NOT VALID (new rows only).";
+			rule = "data-check-violation";
+			hint = "Fix the violating rows before adding or validating the constraint (NOT VALID checks only new rows).";
 			break;
+		case LINT_CHECK_VALIDATE:
+			return NULL;
 	}
 	if (!review_count(query, &count, &failure))
-	{
-		review_put(rsinfo, "upgrade", LINT_INFO, "data-check-failed", c->statement,
-				   c->location,
-				   psprintf("could not count the rows of %s for %s: %s", get_rel_name(c->relid),
-							c->rule, failure),
-				   "Check the data by hand before applying the revision.");
-		return;
-	}
+		return review_finding(LINT_INFO, "data-check-failed", c->statement, c->location,
+							  psprintf("could not count the rows of %s for %s: %s",
+									   get_rel_name(c->relid), rule, failure),
+							  "Check the data by hand before applying the revision.");
 	if (count == 0)
-		return;
-	review_put(rsinfo, "upgrade", c->rows_changed ? LINT_WARNING : LINT_ERROR,
-			   c->rule, c->statement, c->location,
-			   psprintf("would fail: " INT64_FORMAT " row%s of %s %s%s", count,
-						count == 1 ? "" : "s", get_rel_name(c->relid), what,
-						c->rows_changed ? " (counted before this SQL's earlier statements change the table)" : ""),
-			   hint);
+		return NULL;
+	return review_finding(c->rows_changed ? LINT_WARNING : LINT_ERROR, rule,
+						  c->statement, c->location,
+						  psprintf("would fail: " INT64_FORMAT " row%s of %s %s%s", count,
+								   count == 1 ? "" : "s", get_rel_name(c->relid), what,
+								   c->rows_changed ? " (counted before this SQL's earlier statements change the table)" : ""),
+						  hint);
 }
 
-/*
- * review_has_word: is "s" equal to one of the C strings of "list"?
- */
+/* review_has_word: is "s" equal to one of the C strings of "list"? */
 static bool
 review_has_word(List *list, const char *s)
 {
@@ -535,7 +610,7 @@ review_words(const char *sql)
 	return words;
 }
 
-/* Findings of one direction's lint, as review() rows. */
+/* Findings of one direction, as review() rows. */
 static void
 review_put_findings(ReturnSetInfo *rsinfo, const char *direction, List *findings)
 {
@@ -544,16 +619,39 @@ review_put_findings(ReturnSetInfo *rsinfo, const char *direction, List *findings
 	foreach(lc, findings)
 	{
 		LintFinding *f = (LintFinding *) lfirst(lc);
+		Datum		values[7];
+		bool		nulls[7] = {false, false, false, false, false, false, false};
 
-		review_put(rsinfo, direction, f->severity, f->rule, f->statement,
-				   f->location, f->message, f->hint);
+		values[0] = CStringGetTextDatum(direction);
+		values[1] = CStringGetTextDatum(lint_severity_name(f->severity));
+		values[2] = CStringGetTextDatum(f->rule);
+		values[3] = Int32GetDatum(f->statement);
+		values[4] = Int32GetDatum(f->location);
+		values[5] = CStringGetTextDatum(f->message);
+		values[6] = CStringGetTextDatum(f->hint);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+}
+
+/* Does findings hold a syntax-error finding? */
+static bool
+review_parses(List *findings)
+{
+	ListCell   *lc;
+
+	foreach(lc, findings)
+	{
+		if (strcmp(((LintFinding *) lfirst(lc))->rule, "syntax-error") == 0)
+			return false;
+	}
+	return true;
 }
 
 /*
  * review(revision text) returns TABLE(direction, severity, rule, statement,
  * location, message, hint): lint of the upgrade and the downgrade,
- * reversibility, and data checks on live rows.
+ * reversibility, and data checks on live rows.  Upgrade rows come first,
+ * each direction ordered by statement and location.
  */
 Datum
 schemamig_review(PG_FUNCTION_ARGS)
@@ -566,9 +664,9 @@ schemamig_review(PG_FUNCTION_ARGS)
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
 	List	   *checks = NIL;
-	List	   *findings;
+	List	   *upf;
+	List	   *downf = NIL;
 	ListCell   *lc;
-	bool		up_parses = true;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
@@ -591,55 +689,48 @@ schemamig_review(PG_FUNCTION_ARGS)
 		down = MemoryContextStrdup(cxt, down);
 	MemoryContextSwitchTo(cxt);
 
-	findings = lint_sql(up, &checks);
-	review_put_findings(rsinfo, "upgrade", findings);
-	foreach(lc, findings)
-	{
-		if (strcmp(((LintFinding *) lfirst(lc))->rule, "syntax-error") == 0)
-			up_parses = false;
-	}
+	upf = lint_sql(up, &checks);
 	foreach(lc, checks)
 	{
+		LintFinding *f;
+
 		CHECK_FOR_INTERRUPTS();
-		review_data_check(rsinfo, (LintDataCheck *) lfirst(lc));
+		f = review_data_check((LintDataCheck *) lfirst(lc));
 		MemoryContextSwitchTo(cxt);
+		if (f != NULL)
+			upf = lappend(upf, f);
 	}
 	if (down == NULL)
-		review_put(rsinfo, "downgrade", LINT_WARNING, "irreversible-revision", 0, 0,
-				   psprintf("revision %s has no downgrade: downgrade() stops at it", id),
-				   "Write the downgrade SQL (drop what the upgrade creates, restore what it drops), or accept that the revision is one-way.");
+		downf = list_make1(review_finding(LINT_WARNING, "irreversible-revision", 0, 0,
+										  psprintf("revision %s has no downgrade: downgrade() stops at it", id),
+										  "Write the downgrade SQL (drop what the upgrade creates, restore what it drops), or accept that the revision is one-way."));
 	else
 	{
-		bool		parses = true;
-		List	   *words;
+		downf = lint_sql(down, NULL);
+		if (review_parses(downf) && review_parses(upf))
+		{
+			List	   *words = review_words(down);
 
-		findings = lint_sql(down, NULL);
-		review_put_findings(rsinfo, "downgrade", findings);
-		foreach(lc, findings)
-		{
-			if (strcmp(((LintFinding *) lfirst(lc))->rule, "syntax-error") == 0)
-				parses = false;
-		}
-		if (parses && up_parses)
-		{
-			words = review_words(down);
 			foreach(lc, review_created(up))
 			{
 				ReviewCreated *rc = (ReviewCreated *) lfirst(lc);
 
 				if (review_has_word(words, rc->name))
 					continue;
-				review_put(rsinfo, "upgrade", LINT_WARNING, "downgrade-incomplete",
-						   rc->statement, rc->location,
-						   rc->owner ?
-						   psprintf("the downgrade does not mention %s %s of %s, which this statement creates",
-									rc->kind, rc->name, rc->owner) :
-						   psprintf("the downgrade does not mention %s %s, which this statement creates",
-									rc->kind, rc->name),
-						   "Make the downgrade drop what the upgrade creates, so that downgrade() restores the schema.");
+				upf = lappend(upf, review_finding(LINT_WARNING, "downgrade-incomplete",
+												  rc->statement, rc->location,
+												  rc->owner ?
+												  psprintf("the downgrade does not mention %s %s of %s, which this statement creates",
+														   rc->kind, rc->name, rc->owner) :
+												  psprintf("the downgrade does not mention %s %s, which this statement creates",
+														   rc->kind, rc->name),
+												  "Make the downgrade drop what the upgrade creates, so that downgrade() restores the schema."));
 			}
 		}
 	}
+	lint_sort_findings(upf);
+	review_put_findings(rsinfo, "upgrade", upf);
+	review_put_findings(rsinfo, "downgrade", downf);
 	sm_spi_finish();
 	PG_RETURN_VOID();
 }

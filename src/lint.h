@@ -43,7 +43,8 @@ typedef enum LintCheckKind
 	LINT_CHECK_NOT_NULL,		/* SET NOT NULL: rows with NULL */
 	LINT_CHECK_UNIQUE,			/* UNIQUE / PRIMARY KEY / unique index */
 	LINT_CHECK_FOREIGN_KEY,		/* FOREIGN KEY: orphans */
-	LINT_CHECK_CHECK			/* CHECK: rows where the expression is false */
+	LINT_CHECK_CHECK,			/* CHECK: rows where the expression is false */
+	LINT_CHECK_VALIDATE			/* VALIDATE CONSTRAINT of an existing one */
 } LintCheckKind;
 
 /* A data check collected while linting, run later by review(). */
@@ -52,12 +53,12 @@ typedef struct LintDataCheck
 	LintCheckKind kind;
 	int			statement;
 	int			location;
-	const char *rule;			/* rule id the finding is reported under */
 	Oid			relid;			/* table whose rows are counted */
 	List	   *columns;		/* column names (char *) */
 	Oid			refrelid;		/* FOREIGN KEY: referenced table */
 	List	   *refcolumns;		/* FOREIGN KEY: referenced columns, or NIL */
 	char	   *expr;			/* CHECK: expression text */
+	char	   *conname;		/* VALIDATE: constraint name */
 	bool		nulls_distinct; /* UNIQUE: NULLs never collide */
 	bool		rows_changed;	/* an earlier statement changes the table's rows */
 } LintDataCheck;
@@ -78,6 +79,7 @@ extern List *lint_sql(const char *sql, List **checks);
 extern const char *lint_severity_name(LintSeverity severity);
 extern bool lint_rule_exists(const char *id);
 extern int	lint_statement_start(const char *sql, int pos, int end);
+extern void lint_sort_findings(List *findings);
 
 /* lint.c */
 extern void sm_lint_before_upgrade(const char *revision_id, const char *upgrade_sql);

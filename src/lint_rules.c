@@ -117,6 +117,10 @@ const LintRuleDef lint_rule_defs[] = {
 	/* review() only */
 	{"irreversible-revision", LINT_WARNING, "the revision has no downgrade"},
 	{"downgrade-incomplete", LINT_WARNING, "the downgrade does not mention an object the upgrade creates"},
+	{"data-not-null-violation", LINT_ERROR, "rows with NULL would make SET NOT NULL or PRIMARY KEY fail"},
+	{"data-unique-violation", LINT_ERROR, "duplicate rows would make UNIQUE or PRIMARY KEY fail"},
+	{"data-foreign-key-violation", LINT_ERROR, "orphan rows would make a FOREIGN KEY fail"},
+	{"data-check-violation", LINT_ERROR, "rows violating a CHECK would make it fail"},
 	{"data-check-failed", LINT_INFO, "a data check could not run"},
 };
 const int	lint_rule_count = lengthof(lint_rule_defs);
@@ -782,13 +786,12 @@ lint_paren_text(const char *sql, int from)
  */
 
 static LintDataCheck *
-lint_new_check(LintState *st, LintCheckKind kind, const char *rule,
-			   RangeVar *rv, Oid relid, int location)
+lint_new_check(LintState *st, LintCheckKind kind, RangeVar *rv, Oid relid,
+			   int location)
 {
 	LintDataCheck *c = palloc0(sizeof(LintDataCheck));
 
 	c->kind = kind;
-	c->rule = rule;
 	c->statement = st->stmtno;
 	c->location = location >= 0 ? location : st->stmt_start;
 	c->relid = relid;
@@ -1024,14 +1027,20 @@ lint_add_constraint(LintState *st, RangeVar *rv, LintRel *r, Constraint *c)
 					char	   *expr = lint_paren_text(st->sql, c->location);
 
 					if (expr != NULL)
-						lint_new_check(st, LINT_CHECK_CHECK, "constraint-missing-not-valid",
-									   rv, r->relid, c->location)->expr = expr;
+						lint_new_check(st, LINT_CHECK_CHECK, rv, r->relid, c->location)->expr = expr;
 				}
 				break;
 			}
 		case CONSTR_FOREIGN:
 			if (c->skip_validation)
+			{
+				LintNotValid *nv = palloc0(sizeof(LintNotValid));
+
+				nv->rel = rv;
+				nv->conname = c->conname;
+				st->not_valid = lappend(st->not_valid, nv);
 				break;
+			}
 			lint_report_sized(st, "adding-foreign-key-constraint", r, c->location,
 							  psprintf("adding a foreign key validates every row while %s and %s are locked (SHARE ROW EXCLUSIVE)",
 									   r->name, c->pktable ? lint_rv_name(c->pktable) : "?"),
@@ -1043,7 +1052,6 @@ lint_add_constraint(LintState *st, RangeVar *rv, LintRel *r, Constraint *c)
 				if (OidIsValid(ref) && !lint_rv_in(st->created, c->pktable))
 				{
 					LintDataCheck *dc = lint_new_check(st, LINT_CHECK_FOREIGN_KEY,
-													   "adding-foreign-key-constraint",
 													   rv, r->relid, c->location);
 
 					dc->columns = lint_names(c->fk_attrs);
@@ -1069,7 +1077,6 @@ lint_add_constraint(LintState *st, RangeVar *rv, LintRel *r, Constraint *c)
 				if (st->checks && OidIsValid(r->relid) && c->keys != NIL)
 				{
 					LintDataCheck *dc = lint_new_check(st, LINT_CHECK_UNIQUE,
-													   pk ? "adding-serial-primary-key-field" : "disallowed-unique-constraint",
 													   rv, r->relid, c->location);
 
 					dc->columns = lint_names(c->keys);
@@ -1079,8 +1086,7 @@ lint_add_constraint(LintState *st, RangeVar *rv, LintRel *r, Constraint *c)
 						ListCell   *lc;
 
 						foreach(lc, dc->columns)
-							lint_new_check(st, LINT_CHECK_NOT_NULL,
-										   "adding-serial-primary-key-field", rv,
+							lint_new_check(st, LINT_CHECK_NOT_NULL, rv,
 										   r->relid, c->location)->columns =
 								list_make1(lfirst(lc));
 					}
@@ -1115,13 +1121,17 @@ lint_validate_constraint(LintState *st, RangeVar *rv, LintRel *r, const char *co
 										  psprintf("%s.%s", rv->relname, nv->notnull_col));
 		if (!r->created && !(r->exists && r->bytes == 0))
 			lint_report(st, "constraint-missing-not-valid", -1,
-						psprintf("constraint %s is added NOT VALID and validated in the same SQL: the ACCESS EXCLUSIVE lock of the ADD is still held while VALIDATE scans %s",
+						psprintf("constraint %s is added NOT VALID and validated in the same SQL: the lock taken by the ADD is still held while VALIDATE scans %s",
 								 conname, r->name),
 						"Run VALIDATE CONSTRAINT in a separate revision (its own transaction) after the NOT VALID one.");
 		if (st->checks && OidIsValid(r->relid) && nv->expr != NULL)
-			lint_new_check(st, LINT_CHECK_CHECK, "constraint-missing-not-valid",
-						   rv, r->relid, -1)->expr = nv->expr;
+			lint_new_check(st, LINT_CHECK_CHECK, rv, r->relid, -1)->expr = nv->expr;
+		return;
 	}
+	/* a constraint added NOT VALID by an earlier revision */
+	if (st->checks && OidIsValid(r->relid))
+		lint_new_check(st, LINT_CHECK_VALIDATE, rv, r->relid, -1)->conname =
+			pstrdup(conname);
 }
 
 /* ALTER TABLE ... ALTER COLUMN ... SET NOT NULL */
@@ -1143,8 +1153,7 @@ lint_set_not_null(LintState *st, RangeVar *rv, LintRel *r, const char *colname)
 					  "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c in a later transaction; then SET NOT NULL skips the scan, and the CHECK can be dropped.");
 	if (st->checks && OidIsValid(r->relid) && !r->created &&
 		get_attnum(r->relid, colname) != InvalidAttrNumber)
-		lint_new_check(st, LINT_CHECK_NOT_NULL, "adding-not-nullable-field", rv,
-					   r->relid, -1)->columns = list_make1(pstrdup(colname));
+		lint_new_check(st, LINT_CHECK_NOT_NULL, rv, r->relid, -1)->columns = list_make1(pstrdup(colname));
 }
 
 static void
@@ -1317,7 +1326,6 @@ lint_index(LintState *st, IndexStmt *is)
 		if (cols != NIL)
 		{
 			LintDataCheck *dc = lint_new_check(st, LINT_CHECK_UNIQUE,
-											   "require-concurrent-index-creation",
 											   is->relation, r.relid, -1);
 
 			dc->columns = cols;
@@ -1951,6 +1959,13 @@ lint_finding_cmp(const ListCell *a, const ListCell *b)
 	return strcmp(fa->rule, fb->rule);
 }
 
+/* lint_sort_findings sorts findings by statement, location and rule. */
+void
+lint_sort_findings(List *findings)
+{
+	list_sort(findings, lint_finding_cmp);
+}
+
 /*
  * lint_parse runs raw_parser, turning a syntax error into a "syntax-error"
  * finding instead of an ERROR.  raw_parser has no side effects beyond
@@ -2035,6 +2050,6 @@ lint_sql(const char *sql, List **checks)
 					pstrdup("BEGIN without a matching COMMIT"),
 					"Remove the transaction control: upgrade() wraps each revision in a transaction.");
 	}
-	list_sort(st.findings, lint_finding_cmp);
+	lint_sort_findings(st.findings);
 	return st.findings;
 }
