@@ -1285,6 +1285,9 @@ lint_index(LintState *st, IndexStmt *is)
 	if (is->relation == NULL)
 		return;
 	lint_rel(st, is->relation, &r);
+	if (is->idxname != NULL)
+		st->created = lappend(st->created,
+							  makeRangeVar(is->relation->schemaname, is->idxname, -1));
 	if (is->concurrent)
 	{
 		if (st->xact_depth > 0)
@@ -1519,6 +1522,8 @@ lint_backfill(LintState *st, RangeVar *rv, const char *verb)
 		return;
 	lint_rel(st, rv, &r);
 	st->changed = lappend(st->changed, rv);
+	if (!r.exists)
+		return;					/* nothing to go on: DML is normal in migrations */
 	lint_report_sized(st, "backfilling-data", &r, rv->location,
 					  psprintf("%s of %s inside the migration keeps every touched row locked until the transaction ends", verb, r.name),
 					  "Backfill in batches in separate transactions (CALL upgrade_each, or a script outside the schema migration).");
@@ -1617,20 +1622,32 @@ lint_statement(LintState *st, Node *stmt)
 		case T_ReindexStmt:
 			{
 				ReindexStmt *rs = (ReindexStmt *) stmt;
-				bool		conc = false;
 				ListCell   *lc;
+				RangeVar   *tab = NULL;
+				LintRel		r;
 
 				foreach(lc, rs->params)
 				{
 					DefElem    *opt = (DefElem *) lfirst(lc);
 
-					if (strcmp(opt->defname, "concurrently") == 0)
-						conc = true;
+					if (strcmp(opt->defname, "concurrently") == 0 && defGetBoolean(opt))
+						return;
 				}
-				if (!conc)
+				if (rs->kind == REINDEX_OBJECT_TABLE)
+					tab = rs->relation;
+				else if (rs->kind == REINDEX_OBJECT_INDEX && rs->relation)
+					tab = lint_index_table(rs->relation);
+				if (tab == NULL)
+				{
 					lint_report(st, "require-concurrent-reindex", -1,
 								pstrdup("REINDEX without CONCURRENTLY blocks writes while it rebuilds"),
 								"REINDEX ... CONCURRENTLY in a revision with transactional = false.");
+					break;
+				}
+				lint_rel(st, tab, &r);
+				lint_report_sized(st, "require-concurrent-reindex", &r, -1,
+								  psprintf("REINDEX without CONCURRENTLY blocks writes to %s while it rebuilds", r.name),
+								  "REINDEX ... CONCURRENTLY in a revision with transactional = false.");
 				break;
 			}
 		case T_CreateDomainStmt:
@@ -1653,6 +1670,7 @@ lint_statement(LintState *st, Node *stmt)
 		case T_VacuumStmt:
 			{
 				VacuumStmt *vs = (VacuumStmt *) stmt;
+				bool		full = false;
 				ListCell   *lc;
 
 				foreach(lc, vs->options)
@@ -1661,17 +1679,46 @@ lint_statement(LintState *st, Node *stmt)
 
 					if (vs->is_vacuumcmd && strcmp(opt->defname, "full") == 0 &&
 						(opt->arg == NULL || defGetBoolean(opt)))
-						lint_report(st, "prefer-repack", -1,
-									pstrdup("VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock"),
-									"Use pg_repack (or pg_squeeze), which rewrites online.");
+						full = true;
+				}
+				if (!full)
+					break;
+				if (vs->rels == NIL)
+					lint_report(st, "prefer-repack", -1,
+								pstrdup("VACUUM FULL of the whole database rewrites every table under an ACCESS EXCLUSIVE lock"),
+								"Use pg_repack (or pg_squeeze), which rewrites online.");
+				foreach(lc, vs->rels)
+				{
+					VacuumRelation *vr = (VacuumRelation *) lfirst(lc);
+					LintRel		r;
+
+					if (!IsA(vr, VacuumRelation) || vr->relation == NULL)
+						continue;
+					lint_rel(st, vr->relation, &r);
+					lint_report_sized(st, "prefer-repack", &r, vr->relation->location,
+									  pstrdup("VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock"),
+									  "Use pg_repack (or pg_squeeze), which rewrites online.");
 				}
 				break;
 			}
 		case T_ClusterStmt:
-			lint_report(st, "prefer-repack", -1,
-						pstrdup("CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock"),
-						"Use pg_repack --order-by, which rewrites online.");
-			break;
+			{
+				ClusterStmt *cs = (ClusterStmt *) stmt;
+				LintRel		r;
+
+				if (cs->relation == NULL)
+				{
+					lint_report(st, "prefer-repack", -1,
+								pstrdup("CLUSTER of every clustered table rewrites them under ACCESS EXCLUSIVE locks"),
+								"Use pg_repack --order-by, which rewrites online.");
+					break;
+				}
+				lint_rel(st, cs->relation, &r);
+				lint_report_sized(st, "prefer-repack", &r, cs->relation->location,
+								  pstrdup("CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock"),
+								  "Use pg_repack --order-by, which rewrites online.");
+				break;
+			}
 		case T_UpdateStmt:
 			lint_backfill(st, ((UpdateStmt *) stmt)->relation, "UPDATE");
 			break;
