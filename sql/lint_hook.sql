@@ -6,7 +6,10 @@ RESET client_min_messages;
 -- schemamig.lint_on_upgrade: upgrade() lints each revision before running it.
 CREATE TABLE tasks (id bigint PRIMARY KEY, title text);
 INSERT INTO tasks SELECT i, 't' || i FROM generate_series(1, 10) i;
+ANALYZE tasks;
 CREATE TABLE notes (id bigint PRIMARY KEY, task_id bigint REFERENCES tasks);
+-- NOTICEs of upgrade() carry timings
+SET client_min_messages = warning;
 SELECT schemamig.add_revision('h1', 'clean up', 'SELECT 1;
 TRUNCATE tasks CASCADE;
 ALTER TABLE tasks ADD COLUMN priority text NOT NULL;', NULL, '{}');
@@ -33,8 +36,9 @@ SELECT schemamig.add_revision('h2', 'truncate notes', '-- schemamig:allow ban-tr
 TRUNCATE notes CASCADE;', NULL, '{}');
 SELECT revision, direction FROM schemamig.upgrade('h2');
 -- warnings and infos never block
-SELECT schemamig.add_revision('h3', 'index', 'CREATE INDEX ON tasks (title);', NULL, 'h2');
+SELECT schemamig.add_revision('h3', 'index', 'CREATE INDEX ON tasks (title);', NULL, '{h2}');
 SELECT revision, direction FROM schemamig.upgrade('h3');
 RESET schemamig.lint_on_upgrade;
+RESET client_min_messages;
 DROP EXTENSION pg_schemamig CASCADE;
 DROP TABLE notes, tasks;
