@@ -131,6 +131,26 @@ def main():
     sq_wl = median_time([a.squawk, a.workload])
     sq_find = len(json.loads(run([a.squawk, "--reporter", "json", a.workload]).stdout or "[]"))
 
+    # the lint_on_upgrade hook: 1000 no-op revisions, per mode
+    hook = None
+    if run(psql_cmd + ["-c", "SELECT 'schemamig.upgrade(text)'::regprocedure"]).returncode == 0:
+        run(psql_cmd, "SET client_min_messages = warning;\n"
+            "SELECT count(schemamig.add_revision('noop' || i, 'noop', 'SELECT 1', 'SELECT 1',"
+            " CASE WHEN i = 1 THEN '{}'::text[] ELSE ARRAY['noop' || (i - 1)] END))"
+            " FROM generate_series(1, 1000) i;\n")
+        hook = {}
+        for mode in ("off", "warning", "error"):
+            times = []
+            for _ in range(5):
+                r = run(psql_cmd, "SET client_min_messages = warning;\n"
+                        "SET schemamig.lint_on_upgrade = %s;\n\\timing on\n"
+                        "SELECT count(*) FROM schemamig.upgrade('head');\n\\timing off\n"
+                        "SELECT count(*) FROM schemamig.downgrade('base');\n" % mode)
+                m = re.search(r"Time: ([0-9.]+) ms", r.stdout)
+                if m:
+                    times.append(float(m.group(1)))
+            hook[mode] = statistics.median(times) if times else None
+
     # real corpora
     corpus = sorted(glob.glob("test/corpora/*/sql/*.sql"))
     sql = "".join("SELECT %s, severity, rule FROM schemamig.lint(%s);\n"
@@ -191,6 +211,17 @@ def main():
         w("| lint | `psql` with `\\set content \\`cat up.sql\\`` and "
           "`SELECT count(*) FROM schemamig.lint(:'content')` | %.3f s | %s |\n" % (lint_wl, nfind))
         w("| squawk | `squawk up.sql` | %.3f s | %d |\n\n" % (sq_wl, sq_find))
+        w("## upgrade() with schemamig.lint_on_upgrade\n\n")
+        if hook is None:
+            w("This build has no upgrade(); nothing measured.\n\n")
+        else:
+            w("1000 registered no-op revisions (`SELECT 1` each way); server-side time of "
+              "`SELECT count(*) FROM schemamig.upgrade('head')` (psql `\\timing`), median of 5, "
+              "downgrading to base between runs:\n\n| lint_on_upgrade | 1000 revisions | per revision |\n|---|---|---|\n")
+            for mode, ms in hook.items():
+                w("| %s | %s | %s |\n" % (mode, "%.1f ms" % ms if ms else "?",
+                                           "%.1f µs" % (ms) if ms else "?"))
+            w("\n")
         w("## Real migrations: test/corpora/*/sql/*.sql\n\n")
         w("%d files linted in one session: %s. Findings by severity: %s. Files with an "
           "error finding: %d; with a warning: %d.\n\n"
