@@ -215,6 +215,18 @@ SELECT * FROM pg_temp.r('SELECT ''abcdefghij_abcdefghij_abcdefghij_abcdefghij_ab
 SELECT severity, rule, statement, location, message FROM schemamig.lint('CREATE TABLE x (id bigint)');
 SELECT severity, rule, statement, location FROM schemamig.lint('CREATE TABLE public.x (id bigint); CREATE TEMP TABLE y (id bigint)');
 
+-- lock_timeout = 0 (or RESET) protects nothing
+RESET schemamig.lock_timeout;
+SELECT * FROM pg_temp.r('SET lock_timeout = 0; ALTER TABLE acct ADD COLUMN x text');
+SELECT * FROM pg_temp.r('SET lock_timeout = ''1s''; RESET lock_timeout; ALTER TABLE acct ADD COLUMN x text');
+SET schemamig.lock_timeout = '2s';
+-- DML on a table lint cannot find is not a backfill finding
+SELECT * FROM pg_temp.r('UPDATE alembic_version SET version_num = ''b2''');
+-- names with too many dots, strings that look like long names
+SELECT * FROM pg_temp.r('DROP TABLE a.b.c.d; DROP INDEX a.b.c.d');
+SELECT * FROM pg_temp.r('SELECT E''it\''s abcdefghij_abcdefghij_abcdefghij_abcdefghij_abcdefghij_abcdefghij_x''');
+SELECT * FROM pg_temp.r('SELECT ''C:\'', $q$abcdefghij_abcdefghij_abcdefghij_abcdefghij_abcdefghij_abcdefghij_x$q$');
+
 DROP EXTENSION pg_schemamig CASCADE;
 DROP TABLE acct, refd, nopk, empty_t, parted CASCADE;
 DROP TYPE mood;

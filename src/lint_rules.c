@@ -889,7 +889,7 @@ lint_create_table(LintState *st, CreateStmt *cs)
  * rewrite cases, NOT NULL without default, and inline constraints.
  */
 static void
-lint_add_column(LintState *st, RangeVar *rv, LintRel *r, ColumnDef *cd)
+lint_add_column(LintState *st, LintRel *r, ColumnDef *cd)
 {
 	Constraint *def = NULL;
 	bool		notnull = false;
@@ -992,7 +992,6 @@ lint_add_column(LintState *st, RangeVar *rv, LintRel *r, ColumnDef *cd)
 				break;
 		}
 	}
-	(void) rv;
 }
 
 /* ALTER TABLE ... ADD CONSTRAINT on an existing table. */
@@ -1180,7 +1179,7 @@ lint_alter_table(LintState *st, AlterTableStmt *ats)
 		{
 			case AT_AddColumn:
 				if (cmd->def && IsA(cmd->def, ColumnDef))
-					lint_add_column(st, ats->relation, &r, (ColumnDef *) cmd->def);
+					lint_add_column(st, &r, (ColumnDef *) cmd->def);
 				break;
 			case AT_AddConstraint:
 				if (cmd->def && IsA(cmd->def, Constraint))
@@ -1374,9 +1373,14 @@ lint_drop(LintState *st, DropStmt *ds)
 		}
 		foreach(lc, ds->objects)
 		{
-			RangeVar   *idx = makeRangeVarFromNameList((List *) lfirst(lc));
-			RangeVar   *tab = lint_index_table(idx);
+			RangeVar   *idx;
+			RangeVar   *tab;
 			LintRel		r;
+
+			if (list_length((List *) lfirst(lc)) > 3)
+				continue;		/* DROP fails on it anyway */
+			idx = makeRangeVarFromNameList((List *) lfirst(lc));
+			tab = lint_index_table(idx);
 
 			if (tab != NULL)
 			{
@@ -1400,8 +1404,12 @@ lint_drop(LintState *st, DropStmt *ds)
 		{
 			case OBJECT_TABLE:
 				{
-					RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
+					RangeVar   *rv;
 					LintRel		r;
+
+					if (list_length((List *) lfirst(lc)) > 3)
+						break;	/* DROP fails on it anyway */
+					rv = makeRangeVarFromNameList((List *) lfirst(lc));
 
 					lint_rel(st, rv, &r);
 					if (r.created)
@@ -1616,7 +1624,14 @@ lint_statement(LintState *st, Node *stmt)
 				VariableSetStmt *vs = (VariableSetStmt *) stmt;
 
 				if (vs->name && strcmp(vs->name, "lock_timeout") == 0)
-					st->lock_timeout_set = vs->kind == VAR_SET_VALUE;
+				{
+					A_Const    *v = vs->args ? (A_Const *) linitial(vs->args) : NULL;
+					bool		zero = v != NULL && IsA(v, A_Const) && !v->isnull &&
+						((IsA(&v->val, Integer) && intVal(&v->val) == 0) ||
+						 (IsA(&v->val, String) && strcmp(strVal(&v->val), "0") == 0));
+
+					st->lock_timeout_set = vs->kind == VAR_SET_VALUE && !zero;
+				}
 				break;
 			}
 		case T_ReindexStmt:
@@ -1736,8 +1751,8 @@ lint_statement(LintState *st, Node *stmt)
 						"Write the DDL as plain statements so that it can be reviewed.");
 			break;
 		case T_SelectStmt:
-			/* SELECT f() may change anything; counts become unreliable */
-			if (((SelectStmt *) stmt)->targetList != NIL)
+			/* SELECT f() may change anything: review()'s counts become unreliable */
+			if (st->checks != NULL && ((SelectStmt *) stmt)->targetList != NIL)
 				st->opaque_changes = st->opaque_changes ||
 					raw_expression_tree_walker((Node *) ((SelectStmt *) stmt)->targetList,
 											   lint_volatile_walker, NULL);
@@ -1785,14 +1800,17 @@ lint_identifiers(LintState *st, int start, int len)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (c == '\'' )
+		if (c == '\'')
 		{
+			bool		escapes = i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+				(i == 1 || !lint_ident_char((unsigned char) s[i - 2]));
+
 			for (i++; i < len; i++)
 			{
 				if (s[i] == '\'' && i + 1 < len && s[i + 1] == '\'')
 					i++;
-				else if (s[i] == '\\' && i + 1 < len)
-					i++;	/* E'' strings; harmless for standard strings */
+				else if (escapes && s[i] == '\\' && i + 1 < len)
+					i++;
 				else if (s[i] == '\'')
 					break;
 			}
@@ -1959,13 +1977,14 @@ lint_suppress(LintState *st, int from, int to, int first)
 			q++;
 		reason = pnstrdup(q, eol - q);
 		/* trim the end of the reason, and a closing block comment */
-		for (i = strlen(reason); i > 0 && (isspace((unsigned char) reason[i - 1]) ||
-										   (i >= 2 && reason[i - 2] == '*' && reason[i - 1] == '/')); i--)
-		{
-			if (reason[i - 1] == '/')
-				reason[--i] = '\0';
-			reason[i - 1] = '\0';
-		}
+		i = strlen(reason);
+		while (i > 0 && isspace((unsigned char) reason[i - 1]))
+			i--;
+		if (i >= 2 && reason[i - 2] == '*' && reason[i - 1] == '/')
+			i -= 2;
+		while (i > 0 && isspace((unsigned char) reason[i - 1]))
+			i--;
+		reason[i] = '\0';
 		for (tok = strtok_r(rules, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
 		{
 			ListCell   *lc;
