@@ -595,16 +595,20 @@ review_words(const char *sql)
 	List	   *words = NIL;
 
 	scanner = scanner_init(sql, &yyextra, &ScanKeywords, ScanKeywordTokens);
-	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
+	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
+		yylval.keyword = NULL;
+		tok = core_yylex(&yylval, &yylloc, scanner);
+		if (tok == 0)
+			break;
 		if (tok == IDENT)
 			words = lappend(words, pstrdup(yylval.str));
-		else if (tok >= IDENT && yylval.keyword != NULL &&
-				 tok != SCONST && tok != ICONST && tok != FCONST && tok != BCONST &&
-				 tok != XCONST && tok != Op && tok != PARAM && tok != UIDENT &&
-				 tok != USCONST)
-			words = lappend(words, pstrdup(yylval.keyword));
+		else if (tok >= 256 && yylval.keyword != NULL &&
+				 tok != UIDENT && tok != FCONST && tok != SCONST && tok != USCONST &&
+				 tok != BCONST && tok != XCONST && tok != Op && tok != ICONST &&
+				 tok != PARAM)
+			words = lappend(words, pstrdup(yylval.keyword));	/* a keyword */
 	}
 	scanner_finish(scanner);
 	return words;

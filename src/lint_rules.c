@@ -762,6 +762,8 @@ lint_paren_text(const char *sql, int from)
 	char	   *result = NULL;
 	int			tok;
 
+	if (from < 0 || from >= (int) strlen(sql))
+		return NULL;
 	scanner = scanner_init(sql + from, &yyextra, &ScanKeywords, ScanKeywordTokens);
 	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
 	{
