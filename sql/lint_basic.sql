@@ -14,6 +14,10 @@ SELECT severity, rule, statement, location FROM schemamig.lint(
 -- syntax errors are a finding, not an ERROR
 SELECT * FROM schemamig.lint('ALTER TABLE t ADD COLUM x int');
 SELECT * FROM schemamig.lint('SELECT ''unterminated');
+-- the statement number counts the statements before the error; locations are bytes
+SELECT statement, location FROM schemamig.lint('SELECT ''a;b''; /* ; */ SELECT $x$;$x$; -- ;
+SELECT "é;"; SELEC 1');
+SELECT statement, location, rule FROM schemamig.lint('SELECT ''éé''; DROP TABLE nosuch');
 -- a table that does not exist: assumed to hold data
 SELECT severity, rule, statement, location, message FROM schemamig.lint(
 'ALTER TABLE nosuch ADD COLUMN c int NOT NULL; CREATE INDEX ON nosuch (c)');

@@ -36,6 +36,7 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -1991,6 +1992,11 @@ lint_suppress(LintState *st, int from, int to, int first)
 		{
 			ListCell   *lc;
 
+			/* squawk's newer names for the timeout rule */
+			if (strcmp(tok, "require-lock-timeout") == 0 ||
+				strcmp(tok, "require-statement-timeout") == 0)
+				tok = "require-timeout-settings";
+
 			if (!lint_rule_exists(tok))
 			{
 				lint_report(st, "invalid-suppression", hit - st->sql,
@@ -2035,6 +2041,59 @@ lint_sort_findings(List *findings)
 }
 
 /*
+ * lint_statement_at: the 1-based number of the statement that byte "pos"
+ * of sql belongs to, counting semicolons outside string constants, quoted
+ * identifiers, dollar quotes and comments (the SQL does not parse, so the
+ * parser cannot say).
+ */
+static int
+lint_statement_at(const char *sql, int pos)
+{
+	int			n = 1;
+	int			i = 0;
+
+	while (i < pos && sql[i])
+	{
+		char		c = sql[i];
+
+		if (c == '\'' || c == '"')
+		{
+			for (i++; sql[i] && !(sql[i] == c && sql[i + 1] != c); i++)
+			{
+				if (sql[i] == c)
+					i++;		/* doubled quote */
+			}
+			if (sql[i])
+				i++;
+		}
+		else if ((c == '-' && sql[i + 1] == '-') || (c == '/' && sql[i + 1] == '*'))
+			i = lint_statement_start(sql, i, strlen(sql));
+		else if (c == '$' && (i == 0 || !lint_ident_char((unsigned char) sql[i - 1])))
+		{
+			int			j = i + 1;
+
+			while (sql[j] && lint_ident_char((unsigned char) sql[j]) && sql[j] != '$')
+				j++;
+			if (sql[j] == '$' && !isdigit((unsigned char) sql[i + 1]))
+			{
+				char	   *close = strstr(sql + j + 1, pnstrdup(sql + i, j - i + 1));
+
+				i = close ? (close - sql) + (j - i + 1) : (int) strlen(sql);
+			}
+			else
+				i = j;
+		}
+		else
+		{
+			if (c == ';')
+				n++;
+			i++;
+		}
+	}
+	return n;
+}
+
+/*
  * lint_parse runs raw_parser, turning a syntax error into a "syntax-error"
  * finding instead of an ERROR.  raw_parser has no side effects beyond
  * memory, so catching its error without a subtransaction is safe; errors
@@ -2064,9 +2123,11 @@ lint_parse(LintState *st, bool *ok)
 			cls != ERRCODE_FEATURE_NOT_SUPPORTED)
 			PG_RE_THROW();
 		FlushErrorState();
-		st->stmtno = 0;
-		st->stmt_start = 0;
-		lint_report(st, "syntax-error", edata->cursorpos > 0 ? edata->cursorpos - 1 : 0,
+		/* cursorpos counts characters from 1; locations are byte offsets */
+		st->stmt_start = edata->cursorpos > 0 ?
+			pg_mbcharcliplen(st->sql, strlen(st->sql), edata->cursorpos - 1) : 0;
+		st->stmtno = lint_statement_at(st->sql, st->stmt_start);
+		lint_report(st, "syntax-error", st->stmt_start,
 					pstrdup(edata->message),
 					"Fix the SQL: nothing in it can run.");
 		FreeErrorData(edata);
