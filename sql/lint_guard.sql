@@ -2,6 +2,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS pg_schemamig CASCADE;
 CREATE EXTENSION pg_schemamig;
 RESET client_min_messages;
+\set SHOW_CONTEXT never
 -- The table_rewrite guard: during a migration, refuse to rewrite a table
 -- larger than schemamig.max_rewrite_size; outside migrations, never.
 CREATE TABLE big (id integer, v text);

@@ -3,6 +3,7 @@ DROP EXTENSION IF EXISTS pg_schemamig CASCADE;
 CREATE EXTENSION pg_schemamig;
 RESET client_min_messages;
 \set VERBOSITY default
+\set SHOW_CONTEXT never
 -- schemamig.lint_on_upgrade: upgrade() lints each revision before running it.
 CREATE TABLE tasks (id bigint PRIMARY KEY, title text);
 INSERT INTO tasks SELECT i, 't' || i FROM generate_series(1, 10) i;
