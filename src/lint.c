@@ -464,6 +464,7 @@ review_last_name(List *names)
 	return strVal(llast(names));
 }
 
+/* review_add_created appends one created object (nothing when name is NULL). */
 static void
 review_add_created(List **created, const char *kind, char *name, char *owner,
 				   int statement, int location)

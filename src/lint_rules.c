@@ -179,6 +179,7 @@ static inline bool lint_ident_char(unsigned char c);
  * ------------------------------------------------------------------------
  */
 
+/* The SQL-visible name of a severity. */
 const char *
 lint_severity_name(LintSeverity severity)
 {
@@ -194,6 +195,7 @@ lint_severity_name(LintSeverity severity)
 	return "error";
 }
 
+/* Is "id" the id of a rule (for suppression comments)? */
 bool
 lint_rule_exists(const char *id)
 {
@@ -254,6 +256,7 @@ lint_report(LintState *st, const char *rule, int location, char *message,
  * ------------------------------------------------------------------------
  */
 
+/* A table name as written, schema-qualified when it was. */
 static char *
 lint_rv_name(RangeVar *rv)
 {
@@ -788,6 +791,7 @@ lint_paren_text(const char *sql, int from)
  * ------------------------------------------------------------------------
  */
 
+/* lint_new_check appends a data check for review() and returns it. */
 static LintDataCheck *
 lint_new_check(LintState *st, LintCheckKind kind, RangeVar *rv, Oid relid,
 			   int location)
@@ -855,6 +859,10 @@ lint_column_is_key(ColumnDef *cd)
 	return false;
 }
 
+/*
+ * lint_create_table: type smells of the new columns (with the table's
+ * primary key columns as keys); remembers the table as created.
+ */
 static void
 lint_create_table(LintState *st, CreateStmt *cs)
 {
@@ -1158,6 +1166,7 @@ lint_set_not_null(LintState *st, RangeVar *rv, LintRel *r, const char *colname)
 		lint_new_check(st, LINT_CHECK_NOT_NULL, rv, r->relid, -1)->columns = list_make1(pstrdup(colname));
 }
 
+/* ALTER TABLE: one branch per subcommand kind that lint has a rule for. */
 static void
 lint_alter_table(LintState *st, AlterTableStmt *ats)
 {
@@ -1279,6 +1288,10 @@ lint_alter_table(LintState *st, AlterTableStmt *ats)
  * ------------------------------------------------------------------------
  */
 
+/*
+ * CREATE INDEX: concurrency, robustness, width; a unique index over plain
+ * columns gets a duplicate check in review().
+ */
 static void
 lint_index(LintState *st, IndexStmt *is)
 {
@@ -1355,6 +1368,7 @@ lint_index_table(RangeVar *idx)
 						get_rel_name(tab), -1);
 }
 
+/* DROP of indexes, tables, schemas and other objects. */
 static void
 lint_drop(LintState *st, DropStmt *ds)
 {
@@ -1467,6 +1481,7 @@ lint_drop(LintState *st, DropStmt *ds)
 	}
 }
 
+/* RENAME of a column or a table that clients already use. */
 static void
 lint_rename(LintState *st, RenameStmt *rs)
 {
@@ -1498,6 +1513,7 @@ lint_rename(LintState *st, RenameStmt *rs)
 	}
 }
 
+/* TRUNCATE, with or without CASCADE. */
 static void
 lint_truncate(LintState *st, TruncateStmt *ts)
 {
