@@ -35,6 +35,7 @@
 #include "catalog.h"
 #include "drift.h"
 #include "graph.h"
+#include "lint.h"
 
 /* What the error-context callback names while a revision runs. */
 typedef struct ApplyErrorContext
@@ -331,6 +332,10 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps,
 
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(stepcxt);
+
+		/* schemamig.lint_on_upgrade: review with the catalog as it is now */
+		if (step->upgrade)
+			sm_lint_before_upgrade(step->rev->id, step->rev->upgrade_sql);
 
 		start = GetCurrentTimestamp();
 		sm_run_revision_sql(step->rev, step->upgrade);

@@ -39,6 +39,7 @@
 #include "apply.h"
 #include "catalog.h"
 #include "drift.h"
+#include "lint.h"
 #include "planstep.h"
 
 /* the step opened by _begin_step, if any (TopMemoryContext strings) */
@@ -268,6 +269,11 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
 					 errmsg("revision \"%s\" cannot run inside a transaction block", id)));
+		if (upgrade)
+		{
+			sm_load_revision_sql(rev);
+			sm_lint_before_upgrade(rev->id, rev->upgrade_sql);
+		}
 		sm_spi_finish();
 	}
 	PG_CATCH();
