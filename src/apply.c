@@ -178,6 +178,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	TimestampTz outer_fin = 0;
 	volatile bool armed = false;
 	bool		save_running = sm_running_migration;
+	const char *save_statement = sm_guard_statement;
 
 	if (sql == NULL)
 		elog(ERROR, "revision \"%s\" has no %s SQL loaded", rev->id,
@@ -212,6 +213,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 			int			rc;
 
 			CHECK_FOR_INTERRUPTS();
+			sm_guard_statement = st->sql;	/* named by the rewrite guard */
 			rc = SPI_execute(st->sql, false, 0);
 			if (rc == SPI_ERROR_TRANSACTION)
 				ereport(ERROR,
@@ -228,6 +230,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 		if (armed)
 			disarm_statement_timeout(outer_fin);
 		sm_running_migration = save_running;
+		sm_guard_statement = save_statement;
 	}
 	PG_END_TRY();
 
