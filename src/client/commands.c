@@ -33,14 +33,17 @@ typedef struct Ctx
 
 typedef int (*CmdFn) (Ctx *ctx);
 
-/* Prints each revision a "SELECT revision FROM ..." query returns. */
+/*
+ * Prints each revision a "SELECT revision FROM ..." query returns; a query
+ * with $1 gets "param" (possibly NULL).
+ */
 static int
 print_revisions(Ctx *ctx, const char *sql, const char *param, const char *what,
 				bool include_branches, bool include_doc, bool include_parents,
 				bool tree_indicators, bool blank_line_in_verbose)
 {
 	const char *params[1] = {param};
-	PGresult   *res = db_exec(ctx->conn, sql, param ? 1 : 0, params, what);
+	PGresult   *res = db_exec(ctx->conn, sql, strchr(sql, '$') ? 1 : 0, params, what);
 	int			i;
 
 	if (res == NULL)

@@ -134,7 +134,8 @@ file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
 	params[2] = trans.s;
 	res = db_exec(conn,
 				  "SELECT schemamig.checksum(x.u, x.d, x.t) "
-				  "FROM pg_catalog.unnest($1::text[], $2::text[], $3::boolean[]) AS x(u, d, t)",
+				  "FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]), "
+				  "pg_catalog.unnest($3::boolean[])) AS x(u, d, t)",
 				  3, params, "computing checksums of the migration files");
 	free(ups.s);
 	free(downs.s);
