@@ -13,6 +13,9 @@ use Test::More;
 my $bindir = `pg_config --bindir`;
 chomp $bindir;
 my $client = -x "$bindir/pg_schemamig" ? "$bindir/pg_schemamig" : 'pg_schemamig';
+# PG_SCHEMAMIG_WRAPPER runs the client under a tool, e.g.
+# "valgrind -q --leak-check=full --error-exitcode=99"
+my @client = ((split ' ', ($ENV{PG_SCHEMAMIG_WRAPPER} // '')), $client);
 
 my $tmp = PostgreSQL::Test::Utils::tempdir;
 chdir $tmp or die "chdir $tmp: $!";
@@ -34,81 +37,81 @@ sub slurp { return PostgreSQL::Test::Utils::slurp_file($_[0]); }
 # ---- usage (exit 2)
 program_help_ok($client);
 program_version_ok($client);
-command_like([ $client, '--version' ], qr/^pg_schemamig \(pg_schemamig\) \d+\.\d+/, 'version string');
-command_checks_all([$client], 2, [qr/^$/], [qr/error: no command given/], 'no command');
-command_checks_all([ $client, 'frobnicate' ], 2, [qr/^$/],
+command_like([ @client, '--version' ], qr/^pg_schemamig \(pg_schemamig\) \d+\.\d+/, 'version string');
+command_checks_all([@client], 2, [qr/^$/], [qr/error: no command given/], 'no command');
+command_checks_all([ @client, 'frobnicate' ], 2, [qr/^$/],
 	[qr/error: unknown command "frobnicate"/], 'unknown command');
-command_checks_all([ $client, '--frob', 'heads' ], 2, [qr/^$/],
+command_checks_all([ @client, '--frob', 'heads' ], 2, [qr/^$/],
 	[qr/unrecognized option "--frob"/], 'unknown long option');
-command_checks_all([ $client, '-Z', 'heads' ], 2, [qr/^$/],
+command_checks_all([ @client, '-Z', 'heads' ], 2, [qr/^$/],
 	[qr/invalid option "-Z"/], 'unknown short option');
-command_checks_all([ $client, 'downgrade' ], 2, [qr/^$/],
+command_checks_all([ @client, 'downgrade' ], 2, [qr/^$/],
 	[qr/wrong number of arguments for "downgrade"/], 'downgrade needs a target');
-command_checks_all([ $client, 'show' ], 2, [qr/^$/],
+command_checks_all([ @client, 'show' ], 2, [qr/^$/],
 	[qr/wrong number of arguments for "show"/], 'show needs a revision');
-command_checks_all([ $client, 'current', 'extra' ], 2, [qr/^$/],
+command_checks_all([ @client, 'current', 'extra' ], 2, [qr/^$/],
 	[qr/wrong number of arguments for "current"/], 'current takes no argument');
-command_checks_all([ $client, 'heads', '-m' ], 2, [qr/^$/],
+command_checks_all([ @client, 'heads', '-m' ], 2, [qr/^$/],
 	[qr/option "-m" requires a value/], 'option without its value');
-command_checks_all([ $client, '--rev-id', 'bad-id', 'revision' ], 2, [qr/^$/],
+command_checks_all([ @client, '--rev-id', 'bad-id', 'revision' ], 2, [qr/^$/],
 	[qr/invalid revision id "bad-id"/], 'bad --rev-id');
-command_checks_all([ $client, '-v', '-q', 'heads' ], 2, [qr/^$/],
+command_checks_all([ @client, '-v', '-q', 'heads' ], 2, [qr/^$/],
 	[qr/--verbose and --quiet cannot be used together/], 'verbose and quiet');
-command_checks_all([ $client, '--no-sync', 'sync' ], 2, [qr/^$/],
+command_checks_all([ @client, '--no-sync', 'sync' ], 2, [qr/^$/],
 	[qr/"sync" and --no-sync/], 'sync with --no-sync');
 
 # ---- init, revision, merge
-command_like([ $client, 'init' ], qr{Creating directory \S+/migrations \.\.\.  done\n  Generating \S+/pg_schemamig\.conf \.\.\.  done},
+command_like([ @client, 'init' ], qr{Creating directory \S+/migrations \.\.\.  done\n  Generating \S+/pg_schemamig\.conf \.\.\.  done},
 	'init');
 ok(-d 'migrations', 'init created the folder');
 like(slurp('pg_schemamig.conf'), qr/^directory = migrations$/m, 'init wrote the configuration');
-command_checks_all([ $client, 'init' ], 1, [qr/^$/], [qr/pg_schemamig\.conf already exists/], 'init twice');
+command_checks_all([ @client, 'init' ], 1, [qr/^$/], [qr/pg_schemamig\.conf already exists/], 'init twice');
 
-command_like([ $client, 'revision', '-m', 'Create tasks table', '--rev-id', 'aaa111' ],
+command_like([ @client, 'revision', '-m', 'Create tasks table', '--rev-id', 'aaa111' ],
 	qr{Generating \S+/migrations/aaa111_create_tasks_table\.sql \.\.\.  done}, 'first revision');
 is( slurp('migrations/aaa111_create_tasks_table.sql'),
 	"-- revision: aaa111\n-- down_revision:\n-- branch_labels:\n-- depends_on:\n"
 	  . "-- transactional: true\n-- message: Create tasks table\n-- +upgrade\n\n-- +downgrade\n\n",
 	'the template of a base revision');
-command_like([ $client, 'revision', '-m', 'add priority', '--rev-id', 'bbb222' ],
+command_like([ @client, 'revision', '-m', 'add priority', '--rev-id', 'bbb222' ],
 	qr{bbb222_add_priority\.sql}, 'second revision');
 like(slurp('migrations/bbb222_add_priority.sql'), qr/^-- down_revision: aaa111$/m, 'parent is the head');
-command_like([ $client, 'revision', '-m', 'concurrent index', '--rev-id', 'ccc333', '--non-transactional' ],
+command_like([ @client, 'revision', '-m', 'concurrent index', '--rev-id', 'ccc333', '--non-transactional' ],
 	qr{ccc333_concurrent_index\.sql}, 'non-transactional revision');
 like(slurp('migrations/ccc333_concurrent_index.sql'), qr/^-- transactional: false$/m, 'transactional: false');
-command_checks_all([ $client, 'revision', '-m', 'again', '--rev-id', 'bbb222' ], 1, [qr/^$/],
+command_checks_all([ @client, 'revision', '-m', 'again', '--rev-id', 'bbb222' ], 1, [qr/^$/],
 	[qr/revision bbb222 already exists/], 'duplicate --rev-id');
 
 # a second branch, then two heads
-command_like([ $client, 'revision', '-m', 'audit base', '--head', 'base', '--branch-label', 'audit', '--rev-id', 'ddd444' ],
+command_like([ @client, 'revision', '-m', 'audit base', '--head', 'base', '--branch-label', 'audit', '--rev-id', 'ddd444' ],
 	qr{ddd444_audit_base\.sql}, 'new base with a branch label');
 like(slurp('migrations/ddd444_audit_base.sql'), qr/^-- down_revision:\n-- branch_labels: audit$/m, 'label written');
-command_checks_all([ $client, 'revision', '-m', 'x' ], 1, [qr/^$/],
+command_checks_all([ @client, 'revision', '-m', 'x' ], 1, [qr/^$/],
 	[qr/multiple heads are present/], 'revision with two heads needs --head');
-command_like([ $client, 'revision', '-m', 'audit log', '--head', 'audit@head', '--rev-id', 'eee555', '--depends-on', 'aaa' ],
+command_like([ @client, 'revision', '-m', 'audit log', '--head', 'audit@head', '--rev-id', 'eee555', '--depends-on', 'aaa' ],
 	qr{eee555_audit_log\.sql}, '--head label@head');
 my $eee = slurp('migrations/eee555_audit_log.sql');
 like($eee, qr/^-- down_revision: ddd444$/m, 'label@head resolved');
 like($eee, qr/^-- depends_on: aaa111$/m, 'depends_on prefix resolved to the full id');
-command_checks_all([ $client, 'revision', '-m', 'x', '--head', 'aaa111' ], 1, [qr/^$/],
+command_checks_all([ @client, 'revision', '-m', 'x', '--head', 'aaa111' ], 1, [qr/^$/],
 	[qr/revision aaa111 is not a head revision; use --splice/], 'non-head --head');
-command_checks_all([ $client, 'revision', '-m', 'x', '--head', 'zzz' ], 1, [qr/^$/],
+command_checks_all([ @client, 'revision', '-m', 'x', '--head', 'zzz' ], 1, [qr/^$/],
 	[qr/no such revision or branch label/], 'unknown --head');
 
-command_like([ $client, 'merge', '-m', 'join branches', '--rev-id', 'fff666' ],
+command_like([ @client, 'merge', '-m', 'join branches', '--rev-id', 'fff666' ],
 	qr{fff666_join_branches\.sql}, 'merge of all heads');
 like(slurp('migrations/fff666_join_branches.sql'), qr/^-- down_revision: ccc333, eee555$/m, 'merge parents');
-command_checks_all([ $client, 'merge' ], 1, [qr/^$/], [qr/a merge needs at least two revisions/],
+command_checks_all([ @client, 'merge' ], 1, [qr/^$/], [qr/a merge needs at least two revisions/],
 	'merge with one head');
 
 # -D and the configuration file
 make_path('other');
-command_like([ $client, '-D', 'other', 'revision', '-m', 'elsewhere', '--rev-id', 'abc' ],
+command_like([ @client, '-D', 'other', 'revision', '-m', 'elsewhere', '--rev-id', 'abc' ],
 	qr{other/abc_elsewhere\.sql}, '-D names the folder');
 write_file('bad.conf', "directory = migrations\ncolour = blue\n");
-command_checks_all([ $client, '-c', 'bad.conf', 'heads' ], 2, [qr/^$/],
+command_checks_all([ @client, '-c', 'bad.conf', 'heads' ], 2, [qr/^$/],
 	[qr/bad\.conf:2: unknown setting "colour"/], 'unknown configuration setting');
-command_checks_all([ $client, '-D', 'nowhere', 'heads' ], 1, [qr/^$/],
+command_checks_all([ @client, '-D', 'nowhere', 'heads' ], 1, [qr/^$/],
 	[qr/could not open migrations folder "nowhere"/], 'missing folder');
 
 # ---- parse errors: one file (or a few) per case, each must name file:line
@@ -202,10 +205,10 @@ foreach my $case (@cases)
 	my $dir = "parse" . $n++;
 	make_path($dir);
 	write_file("$dir/$_", $files->{$_}) foreach keys %$files;
-	command_checks_all([ $client, '-D', $dir, 'heads' ], 1, [qr/^$/], [ qr/error: \S*$re/ ],
+	command_checks_all([ @client, '-D', $dir, 'heads' ], 1, [qr/^$/], [ qr/error: \S*$re/ ],
 		"parse error: $name");
 	# the file-only commands report the same
-	command_checks_all([ $client, '-D', $dir, 'revision', '-m', 'x' ], 1, [qr/^$/], [$re],
+	command_checks_all([ @client, '-D', $dir, 'revision', '-m', 'x' ], 1, [qr/^$/], [$re],
 		"parse error in revision: $name");
 }
 
@@ -216,7 +219,7 @@ write_file('okforms/a1_base.sql',
 	  . "-- message:   spaced out  \r\n-- +upgrade\r\nSELECT 1;\r\n-- +downgrade\r\n");
 write_file('okforms/b1_irreversible.sql',
 	"-- revision: b1\n-- down_revision: a1\n-- irreversible: true\n-- +upgrade\nSELECT 2;\n");
-command_like([ $client, '-D', 'okforms', 'revision', '-m', 'next', '--rev-id', 'c1' ],
+command_like([ @client, '-D', 'okforms', 'revision', '-m', 'next', '--rev-id', 'c1' ],
 	qr{c1_next\.sql}, 'comments, CRLF and an irreversible revision parse');
 like(slurp('okforms/c1_next.sql'), qr/^-- down_revision: b1$/m, 'head found past the irreversible revision');
 

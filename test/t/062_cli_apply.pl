@@ -16,6 +16,9 @@ use Test::More;
 my $bindir = `pg_config --bindir`;
 chomp $bindir;
 my $client = -x "$bindir/pg_schemamig" ? "$bindir/pg_schemamig" : 'pg_schemamig';
+# PG_SCHEMAMIG_WRAPPER runs the client under a tool, e.g.
+# "valgrind -q --leak-check=full --error-exitcode=99"
+my @client = ((split ' ', ($ENV{PG_SCHEMAMIG_WRAPPER} // '')), $client);
 
 my $node = PostgreSQL::Test::Cluster->new('cli_apply');
 $node->init;
@@ -53,7 +56,7 @@ sub cli
 	local %ENV = %ENV;
 	$ENV{PGHOST} = $node->host;
 	$ENV{PGPORT} = $node->port;
-	IPC::Run::run([ $client, '-d', "dbname=$db", '-D', $dir, @$args ], '>', \$stdout, '2>', \$stderr);
+	IPC::Run::run([ @client, '-d', "dbname=$db", '-D', $dir, @$args ], '>', \$stdout, '2>', \$stderr);
 	is($? >> 8, $ret, "$name: exit status");
 	if (ref $out) { like($stdout, $out, "$name: stdout"); }
 	else { is($stdout, $out, "$name: stdout"); }
