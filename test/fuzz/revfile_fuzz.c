@@ -7,8 +7,7 @@
  * a file that parses is written back with revfile_format(), and that text
  * must parse to the same revision.
  *
- *	  make -C test/fuzz revfile_fuzz
- *	  test/fuzz/revfile_fuzz -max_total_time=300 test/fuzz/corpus/revfile
+ *	  make -C test/fuzz -f revfile.mk run-revfile
  *
  * test/fuzz/revfile_fuzz.c
  *
