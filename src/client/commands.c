@@ -74,7 +74,8 @@ do_current(Ctx *ctx)
 {
 	if (opts.verbose)
 		log_info("Current revision(s) for database \"%s\":", PQdb(ctx->conn));
-	return print_revisions(ctx, "SELECT revision FROM schemamig.current()", NULL,
+	/* the version table is what "current" shows (Alembic's alembic_version) */
+	return print_revisions(ctx, "SELECT v.revision FROM schemamig.version v ORDER BY v.position", NULL,
 						   "reading the current revisions", false, false, false, true, false);
 }
 
@@ -358,7 +359,7 @@ static char *
 current_text(Ctx *ctx)
 {
 	PGresult   *res = db_exec(ctx->conn,
-							  "SELECT pg_catalog.string_agg(revision, ', ') FROM schemamig.current()",
+							  "SELECT pg_catalog.string_agg(v.revision, ', ' ORDER BY v.position) FROM schemamig.version v",
 							  0, NULL, "reading the current revisions");
 	char	   *s;
 

@@ -49,36 +49,35 @@ static bool
 check_versions(PGconn *conn)
 {
 	PGresult   *res;
-	char	   *extversion;
+	const char *state;
+	const char *libversion,
+			   *extversion;
 	bool		ok = true;
 
-	res = db_exec(conn,
-				  "SELECT e.extversion FROM pg_catalog.pg_extension e "
-				  "WHERE e.extname OPERATOR(pg_catalog.=) 'pg_schemamig'",
-				  0, NULL, "checking the pg_schemamig extension");
-	if (res == NULL)
-		return false;
-	if (PQntuples(res) == 0)
+	/* one round trip; a missing schema or function means no extension */
+	res = PQexec(conn,
+				 "SELECT schemamig.library_version(), "
+				 "(SELECT e.extversion FROM pg_catalog.pg_extension e "
+				 " WHERE e.extname OPERATOR(pg_catalog.=) 'pg_schemamig')");
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
-		log_error("extension \"pg_schemamig\" is not installed in database \"%s\"", PQdb(conn));
-		log_hint("Run CREATE EXTENSION pg_schemamig; in that database as a superuser.");
+		state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		if (state && (strcmp(state, "3F000") == 0 || strcmp(state, "42883") == 0))
+		{
+			log_error("extension \"pg_schemamig\" is not installed in database \"%s\"", PQdb(conn));
+			log_hint("Run CREATE EXTENSION pg_schemamig; in that database as a superuser.");
+		}
+		else
+			db_report_error(res, conn, "checking the pg_schemamig version", NULL);
 		PQclear(res);
 		return false;
 	}
-	extversion = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-
-	res = db_exec(conn, "SELECT schemamig.library_version()", 0, NULL,
-				  "checking the pg_schemamig library version");
-	if (res == NULL)
-	{
-		free(extversion);
-		return false;
-	}
-	if (strcmp(PQgetvalue(res, 0, 0), PG_SCHEMAMIG_VERSION) != 0)
+	libversion = PQgetvalue(res, 0, 0);
+	extversion = PQgetvalue(res, 0, 1);
+	if (strcmp(libversion, PG_SCHEMAMIG_VERSION) != 0)
 	{
 		log_error("server library pg_schemamig %s does not match this client (%s)",
-				  PQgetvalue(res, 0, 0), PG_SCHEMAMIG_VERSION);
+				  libversion, PG_SCHEMAMIG_VERSION);
 		log_hint("Install the client of the same release as the server's extension.");
 		ok = false;
 	}
@@ -90,7 +89,6 @@ check_versions(PGconn *conn)
 		ok = false;
 	}
 	PQclear(res);
-	free(extversion);
 	return ok;
 }
 
