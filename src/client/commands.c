@@ -167,19 +167,40 @@ apply_offline(Ctx *ctx, const char *target, bool up)
 	PGresult   *res;
 	char	   *what;
 
+	char	   *from = NULL;
+
 	params[0] = t;
 	params[1] = NULL;
 	if (colon)
 	{
 		*colon = '\0';
 		params[0] = colon + 1;
-		params[1] = *t ? t : NULL;
+		if (*t && strcmp(t, "base") != 0)
+		{
+			/* the start state as full ids: resolve "head", prefixes, labels */
+			const char *sp[1] = {t};
+
+			res = db_exec(ctx->conn,
+						  "SELECT pg_catalog.string_agg(s.revision, ',') FROM schemamig.show($1) s",
+						  1, sp, "resolving the start of the range");
+			if (res == NULL)
+			{
+				free(t);
+				return EXIT_MIGRATION;
+			}
+			from = xstrdup(PQgetvalue(res, 0, 0));
+			PQclear(res);
+			params[1] = from;
+		}
+		else if (*t)
+			params[1] = t;
 	}
 	what = xasprintf("generating the %s script", up ? "upgrade" : "downgrade");
 	res = db_exec(ctx->conn, up ? "SELECT schemamig.upgrade_sql($1, $2)" :
 				  "SELECT schemamig.downgrade_sql($1, $2)", 2, params, what);
 	free(what);
 	free(t);
+	free(from);
 	if (res == NULL)
 		return EXIT_MIGRATION;
 	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
