@@ -125,7 +125,7 @@ rev('b2', 'a1', 'add title', 'ALTER TABLE tasks ADD COLUMN title text;', 'ALTER 
 rev('c3', 'b2', 'broken', "CREATE TABLE notes (id int);\n\nALTER TABLE nope ADD COLUMN x int;", 'DROP TABLE notes;');
 rev('d4', 'c3', 'after', 'CREATE TABLE later (id int);', 'DROP TABLE later;');
 cli([ 'upgrade', 'head' ], 1, qr/^$/,
-	qr/error: upgrade failed in revision c3 \(\S+c3_x\.sql(:9)?\): relation "nope" does not exist \(SQLSTATE 42P01\)/,
+	qr/error: upgrade failed in revision c3 \(\S+c3_x\.sql:7\): relation "nope" does not exist \(SQLSTATE 42P01\)/,
 	'failing revision: exit 1, names the revision, file, message and SQLSTATE');
 cli(['current'], 0, '', qr/^$/, 'nothing applied');
 is(public_objects(), '0', 'no table of the failed upgrade left behind');
@@ -163,7 +163,7 @@ is(public_objects(), '0', 'round trip through CONCURRENTLY leaves an empty schem
 # applied (each is its own transaction there), the failing one is not
 rev('d4', 'c3', 'broken', "CREATE TABLE notes (id int);\nALTER TABLE nope ADD COLUMN x int;", 'DROP TABLE notes;');
 cli([ 'upgrade', 'head' ], 1, qr/Running upgrade c3 -> d4, broken\n\z/,
-	qr/error: upgrade failed in revision d4 \(\S+d4_x\.sql(:\d+)?\): relation "nope" does not exist \(SQLSTATE 42P01\)/,
+	qr/error: upgrade failed in revision d4 \(\S+d4_x\.sql:6\): relation "nope" does not exist \(SQLSTATE 42P01\)/,
 	'failure after a concurrent revision');
 cli(['current'], 0, "c3\n", qr/^$/, 'revisions before the failing one stay applied');
 is(sql("SELECT count(*) FROM pg_class WHERE relname = 'notes'"), '0', 'the failing revision left nothing behind');
