@@ -251,6 +251,38 @@ revision_error_line(const RevFile *rf, const char *stmt, const char *position)
 }
 
 /*
+ * The file line of the statement named by a "SQL statement "..."" context
+ * line (SPI's context for errors without a position).  The statement may
+ * hold quotes and newlines, so each closing-quote candidate is tried until
+ * the text is found in the revision's SQL.  Returns 0 when unknown.
+ */
+static int
+context_statement_line(const RevFile *rf, const char *context)
+{
+	const char *key = "SQL statement \"";
+	const char *start,
+			   *q;
+
+	if (context == NULL || (start = strstr(context, key)) == NULL)
+		return 0;
+	start += strlen(key);
+	for (q = strchr(start, '"'); q != NULL; q = strchr(q + 1, '"'))
+	{
+		char	   *stmt;
+		int			line;
+
+		if (q[1] != '\n' && q[1] != '\0')
+			continue;
+		stmt = xasprintf("%.*s", (int) (q - start), start);
+		line = revision_error_line(rf, stmt, NULL);
+		free(stmt);
+		if (line > 0)
+			return line;
+	}
+	return 0;
+}
+
+/*
  * Reports a failed query: the error line names what was being done, the
  * revision and its file (and line, when the failing statement is found in
  * it), then the server's message and SQLSTATE; detail and hint follow, and
@@ -294,6 +326,9 @@ db_report_error(const PGresult *res, PGconn *conn, const char *what,
 		if (r != NULL && r->file != NULL)
 		{
 			int			line = revision_error_line(r->file, iquery, ipos);
+
+			if (line == 0)
+				line = context_statement_line(r->file, context);
 
 			if (line > 0)
 				where = xasprintf(" in revision %s (%s:%d)", rev, r->file->path, line);
