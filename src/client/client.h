@@ -84,7 +84,12 @@ typedef struct MigDir
 	StrMap		byid;			/* id -> index in files */
 } MigDir;
 
-extern MigDir *migdir_load(const char *path);
+/*
+ * Loads and checks the folder; "progress" (may be NULL) is called after each
+ * file, so that a connection can be advanced meanwhile.
+ */
+extern MigDir *migdir_load(const char *path, void (*progress) (void *),
+						   void *progress_arg);
 extern void migdir_free(MigDir *md);
 extern int	migdir_find(const MigDir *md, const char *id);
 extern int	migdir_heads(const MigDir *md, int **heads);
@@ -127,7 +132,9 @@ extern char *rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 extern char *rev_down_text(const DbRev *r);
 
 /* conn.c */
-extern PGconn *db_connect(void);
+extern PGconn *db_connect_start(void);
+extern void db_connect_step(void *conn);
+extern PGconn *db_connect_finish(PGconn *conn);
 extern void db_disconnect(PGconn *conn);
 extern PGresult *db_exec(PGconn *conn, const char *sql, int nparams,
 						 const char *const *params, const char *what);

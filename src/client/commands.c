@@ -776,13 +776,18 @@ cmd_db(void)
 		return EXIT_USAGE;
 	}
 
+	/* connect while reading the files: the server starts up meanwhile */
+	ctx.conn = db_connect_start();
 	if (c->reads_graph && !opts.no_sync)
 	{
-		ctx.md = migdir_load(opts.directory);
+		ctx.md = migdir_load(opts.directory, db_connect_step, ctx.conn);
 		if (ctx.md == NULL)
+		{
+			PQfinish(ctx.conn);
 			return EXIT_MIGRATION;
+		}
 	}
-	ctx.conn = db_connect();
+	ctx.conn = db_connect_finish(ctx.conn);
 	if (ctx.conn == NULL)
 	{
 		migdir_free(ctx.md);

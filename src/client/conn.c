@@ -10,6 +10,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,8 +94,16 @@ check_versions(PGconn *conn)
 	return ok;
 }
 
+/* Where the connection being opened stands (one connection per run). */
+static PostgresPollingStatusType poll_status = PGRES_POLLING_FAILED;
+
+/*
+ * Starts connecting without waiting: the server starts its backend while
+ * the client reads the migration files (db_connect_step, db_connect_finish).
+ * Returns NULL only when out of memory.
+ */
 PGconn *
-db_connect(void)
+db_connect_start(void)
 {
 	const char *conninfo = opts.dbconn;
 	const char *keywords[3] = {"dbname", "fallback_application_name", NULL};
@@ -107,11 +117,54 @@ db_connect(void)
 	values[0] = conninfo;
 	values[1] = "pg_schemamig";
 	values[2] = NULL;
-	conn = PQconnectdbParams(keywords, values, 1);
+	conn = PQconnectStartParams(keywords, values, 1);
 	if (conn == NULL)
 	{
 		log_error("out of memory");
 		return NULL;
+	}
+	poll_status = PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+	return conn;
+}
+
+/* Advances a connection being opened, if its socket is ready; never waits. */
+void
+db_connect_step(void *arg)
+{
+	PGconn	   *conn = arg;
+	struct pollfd p;
+
+	if (conn == NULL || (poll_status != PGRES_POLLING_READING &&
+						 poll_status != PGRES_POLLING_WRITING))
+		return;
+	p.fd = PQsocket(conn);
+	p.events = poll_status == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+	p.revents = 0;
+	if (p.fd >= 0 && poll(&p, 1, 0) > 0)
+		poll_status = PQconnectPoll(conn);
+}
+
+/*
+ * Waits for the connection to be open, then checks the server's
+ * pg_schemamig.  Returns NULL (connection closed) after an error message.
+ */
+PGconn *
+db_connect_finish(PGconn *conn)
+{
+	if (conn == NULL)
+		return NULL;
+	while (poll_status == PGRES_POLLING_READING || poll_status == PGRES_POLLING_WRITING)
+	{
+		struct pollfd p;
+
+		p.fd = PQsocket(conn);
+		p.events = poll_status == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		p.revents = 0;
+		if (p.fd < 0)
+			break;
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			break;
+		poll_status = PQconnectPoll(conn);
 	}
 	if (PQstatus(conn) != CONNECTION_OK)
 	{

@@ -269,7 +269,7 @@ cmd_revision(void)
 		log_error("revision takes no arguments (the message goes in -m)");
 		return EXIT_USAGE;
 	}
-	md = migdir_load(opts.directory);
+	md = migdir_load(opts.directory, NULL, NULL);
 	if (md == NULL)
 		return EXIT_MIGRATION;
 	memset(&rf, 0, sizeof(rf));
@@ -389,7 +389,7 @@ cmd_merge(void)
 	int			rc = EXIT_MIGRATION;
 	int			i;
 
-	md = migdir_load(opts.directory);
+	md = migdir_load(opts.directory, NULL, NULL);
 	if (md == NULL)
 		return EXIT_MIGRATION;
 	memset(&rf, 0, sizeof(rf));

@@ -16,8 +16,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "client.h"
 
@@ -108,7 +111,7 @@ cmp_names(const void *a, const void *b)
  * after an error message.
  */
 static int
-list_sql_files(const char *path, char ***names)
+list_sql_files(const char *path, char ***names, int *dirfd_out)
 {
 	DIR		   *d = opendir(path);
 	struct dirent *de;
@@ -131,9 +134,58 @@ list_sql_files(const char *path, char ***names)
 		*names = xrealloc(*names, sizeof(char *) * (n + 1));
 		(*names)[n++] = xstrdup(de->d_name);
 	}
+	*dirfd_out = dup(dirfd(d));
 	closedir(d);
 	qsort(*names, n, sizeof(char *), cmp_names);
 	return n;
+}
+
+/*
+ * Reads and parses one file of the folder: openat/fstat/read/close, four
+ * system calls (stdio needs twice as many, which shows with thousands of
+ * files).  Errors as for revfile_parse.
+ */
+static RevFile *
+read_one(int dirfd, const char *dirpath, const char *name, char **err)
+{
+	char	   *full = xasprintf("%s/%s", dirpath, name);
+	int			fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char	   *buf;
+	size_t		got = 0;
+	RevFile    *rf = NULL;
+
+	*err = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0)
+	{
+		*err = xasprintf("%s: could not open file: %s", full, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(full);
+		return NULL;
+	}
+	buf = xmalloc(st.st_size + 1);
+	while (got < (size_t) st.st_size)
+	{
+		ssize_t		r = read(fd, buf + got, st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	close(fd);
+	if (got != (size_t) st.st_size)
+		*err = xasprintf("%s: could not read file: %s", full, strerror(errno));
+	else
+	{
+		buf[got] = '\0';
+		rf = revfile_parse(full, buf, got, err);
+	}
+	free(buf);
+	free(full);
+	return rf;
 }
 
 /* A min-heap of file indexes (file-name order). */
@@ -265,10 +317,11 @@ report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 }
 
 MigDir *
-migdir_load(const char *path)
+migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 {
 	char	  **names;
-	int			n = list_sql_files(path, &names);
+	int			dfd = -1;
+	int			n = list_sql_files(path, &names, &dfd);
 	RevFile   **files;
 	StrMap		byid,
 				bylabel;
@@ -291,12 +344,12 @@ migdir_load(const char *path)
 	strmap_init(&bylabel, n);
 	for (i = 0; i < n && ok; i++)
 	{
-		char	   *full = xasprintf("%s/%s", path, names[i]);
 		char	   *err = NULL;
 		size_t		idlen;
 
-		files[i] = revfile_read(full, &err);
-		free(full);
+		files[i] = read_one(dfd, path, names[i], &err);
+		if (progress)
+			progress(progress_arg);
 		if (files[i] == NULL)
 		{
 			log_error("%s", err ? err : "out of memory");
@@ -327,6 +380,7 @@ migdir_load(const char *path)
 		strmap_put(&byid, files[i]->id, i);
 	}
 	n = i;						/* files read so far, for freeing */
+	close(dfd);
 
 	/* branch labels are unique and never shadow a revision id */
 	for (i = 0; i < n && ok; i++)
