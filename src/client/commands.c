@@ -242,16 +242,154 @@ apply_in_server(Ctx *ctx, const char *target, bool up)
 	return EXIT_OK;
 }
 
+/* Case-insensitive search for a keyword in a statement. */
+static bool
+mentions(const char *stmt, const char *word)
+{
+	size_t		n = strlen(word);
+
+	for (; *stmt; stmt++)
+		if (strncasecmp(stmt, word, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The next word of a statement: a run of characters up to white space or
+ * '(', with double-quoted parts kept whole.  Returns its length (0 at the
+ * end) and sets *start.
+ */
+static size_t
+next_word(const char **s, const char **start)
+{
+	const char *p = *s;
+
+	while (isspace((unsigned char) *p))
+		p++;
+	*start = p;
+	while (*p && !isspace((unsigned char) *p) && *p != '(')
+	{
+		if (*p == '"')
+		{
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++)
+				if (*p == '"')
+					p++;		/* a doubled quote */
+		}
+		if (*p)
+			p++;
+	}
+	*s = p;
+	return p - *start;
+}
+
+static bool
+word_is(const char *w, size_t len, const char *keyword)
+{
+	return len == strlen(keyword) && strncasecmp(w, keyword, len) == 0;
+}
+
+/*
+ * The index name written in "CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT
+ * EXISTS] name ON ...", as written (possibly qualified or quoted), or NULL
+ * when the statement is not of that form or lets the server name the index
+ * (malloc'd).
+ */
+static char *
+concurrent_index_name(const char *stmt)
+{
+	const char *s = stmt;
+	const char *w;
+	size_t		len;
+
+	len = next_word(&s, &w);
+	if (!word_is(w, len, "CREATE"))
+		return NULL;
+	len = next_word(&s, &w);
+	if (word_is(w, len, "UNIQUE"))
+		len = next_word(&s, &w);
+	if (!word_is(w, len, "INDEX"))
+		return NULL;
+	len = next_word(&s, &w);
+	if (!word_is(w, len, "CONCURRENTLY"))
+		return NULL;
+	len = next_word(&s, &w);
+	if (word_is(w, len, "IF"))
+	{
+		len = next_word(&s, &w);
+		if (!word_is(w, len, "NOT"))
+			return NULL;
+		len = next_word(&s, &w);
+		if (!word_is(w, len, "EXISTS"))
+			return NULL;
+		len = next_word(&s, &w);
+	}
+	if (len == 0 || word_is(w, len, "ON"))
+		return NULL;
+	return xasprintf("%.*s", (int) len, w);
+}
+
+/*
+ * Drops the INVALID indexes whose oids are not in "keep" (a comma list, or
+ * NULL for none) and, when "name" is given, the INVALID index of that name:
+ * what a failed or interrupted concurrent build leaves behind, which would
+ * make the retry fail.  DROP INDEX CONCURRENTLY, top-level.
+ */
+static void
+drop_invalid_indexes(Ctx *ctx, const char *keep, const char *name)
+{
+	const char *params[2] = {keep ? keep : "", name};
+	PGresult   *res;
+	int			i;
+
+	res = db_exec(ctx->conn,
+				  "SELECT i.indexrelid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_index i "
+				  "WHERE NOT i.indisvalid AND (($2 IS NULL AND NOT i.indexrelid::pg_catalog.text "
+				  "OPERATOR(pg_catalog.=) ANY (pg_catalog.string_to_array($1, ','))) "
+				  "OR i.indexrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($2))",
+				  2, params, "looking for INVALID indexes");
+	if (res == NULL)
+		return;
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		char	   *drop = xasprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", PQgetvalue(res, i, 0));
+
+		if (db_command(ctx->conn, drop, "dropping an INVALID index"))
+			log_warning("dropped the INVALID index %s left by a failed concurrent build", PQgetvalue(res, i, 0));
+		free(drop);
+	}
+	PQclear(res);
+}
+
+/* The oids of the INVALID indexes, as a comma list (malloc'd), or NULL. */
+static char *
+invalid_indexes(Ctx *ctx)
+{
+	PGresult   *res = db_exec(ctx->conn,
+							  "SELECT pg_catalog.string_agg(i.indexrelid::pg_catalog.text, ',') "
+							  "FROM pg_catalog.pg_index i WHERE NOT i.indisvalid",
+							  0, NULL, "looking for INVALID indexes");
+	char	   *s;
+
+	if (res == NULL)
+		return NULL;
+	s = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return s;
+}
+
 /*
  * Runs the rows of schemamig.plan() one by one, top-level.  On an error
  * inside BEGIN/COMMIT the revision is rolled back; revisions before it stay
- * applied (each is its own transaction).
+ * applied (each is its own transaction).  A failed concurrent index build
+ * leaves an INVALID index behind: it is dropped, so that a retry can work.
  */
 static int
 apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 {
 	int			i;
 	const char *last = NULL;
+	char	   *invalid_before = NULL;
+	bool		concurrent;
 
 	for (i = 0; i < PQntuples(plan); i++)
 	{
@@ -267,6 +405,18 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 			last = rev;
 		}
 		log_verbose("%s: %s", rev, stmt);
+		concurrent = PQgetvalue(plan, i, 4)[0] != 't' && mentions(stmt, "CONCURRENTLY");
+		if (concurrent)
+		{
+			/* an INVALID index of an earlier failed build blocks a retry */
+			char	   *name = concurrent_index_name(stmt);
+
+			if (name != NULL)
+				drop_invalid_indexes(ctx, NULL, name);
+			free(name);
+			free(invalid_before);
+			invalid_before = invalid_indexes(ctx);
+		}
 		res = PQexec(ctx->conn, stmt);
 		if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 							PQresultStatus(res) != PGRES_TUPLES_OK))
@@ -296,10 +446,14 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 			}
 			else
 				log_detail("Revision %s is not transactional: the statements before the failing one stay applied, and it is not recorded as applied.", rev);
+			if (concurrent && PQtransactionStatus(ctx->conn) == PQTRANS_IDLE)
+				drop_invalid_indexes(ctx, invalid_before, NULL);
+			free(invalid_before);
 			return EXIT_MIGRATION;
 		}
 		PQclear(res);
 	}
+	free(invalid_before);
 	return EXIT_OK;
 }
 

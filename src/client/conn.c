@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,26 @@ check_versions(PGconn *conn)
 	}
 	PQclear(res);
 	return ok;
+}
+
+/* For Ctrl-C: cancels the running query (the server rolls it back). */
+static PGcancel *volatile cancel_handle = NULL;
+
+/*
+ * SIGINT/SIGTERM: asks the server to cancel the running statement, so that
+ * its transaction rolls back and the client reports the error; a second
+ * signal ends the client at once.
+ */
+static void
+handle_cancel_signal(int sig)
+{
+	char		errbuf[256];
+	int			save_errno = errno;
+
+	if (cancel_handle != NULL)
+		(void) PQcancel(cancel_handle, errbuf, sizeof(errbuf));
+	signal(sig, SIG_DFL);
+	errno = save_errno;
 }
 
 /* Where the connection being opened stands (one connection per run). */
@@ -180,10 +201,13 @@ db_connect_finish(PGconn *conn)
 		return NULL;
 	}
 	PQsetNoticeReceiver(conn, notice_receiver, NULL);
+	cancel_handle = PQgetCancel(conn);
+	signal(SIGINT, handle_cancel_signal);
+	signal(SIGTERM, handle_cancel_signal);
 	log_verbose("connected to database \"%s\" as \"%s\"", PQdb(conn), PQuser(conn));
 	if (!check_versions(conn))
 	{
-		PQfinish(conn);
+		db_disconnect(conn);
 		return NULL;
 	}
 	return conn;
@@ -192,6 +216,13 @@ db_connect_finish(PGconn *conn)
 void
 db_disconnect(PGconn *conn)
 {
+	PGcancel   *c = cancel_handle;
+
+	cancel_handle = NULL;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (c)
+		PQfreeCancel(c);
 	if (conn)
 		PQfinish(conn);
 }

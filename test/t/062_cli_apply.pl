@@ -170,5 +170,32 @@ is(sql("SELECT count(*) FROM pg_class WHERE relname = 'notes'"), '0', 'the faili
 is(sql('SELECT count(*) FROM pg_stat_activity WHERE state LIKE \'idle in transaction%\''), '0',
 	'no transaction left open');
 
+# ---- a failed concurrent index build: its INVALID index is dropped, so a
+# retry works; one left by an earlier interrupted build is dropped first
+fresh('cic');
+rev('a1', '', 'tasks', "CREATE TABLE tasks (id int, title text);\nINSERT INTO tasks VALUES (1, 'x'), (2, 'x');",
+	'DROP TABLE tasks;');
+rev('b2', 'a1', 'unique title', 'CREATE UNIQUE INDEX CONCURRENTLY tasks_title_key ON tasks (title);',
+	'DROP INDEX CONCURRENTLY tasks_title_key;', nontx => 1);
+cli([ 'upgrade', 'head' ], 1, "Running upgrade  -> a1, tasks\nRunning upgrade a1 -> b2, unique title\n",
+	qr/error: upgrade failed in revision b2 \(\S+b2_x\.sql:6\): could not create unique index "tasks_title_key" \(SQLSTATE 23505\)\n(.*\n)*.*warning: dropped the INVALID index tasks_title_key left by a failed concurrent build/,
+	'failed concurrent build: exit 1, its INVALID index dropped');
+cli(['current'], 0, "a1\n", qr/^$/, 'the concurrent revision is not recorded');
+is(sql("SELECT count(*) FROM pg_class WHERE relname = 'tasks_title_key'"), '0', 'no INVALID index left');
+sql('DELETE FROM tasks WHERE id = 2');
+cli([ 'upgrade', 'head' ], 0, "Running upgrade a1 -> b2, unique title\n", qr/^$/, 'the retry succeeds');
+is(sql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'tasks_title_key'::regclass"), 't', 'index valid');
+cli([ 'downgrade', '-1' ], 0, "Running downgrade b2 -> a1, unique title\n", qr/^$/, 'downgrade the index');
+sql("INSERT INTO tasks VALUES (2, 'x')");
+my ($rc) = $node->psql('cic', 'CREATE UNIQUE INDEX CONCURRENTLY tasks_title_key ON tasks (title)');
+isnt($rc, 0, 'an interrupted build outside the client');
+is(sql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'tasks_title_key'::regclass"), 'f',
+	'it left an INVALID index of the same name');
+sql('DELETE FROM tasks WHERE id = 2');
+cli([ 'upgrade', 'head' ], 0, "Running upgrade a1 -> b2, unique title\n",
+	qr/warning: dropped the INVALID index tasks_title_key left by a failed concurrent build/,
+	'the leftover INVALID index is dropped before the build');
+is(sql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'tasks_title_key'::regclass"), 't', 'index rebuilt valid');
+
 $node->stop;
 done_testing();
