@@ -338,14 +338,16 @@ static void
 drop_invalid_indexes(Ctx *ctx, const char *keep, const char *name)
 {
 	const char *params[2] = {keep ? keep : "", name};
+
+	/* $2 NULL: every INVALID index not in $1; else the one named $2 */
 	PGresult   *res;
 	int			i;
 
 	res = db_exec(ctx->conn,
 				  "SELECT i.indexrelid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_index i "
-				  "WHERE NOT i.indisvalid AND (($2 IS NULL AND NOT i.indexrelid::pg_catalog.text "
-				  "OPERATOR(pg_catalog.=) ANY (pg_catalog.string_to_array($1, ','))) "
-				  "OR i.indexrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($2))",
+				  "WHERE NOT i.indisvalid AND (($2::pg_catalog.text IS NULL AND NOT i.indexrelid::pg_catalog.text "
+				  "OPERATOR(pg_catalog.=) ANY (pg_catalog.string_to_array($1::pg_catalog.text, ','))) "
+				  "OR i.indexrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($2::pg_catalog.text))",
 				  2, params, "looking for INVALID indexes");
 	if (res == NULL)
 		return;
@@ -400,23 +402,36 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 		if (last == NULL || strcmp(last, rev) != 0)
 		{
 			DbRev	   *r = dbgraph_find(ctx->g, rev);
+			int			j;
+			bool		any = false;
 
 			print_step(ctx, rev, up, r ? r->message : "");
 			last = rev;
+
+			/*
+			 * Before the revision's first row (its _begin_step, which counts
+			 * every statement until _end_step): an INVALID index left by an
+			 * earlier failed build of one of its concurrent indexes would
+			 * make the build fail, so drop it; and note the INVALID indexes
+			 * there are, to find what a failed build leaves.
+			 */
+			for (j = i; j < PQntuples(plan) && strcmp(PQgetvalue(plan, j, 1), rev) == 0; j++)
+			{
+				const char *s = PQgetvalue(plan, j, 3);
+				char	   *name;
+
+				if (PQgetvalue(plan, j, 4)[0] == 't' || !mentions(s, "CONCURRENTLY"))
+					continue;
+				any = true;
+				if ((name = concurrent_index_name(s)) != NULL)
+					drop_invalid_indexes(ctx, NULL, name);
+				free(name);
+			}
+			free(invalid_before);
+			invalid_before = any ? invalid_indexes(ctx) : NULL;
 		}
 		log_verbose("%s: %s", rev, stmt);
 		concurrent = PQgetvalue(plan, i, 4)[0] != 't' && mentions(stmt, "CONCURRENTLY");
-		if (concurrent)
-		{
-			/* an INVALID index of an earlier failed build blocks a retry */
-			char	   *name = concurrent_index_name(stmt);
-
-			if (name != NULL)
-				drop_invalid_indexes(ctx, NULL, name);
-			free(name);
-			free(invalid_before);
-			invalid_before = invalid_indexes(ctx);
-		}
 		res = PQexec(ctx->conn, stmt);
 		if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 							PQresultStatus(res) != PGRES_TUPLES_OK))
