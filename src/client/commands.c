@@ -461,7 +461,8 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 			}
 			else
 				log_detail("Revision %s is not transactional: the statements before the failing one stay applied, and it is not recorded as applied.", rev);
-			if (concurrent && PQtransactionStatus(ctx->conn) == PQTRANS_IDLE)
+			if (concurrent && invalid_before != NULL &&
+				PQtransactionStatus(ctx->conn) == PQTRANS_IDLE)
 				drop_invalid_indexes(ctx, invalid_before, NULL);
 			free(invalid_before);
 			return EXIT_MIGRATION;
