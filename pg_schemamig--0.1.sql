@@ -90,10 +90,247 @@ COMMENT ON FUNCTION schemamig.checksum(text, text, boolean) IS
 -------------------------------------------------------------------------------
 -- @@GRAPH@@
 
+CREATE FUNCTION schemamig.add_revision(id text, message text, upgrade_sql text,
+                                       downgrade_sql text DEFAULT NULL,
+                                       down_revisions text[] DEFAULT NULL,
+                                       branch_labels text[] DEFAULT '{}',
+                                       depends_on text[] DEFAULT '{}',
+                                       transactional boolean DEFAULT true)
+RETURNS text
+AS 'MODULE_PATHNAME', 'schemamig_add_revision'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.add_revision(text, text, text, text, text[], text[], text[], boolean) IS
+  'registers a revision (NULL id: a generated one; NULL down_revisions: the current head; ''{}'': a new base); returns its id';
+
+CREATE FUNCTION schemamig.merge(revisions text[] DEFAULT NULL, message text DEFAULT 'merge',
+                                id text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'schemamig_merge'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.merge(text[], text, text) IS
+  'registers an empty merge revision over the given revisions (default: all heads); returns its id';
+
+CREATE FUNCTION schemamig.remove_revision(id text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'schemamig_remove_revision'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.remove_revision(text) IS
+  'unregisters a revision that is not applied and that no other revision builds on';
+
+CREATE FUNCTION schemamig.heads(resolve_dependencies boolean DEFAULT false)
+RETURNS TABLE (revision text, message text, down_revisions text[], next_revisions text[],
+        branch_labels text[], depends_on text[], is_head boolean, is_base boolean,
+        is_branch_point boolean, is_merge_point boolean)
+AS 'MODULE_PATHNAME', 'schemamig_heads'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION schemamig.heads(boolean) IS
+  'revisions without children (with resolve_dependencies: also without dependents), in registration order';
+
+CREATE FUNCTION schemamig.bases(resolve_dependencies boolean DEFAULT false)
+RETURNS TABLE (revision text, message text, down_revisions text[], next_revisions text[],
+        branch_labels text[], depends_on text[], is_head boolean, is_base boolean,
+        is_branch_point boolean, is_merge_point boolean)
+AS 'MODULE_PATHNAME', 'schemamig_bases'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION schemamig.bases(boolean) IS
+  'revisions without down revisions (with resolve_dependencies: also without dependencies), in registration order';
+
+CREATE FUNCTION schemamig.branches()
+RETURNS TABLE (revision text, message text, down_revisions text[], next_revisions text[],
+        branch_labels text[], depends_on text[], is_head boolean, is_base boolean,
+        is_branch_point boolean, is_merge_point boolean)
+AS 'MODULE_PATHNAME', 'schemamig_branches'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION schemamig.branches() IS 'branch points (revisions with several children), newest first';
+
+CREATE FUNCTION schemamig.current()
+RETURNS TABLE (revision text, message text, down_revisions text[], next_revisions text[],
+        branch_labels text[], depends_on text[], is_head boolean, is_base boolean,
+        is_branch_point boolean, is_merge_point boolean)
+AS 'MODULE_PATHNAME', 'schemamig_current'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION schemamig.current() IS 'the revisions in the version table, in table order';
+
+CREATE FUNCTION schemamig.history(range text DEFAULT NULL)
+RETURNS TABLE (revision text, message text, down_revisions text[], next_revisions text[],
+        branch_labels text[], depends_on text[], is_head boolean, is_base boolean,
+        is_branch_point boolean, is_merge_point boolean)
+AS 'MODULE_PATHNAME', 'schemamig_history'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION schemamig.history(text) IS
+  'revisions newest first, optionally limited to a range "start:end" as in alembic history -r';
+
+CREATE FUNCTION schemamig.show(target text)
+RETURNS TABLE (revision text, message text, down_revisions text[], next_revisions text[],
+        branch_labels text[], depends_on text[], is_head boolean, is_base boolean,
+        is_branch_point boolean, is_merge_point boolean)
+AS 'MODULE_PATHNAME', 'schemamig_show'
+LANGUAGE C STRICT STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION schemamig.show(text) IS
+  'the revisions a target names: heads gives several, base none';
+
+CREATE FUNCTION schemamig.stamp(target text, purge boolean DEFAULT false)
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'schemamig_stamp'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.stamp(text, boolean) IS
+  'sets the version table to a target without running SQL (purge: empty it first); returns the new heads';
+
+CREATE FUNCTION schemamig.stamp(targets text[], purge boolean DEFAULT false)
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'schemamig_stamp_many'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.stamp(text[], boolean) IS
+  'sets the version table to several targets without running SQL (purge: empty it first); returns the new heads';
+
+REVOKE EXECUTE ON FUNCTION schemamig.add_revision(text, text, text, text, text[], text[], text[], boolean),
+                           schemamig.merge(text[], text, text),
+                           schemamig.remove_revision(text),
+                           schemamig.stamp(text, boolean),
+                           schemamig.stamp(text[], boolean)
+  FROM PUBLIC;
+
 -------------------------------------------------------------------------------
 -- Applying (apply.c, offline.c)
 -------------------------------------------------------------------------------
 -- @@APPLY@@
+
+CREATE FUNCTION schemamig.upgrade(target text DEFAULT 'head')
+RETURNS TABLE (revision text, direction text, message text, duration interval)
+AS 'MODULE_PATHNAME', 'schemamig_upgrade'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.upgrade(text) IS
+  'applies every revision needed to reach target, in the caller''s transaction (all or nothing)';
+
+CREATE FUNCTION schemamig.downgrade(target text)
+RETURNS TABLE (revision text, direction text, message text, duration interval)
+AS 'MODULE_PATHNAME', 'schemamig_downgrade'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.downgrade(text) IS
+  'reverts revisions down to target, in the caller''s transaction (all or nothing)';
+
+CREATE FUNCTION schemamig._each_steps(target text, upgrade boolean)
+RETURNS SETOF text
+AS 'MODULE_PATHNAME', 'schemamig_each_steps'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig._each_steps(text, boolean) IS
+  'internal: the revisions upgrade_each/downgrade_each will apply, in order';
+
+CREATE FUNCTION schemamig._apply_step(revision text, upgrade boolean)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'schemamig_apply_step'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig._apply_step(text, boolean) IS
+  'internal: applies one revision unless a concurrent caller already did';
+
+/*
+ * One transaction per revision.  A revision that fails on a lock timeout
+ * is retried up to schemamig.lock_retries times with exponential backoff;
+ * its failed attempt is rolled back by the exception block, which also
+ * releases the catalog lock while it waits.  No SET clause: a procedure
+ * with one cannot commit, so every name below is schema-qualified.
+ */
+CREATE PROCEDURE schemamig.upgrade_each(target text DEFAULT 'head')
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    rev text;
+    attempt integer;
+BEGIN
+    FOR rev IN SELECT r FROM schemamig._each_steps(target, true) AS r LOOP
+        attempt := 0;
+        LOOP
+            BEGIN
+                PERFORM schemamig._apply_step(rev, true);
+                EXIT;
+            EXCEPTION WHEN lock_not_available THEN
+                attempt := attempt OPERATOR(pg_catalog.+) 1;
+                IF attempt OPERATOR(pg_catalog.>) pg_catalog.current_setting('schemamig.lock_retries')::pg_catalog.int4 THEN
+                    RAISE;
+                END IF;
+                RAISE NOTICE 'revision % could not get a lock, retry % of %', rev, attempt,
+                    pg_catalog.current_setting('schemamig.lock_retries');
+                PERFORM pg_catalog.pg_sleep(LEAST(0.1 OPERATOR(pg_catalog.*) (2 OPERATOR(pg_catalog.^) attempt), 10));
+            END;
+        END LOOP;
+        COMMIT;
+    END LOOP;
+END
+$$;
+COMMENT ON PROCEDURE schemamig.upgrade_each(text) IS
+  'applies revisions up to target, one transaction per revision, retrying lock timeouts';
+
+CREATE PROCEDURE schemamig.downgrade_each(target text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    rev text;
+    attempt integer;
+BEGIN
+    FOR rev IN SELECT r FROM schemamig._each_steps(target, false) AS r LOOP
+        attempt := 0;
+        LOOP
+            BEGIN
+                PERFORM schemamig._apply_step(rev, false);
+                EXIT;
+            EXCEPTION WHEN lock_not_available THEN
+                attempt := attempt OPERATOR(pg_catalog.+) 1;
+                IF attempt OPERATOR(pg_catalog.>) pg_catalog.current_setting('schemamig.lock_retries')::pg_catalog.int4 THEN
+                    RAISE;
+                END IF;
+                RAISE NOTICE 'revision % could not get a lock, retry % of %', rev, attempt,
+                    pg_catalog.current_setting('schemamig.lock_retries');
+                PERFORM pg_catalog.pg_sleep(LEAST(0.1 OPERATOR(pg_catalog.*) (2 OPERATOR(pg_catalog.^) attempt), 10));
+            END;
+        END LOOP;
+        COMMIT;
+    END LOOP;
+END
+$$;
+COMMENT ON PROCEDURE schemamig.downgrade_each(text) IS
+  'reverts revisions down to target, one transaction per revision, retrying lock timeouts';
+
+CREATE FUNCTION schemamig.plan(target text)
+RETURNS TABLE (step integer, revision text, direction text, statement text, transactional boolean)
+AS 'MODULE_PATHNAME', 'schemamig_plan'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.plan(text) IS
+  'the steps to reach target as executable statements, bookkeeping included (psql: \gexec)';
+
+CREATE FUNCTION schemamig._begin_step(revision text, direction text, statements integer)
+RETURNS void
+AS 'MODULE_PATHNAME', 'schemamig_begin_step'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig._begin_step(text, text, integer) IS
+  'internal: opens a plan step (plan() rows call it)';
+
+CREATE FUNCTION schemamig._end_step(revision text, direction text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'schemamig_end_step'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig._end_step(text, text) IS
+  'internal: records a plan step whose statements all completed (plan() rows call it)';
+
+CREATE FUNCTION schemamig.upgrade_sql(target text DEFAULT 'head', from_rev text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'schemamig_upgrade_sql'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.upgrade_sql(text, text) IS
+  'offline mode: the psql script that upgrades to target from from_rev (default: the current heads)';
+
+CREATE FUNCTION schemamig.downgrade_sql(target text, from_rev text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'schemamig_downgrade_sql'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig.downgrade_sql(text, text) IS
+  'offline mode: the psql script that downgrades to target from from_rev (default: the current heads)';
+
+REVOKE EXECUTE ON FUNCTION schemamig.upgrade(text), schemamig.downgrade(text),
+    schemamig._each_steps(text, boolean), schemamig._apply_step(text, boolean),
+    schemamig._begin_step(text, text, integer), schemamig._end_step(text, text),
+    schemamig.plan(text), schemamig.upgrade_sql(text, text), schemamig.downgrade_sql(text, text)
+    FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE schemamig.upgrade_each(text), schemamig.downgrade_each(text) FROM PUBLIC;
 
 -------------------------------------------------------------------------------
 -- Drift (introspect.c, drift.c)

@@ -21,6 +21,7 @@
 #include "utils/guc.h"
 
 #include "pg_schemamig.h"
+#include "planstep.h"
 
 PG_MODULE_MAGIC;
 
@@ -34,6 +35,7 @@ int			sm_lint_on_upgrade = SM_LINT_WARNING;
 int			sm_max_rewrite_size = -1;
 
 bool		sm_running_migration = false;
+bool		sm_offline_script = false;
 
 static const struct config_enum_entry lint_mode_options[] = {
 	{"off", SM_LINT_OFF, false},
@@ -45,6 +47,8 @@ static const struct config_enum_entry lint_mode_options[] = {
 /*
  * sm_xact_callback resets the "pg_schemamig is running DDL" flag at the end
  * of every transaction, so an error in a migration can never leave it set.
+ * Only a non-transactional plan step, which spans transactions by design,
+ * keeps it until its _end_step.
  */
 static void
 sm_xact_callback(XactEvent event, void *arg)
@@ -56,7 +60,8 @@ sm_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
-			sm_running_migration = false;
+			sm_planstep_xact_end();
+			sm_running_migration = sm_planstep_session_active();
 			break;
 		default:
 			break;
@@ -121,9 +126,29 @@ _PG_init(void)
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
+	DefineCustomBoolVariable("schemamig.offline_script",
+							 "Marks a transaction that runs an offline migration script.",
+							 "Set by the scripts of upgrade_sql() and downgrade_sql(), so that their DDL is not recorded as drift.",
+							 &sm_offline_script,
+							 false,
+							 PGC_SUSET,
+							 GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("schemamig");
 
 	RegisterXactCallback(sm_xact_callback, NULL);
+	sm_planstep_install_hooks();
+}
+
+/*
+ * sm_migration_in_progress: is the DDL now running a migration (not drift)?
+ * True inside upgrade()/downgrade() and plan steps, and in offline scripts.
+ */
+bool
+sm_migration_in_progress(void)
+{
+	return sm_running_migration || sm_offline_script;
 }
 
 PG_FUNCTION_INFO_V1(schemamig_library_version);

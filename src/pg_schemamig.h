@@ -50,10 +50,13 @@ extern int	sm_lint_on_upgrade;
 extern int	sm_max_rewrite_size;
 
 /*
- * True while pg_schemamig itself runs migration DDL in this backend; the
- * drift event triggers skip such DDL.  Reset at transaction end.
+ * True while pg_schemamig itself runs migration DDL in this backend.  Reset
+ * at transaction end.  The drift triggers ask sm_migration_in_progress(),
+ * which also covers offline scripts (GUC schemamig.offline_script).
  */
 extern bool sm_running_migration;
+extern bool sm_offline_script;
+extern bool sm_migration_in_progress(void);
 
 /* spi_util.c */
 extern void sm_spi_connect(void);

@@ -18,6 +18,7 @@
 #include "commands/defrem.h"
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
+#include "parser/scansup.h"
 
 #include "pg_schemamig.h"
 
@@ -118,11 +119,18 @@ sm_split_sql(const char *sql)
 	{
 		RawStmt    *rs = lfirst_node(RawStmt, lc);
 		SmStatement *st = palloc0(sizeof(SmStatement));
-		int			len = rs->stmt_len > 0 ? rs->stmt_len : sqllen - rs->stmt_location;
+		int			loc = rs->stmt_location;
+		int			len = rs->stmt_len > 0 ? rs->stmt_len : sqllen - loc;
 
-		st->location = rs->stmt_location;
+		/* the statement starts after the previous one's semicolon: skip blanks */
+		while (len > 0 && scanner_isspace(sql[loc]))
+		{
+			loc++;
+			len--;
+		}
+		st->location = loc;
 		st->length = len;
-		st->sql = pnstrdup(sql + rs->stmt_location, len);
+		st->sql = pnstrdup(sql + loc, len);
 		st->tag = nodeTag(rs->stmt);
 		st->nontransactional = stmt_is_nontransactional(rs->stmt);
 		result = lappend(result, st);

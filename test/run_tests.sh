@@ -74,7 +74,7 @@ if ls "$WORK"/test/t/*.pl >/dev/null 2>&1; then
     f=$((f + d))
     if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     echo "TAP: $p passed, $f failed"
-    grep -E '^not ok|^#|Dubious|Failed' "$LOGDIR/tap.log" | grep -v '^# *$' | head -100
+    grep -E '^not ok|Dubious|Failed|^# +(got|expected|Failed test)' "$LOGDIR/tap.log" | head -100
     passed=$((passed + p)); failed=$((failed + f))
 fi
 

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The main job: a demo migration history applied, rolled back and re-applied
+# by pg_schemamig, on a throwaway local cluster, or on the database named by
+# DATABASE_URL (its demo objects are removed again at the end).
+#
+#   sudo scripts/demo.sh                                  # throwaway cluster
+#   sudo DATABASE_URL=postgres://user@host/db scripts/demo.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC=$(pwd)
+
+scripts/install_deps.sh
+exec 9>/tmp/pg_schemamig_install.lock
+flock 9
+scripts/build_install.sh
+flock -u 9
+
+PGBIN=$(pg_config --bindir)
+if [ -n "${DATABASE_URL:-}" ]; then
+    CONN=$DATABASE_URL
+    CLEANUP=1
+else
+    DEMO=$(mktemp -d /tmp/pg_schemamig_demo.XXXXXX)
+    chown postgres "$DEMO"
+    PORT=${DEMO_PORT:-54329}
+    runuser -u postgres -- "$PGBIN/initdb" -D "$DEMO/data" -A trust -U postgres >/dev/null
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$DEMO/data" -l "$DEMO/server.log" -w \
+        -o "-c listen_addresses='' -c unix_socket_directories='$DEMO' -p $PORT" start >/dev/null
+    trap 'runuser -u postgres -- "$PGBIN/pg_ctl" -D "$DEMO/data" -m fast -w stop >/dev/null; rm -rf "$DEMO"' EXIT
+    runuser -u postgres -- "$PGBIN/createdb" -h "$DEMO" -p "$PORT" -U postgres demo
+    CONN="host=$DEMO port=$PORT user=postgres dbname=demo"
+    CLEANUP=0
+fi
+
+run() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$CONN" "$@"; }
+
+echo "== pg_schemamig demo on: ${DATABASE_URL:-a throwaway cluster}"
+run -f "$SRC/scripts/demo.sql"
+
+if [ "$CLEANUP" = 1 ]; then
+    echo "== removing the demo revisions and objects from $DATABASE_URL"
+    run -c "SET client_min_messages = warning" \
+        -c "SELECT count(*) FROM schemamig.downgrade('base')" \
+        -c "SELECT schemamig.remove_revision(id) FROM schemamig.revision WHERE id LIKE 'demo\\_%' ORDER BY seq DESC" \
+        -c "DROP SCHEMA IF EXISTS demo CASCADE" >/dev/null
+fi
+echo "== demo finished"
