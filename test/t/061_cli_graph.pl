@@ -158,6 +158,20 @@ rev('f6', 'c3, e5', 'merge', '', '');
 cli(['heads'], 0, "f6 (head)\n", qr/^$/, 'merge file: one head');
 cli([ 'show', 'f6' ], 0, "Rev: f6 (head) (mergepoint)\nMerges: c3, e5\nPath: $dir/f6_x.sql\n\n    merge\n\n", qr/^$/,
 	'show a merge point');
+# dependencies: "Also depends on", and a head that only a dependency points
+# at is an effective head (Alembic's heads without --resolve-dependencies)
+rev('j9', '', 'other base', 'CREATE TABLE other (id int);', 'DROP TABLE other;');
+write_file("$dir/k10_x.sql", "-- revision: k10\n-- down_revision:\n-- depends_on: j9\n-- message: uses other\n"
+	  . "-- +upgrade\nCREATE VIEW v AS SELECT * FROM other;\n-- +downgrade\nDROP VIEW v;\n");
+cli(['heads'], 0, "f6 (head)\nj9 (effective head)\nk10 (head)\n", qr/^$/, 'heads with an effective head');
+cli([ 'show', 'k10' ], 0, "Rev: k10 (head)\nParent: <base>\nAlso depends on: j9\nPath: $dir/k10_x.sql\n\n    uses other\n\n",
+	qr/^$/, 'show a dependency');
+cli(['history'], 0, qr/^<base> \(j9\) -> k10 \(head\), uses other$/m, qr/^$/, 'history shows the dependency');
+cli([ 'heads', '-v' ], 0, qr/^Rev: f6 \(head\) \(mergepoint\)\nMerges: c3, e5\n/,
+	qr/^(pg_schemamig: info: .*\n)*$/, 'heads -v: log entries');
+unlink "$dir/j9_x.sql", "$dir/k10_x.sql";
+cli([ 'sync', '--prune' ], 0, qr/Removed k10 .*\n.*Removed j9 /, qr/^$/, 'prune removes children first');
+
 cli([ 'stamp', '--purge', 'c3', 'e5' ], 0, "Running stamp_revision b2 -> c3, e5\n", qr/^$/, 'stamp several with --purge');
 cli(['current'], 0, "c3\ne5\n", qr/^$/, 'current shows both');
 cli([ 'stamp', 'base', '--purge' ], 0, "Running stamp_revision c3, e5 -> \n", qr/^$/, 'stamp base');
