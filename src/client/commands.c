@@ -34,16 +34,16 @@ typedef struct Ctx
 typedef int (*CmdFn) (Ctx *ctx);
 
 /*
- * Prints each revision a "SELECT revision FROM ..." query returns; a query
- * with $1 gets "param" (possibly NULL).
+ * Prints each revision a "SELECT revision FROM ..." query returns; "nparams"
+ * is 0 or 1 ($1 = "param", possibly NULL).
  */
 static int
-print_revisions(Ctx *ctx, const char *sql, const char *param, const char *what,
+print_revisions(Ctx *ctx, const char *sql, int nparams, const char *param, const char *what,
 				bool include_branches, bool include_doc, bool include_parents,
 				bool tree_indicators, bool blank_line_in_verbose)
 {
 	const char *params[1] = {param};
-	PGresult   *res = db_exec(ctx->conn, sql, strchr(sql, '$') ? 1 : 0, params, what);
+	PGresult   *res = db_exec(ctx->conn, sql, nparams, params, what);
 	int			i;
 
 	if (res == NULL)
@@ -55,14 +55,14 @@ print_revisions(Ctx *ctx, const char *sql, const char *param, const char *what,
 
 		if (r == NULL)
 		{
-			log_info("%s", PQgetvalue(res, i, 0));
+			printf("%s\n", PQgetvalue(res, i, 0));
 			continue;
 		}
 		line = rev_format(ctx->g, r, opts.verbose, include_branches, include_doc,
 						  include_parents, tree_indicators);
-		log_info("%s", line);
+		printf("%s\n", line);
 		if (opts.verbose && blank_line_in_verbose)
-			log_info("%s", "");
+			printf("\n");
 		free(line);
 	}
 	PQclear(res);
@@ -73,23 +73,23 @@ static int
 do_current(Ctx *ctx)
 {
 	if (opts.verbose)
-		log_info("Current revision(s) for database \"%s\":", PQdb(ctx->conn));
+		printf("Current revision(s) for database \"%s\":\n", PQdb(ctx->conn));
 	/* the version table is what "current" shows (Alembic's alembic_version) */
-	return print_revisions(ctx, "SELECT v.revision FROM schemamig.version v ORDER BY v.position", NULL,
+	return print_revisions(ctx, "SELECT v.revision FROM schemamig.version v ORDER BY v.position", 0, NULL,
 						   "reading the current revisions", false, false, false, true, false);
 }
 
 static int
 do_heads(Ctx *ctx)
 {
-	return print_revisions(ctx, "SELECT revision FROM schemamig.heads()", NULL,
+	return print_revisions(ctx, "SELECT revision FROM schemamig.heads()", 0, NULL,
 						   "reading the heads", true, false, false, false, false);
 }
 
 static int
 do_history(Ctx *ctx)
 {
-	return print_revisions(ctx, "SELECT revision FROM schemamig.history($1)", opts.range,
+	return print_revisions(ctx, "SELECT revision FROM schemamig.history($1)", 1, opts.range,
 						   "reading the history", true, true, true, true, false);
 }
 
@@ -100,7 +100,7 @@ do_show(Ctx *ctx)
 	int			rc;
 
 	opts.verbose = true;		/* show prints the full entry */
-	rc = print_revisions(ctx, "SELECT revision FROM schemamig.show($1)", opts.args[0],
+	rc = print_revisions(ctx, "SELECT revision FROM schemamig.show($1)", 1, opts.args[0],
 						 "resolving the revision", false, false, false, true, false);
 	opts.verbose = v;
 	return rc;
@@ -125,17 +125,17 @@ do_branches(Ctx *ctx)
 		if (r == NULL)
 			continue;
 		line = rev_format(ctx->g, r, opts.verbose, true, false, false, true);
-		log_info("%s", line);
+		printf("%s\n", line);
 		free(line);
 		for (j = 0; j < r->nchildren; j++)
 		{
 			char	   *c = rev_format(ctx->g, &ctx->g->revs[r->children[j]], false,
 									   true, opts.verbose, false, true);
 
-			log_info("%*s -> %s", (int) strlen(r->id), "", c);
+			printf("%*s -> %s\n", (int) strlen(r->id), "", c);
 			free(c);
 		}
-		log_info("%s", "");
+		printf("\n");
 	}
 	PQclear(res);
 	return EXIT_OK;
@@ -880,17 +880,10 @@ do_drift(Ctx *ctx)
 	return (shown > 0 && !opts.all) ? EXIT_MIGRATION : EXIT_OK;
 }
 
-static int
-do_sync(Ctx *ctx)
-{
-	(void) ctx;
-	return EXIT_OK;				/* the work is done by cmd_sync in cmd_db */
-}
-
 typedef struct DbCommand
 {
 	const char *name;
-	CmdFn		fn;
+	CmdFn		fn;				/* NULL: nothing after the sync */
 	int			minargs;
 	int			maxargs;		/* -1: any */
 	bool		reads_graph;	/* syncs the files first */
@@ -898,7 +891,7 @@ typedef struct DbCommand
 } DbCommand;
 
 static const DbCommand dbcommands[] = {
-	{"sync", do_sync, 0, 0, true, ""},
+	{"sync", NULL, 0, 0, true, ""},	/* the sync itself is all it does */
 	{"upgrade", do_upgrade, 0, 1, true, "[TARGET]"},
 	{"downgrade", do_downgrade, 1, 1, true, "TARGET"},
 	{"stamp", do_stamp, 1, -1, true, "TARGET..."},
@@ -972,7 +965,7 @@ cmd_db(void)
 	}
 	else
 		rc = EXIT_OK;
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK && c->fn != NULL)
 		rc = c->fn(&ctx);
 	dbgraph_free(ctx.g);
 	migdir_free(ctx.md);

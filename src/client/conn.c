@@ -382,8 +382,7 @@ db_report_error(const PGresult *res, PGconn *conn, const char *what,
 			   *hint,
 			   *context,
 			   *iquery,
-			   *ipos,
-			   *pos;
+			   *ipos;
 	char	   *rev;
 	char	   *where = NULL;
 
@@ -399,8 +398,6 @@ db_report_error(const PGresult *res, PGconn *conn, const char *what,
 	context = PQresultErrorField(res, PG_DIAG_CONTEXT);
 	iquery = PQresultErrorField(res, PG_DIAG_INTERNAL_QUERY);
 	ipos = PQresultErrorField(res, PG_DIAG_INTERNAL_POSITION);
-	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
-	(void) pos;
 
 	rev = g ? revision_from_context(context) : NULL;
 	if (rev != NULL)

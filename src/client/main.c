@@ -78,7 +78,7 @@ log_warning(const char *fmt,...)
 	va_end(ap);
 }
 
-/* Progress and results on stdout, unless --quiet. */
+/* Progress lines on stdout, unless --quiet (answers use printf). */
 void
 log_info(const char *fmt,...)
 {
@@ -198,7 +198,7 @@ usage(void)
 		   "      --sql                  print the SQL script instead of running it\n"
 		   "      --no-sync              do not register changed files first\n"
 		   "  -v, --verbose              more output\n"
-		   "  -q, --quiet                errors only\n"
+		   "  -q, --quiet                no progress lines (answers, errors and warnings still print)\n"
 		   "  -V, --version              print the version and exit\n"
 		   "  -h, --help                 show this help and exit\n\n"
 		   "Exit status: 0 success, 1 migration or database error, 2 usage error.\n");

@@ -109,6 +109,7 @@ cli([ 'show', 'nope' ], 1, '', qr/error: resolving the revision: .*nope.*\(SQLST
 # ---- stamp
 cli([ 'stamp', 'b2' ], 0, "Running stamp_revision  -> b2\n", qr/^$/, 'stamp');
 cli(['current'], 0, "b2\n", qr/^$/, 'current after stamp');
+cli([ '-q', 'current' ], 0, "b2\n", qr/^$/, '--quiet still prints the answer');
 cli([ 'current', '-v' ], 0, qr/^Current revision\(s\) for database "postgres":\nRev: b2\nParent: a1\n/,
 	qr/^(pg_schemamig: info: .*\n)*$/, 'current -v');
 cli([ 'history', '-i' ], 0, qr/^a1 -> b2 \(current\), add title$/m, qr/^$/, 'history -i marks current');
