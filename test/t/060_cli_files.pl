@@ -104,6 +104,15 @@ like(slurp('migrations/fff666_join_branches.sql'), qr/^-- down_revision: ccc333,
 command_checks_all([ @client, 'merge' ], 1, [qr/^$/], [qr/a merge needs at least two revisions/],
 	'merge with one head');
 
+# init DIR elsewhere
+make_path('app2/db');
+chdir 'app2' or die;
+command_like([ @client, 'init', 'db/versions' ], qr{Creating directory \S+/app2/db/versions \.\.\.  done}, 'init DIR');
+like(slurp('pg_schemamig.conf'), qr/^directory = db\/versions$/m, 'init DIR: configuration names it');
+command_like([ @client, 'revision', '-m', 'first', '--rev-id', 'z1' ], qr{app2/db/versions/z1_first\.sql},
+	'the configuration file gives the folder');
+chdir '..' or die;
+
 # -D and the configuration file
 make_path('other');
 command_like([ @client, '-D', 'other', 'revision', '-m', 'elsewhere', '--rev-id', 'abc' ],

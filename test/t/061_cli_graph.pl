@@ -80,6 +80,19 @@ cli([ '-d', 'dbname=plain', 'heads' ], 1, '',
 	like($e, qr/not installed in database "plain"/, 'DATABASE_URL is used when -d is absent');
 }
 
+{
+	# a postgresql:// URL in DATABASE_URL; -d wins over it
+	my $host = $node->host;
+	my $port = $node->port;
+	local $ENV{DATABASE_URL} = "postgresql:///plain?host=$host&port=$port";
+	my ($o, $e);
+	IPC::Run::run([ @client, '-D', $dir, 'heads' ], '>', \$o, '2>', \$e);
+	like($e, qr/not installed in database "plain"/, 'DATABASE_URL as a URL');
+	IPC::Run::run([ @client, '-d', "postgresql:///postgres?host=$host&port=$port", '-D', $dir, 'heads' ],
+		'>', \$o, '2>', \$e);
+	is($? >> 8, 0, '-d takes precedence over DATABASE_URL');
+}
+
 # ---- sync
 rev('a1', '', 'create tasks', 'CREATE TABLE tasks (id int PRIMARY KEY);', 'DROP TABLE tasks;');
 rev('b2', 'a1', 'add title', 'ALTER TABLE tasks ADD COLUMN title text;', 'ALTER TABLE tasks DROP COLUMN title;');
