@@ -1308,6 +1308,12 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 			if (k >= 0 && k != r)
 				intbuf_push(&other, k);
 		}
+		/*
+		 * A single parent with no other head cannot be implied by anything
+		 * left: it simply takes the revision's place.
+		 */
+		if (other.n == 0 && nd.n == 1)
+			return heads_update(h, step->rev->id, g->revs[nd.v[0]]->id);
 		if (other.n == 0)
 		{
 			/* Alembic 1.14: drop those that are ancestors of the others */
