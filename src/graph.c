@@ -522,6 +522,56 @@ propagate_labels(SmGraph *g)
 }
 
 /*
+ * dependency_implied: does a proper ancestor of r (through down revisions)
+ * also depend on d?  Searches down from r, never below "bound", the lowest
+ * topological position of any revision that depends on d.
+ */
+static bool
+dependency_implied(SmGraph *g, int r, int d, int bound)
+{
+	const int  *pos = g->topo_pos;
+	int		   *stack = g->walk_stack;
+	int			top = 0;
+	uint32		gen;
+	SmIdx		down = SM_NODE(g, r)->down;
+	int			i;
+
+	if (++g->mark_gen == 0)
+	{
+		memset(g->mark, 0, sizeof(uint32) * g->n);
+		g->mark_gen = 1;
+	}
+	gen = g->mark_gen;
+	for (i = 0; i < down.n; i++)
+	{
+		if (pos[down.v[i]] >= bound && g->mark[down.v[i]] != gen)
+		{
+			g->mark[down.v[i]] = gen;
+			stack[top++] = down.v[i];
+		}
+	}
+	while (top > 0)
+	{
+		int			u = stack[--top];
+		SmRevNode  *node = SM_NODE(g, u);
+
+		if (idx_contains(node->deps, d))
+			return true;
+		for (i = 0; i < node->down.n; i++)
+		{
+			int			p = node->down.v[i];
+
+			if (pos[p] >= bound && g->mark[p] != gen)
+			{
+				g->mark[p] = gen;
+				stack[top++] = p;
+			}
+		}
+	}
+	return false;
+}
+
+/*
  * normalize_dependencies drops from each revision's resolved dependencies
  * those that one of its ancestors (through down revisions) also depends on
  * (Alembic's _normalize_depends_on).
@@ -529,40 +579,35 @@ propagate_labels(SmGraph *g)
 static void
 normalize_dependencies(SmGraph *g)
 {
-	int			r;
-	bool	   *implied = palloc(sizeof(bool) * Max(g->n, 1));
-	bool	   *anc = palloc(sizeof(bool) * Max(g->n, 1));
+	int		   *lowest = palloc(sizeof(int) * Max(g->n, 1));
+	int			r,
+				k;
 
+	for (r = 0; r < g->n; r++)
+		lowest[r] = INT_MAX;
+	for (r = 0; r < g->n; r++)
+	{
+		SmIdx		deps = SM_NODE(g, r)->deps;
+
+		for (k = 0; k < deps.n; k++)
+			lowest[deps.v[k]] = Min(lowest[deps.v[k]], g->topo_pos[r]);
+	}
 	for (r = 0; r < g->n; r++)
 	{
 		SmRevNode  *node = SM_NODE(g, r);
-		int			a,
-					k;
 
-		if (node->deps.n == 0)
-		{
-			node->normdeps = node->deps;
-			continue;
-		}
-		memset(implied, 0, sizeof(bool) * g->n);
-		graph_walk_into(g, &r, 1, SM_EDGE_DOWN, anc);
-		for (a = 0; a < g->n; a++)
-		{
-			SmIdx		d;
-
-			if (!anc[a] || a == r)
-				continue;
-			d = SM_NODE(g, a)->deps;
-			for (k = 0; k < d.n; k++)
-				implied[d.v[k]] = true;
-		}
+		CHECK_FOR_INTERRUPTS();
 		node->normdeps.n = 0;
-		node->normdeps.v = palloc(sizeof(int) * node->deps.n);
+		node->normdeps.v = palloc(sizeof(int) * Max(node->deps.n, 1));
 		for (k = 0; k < node->deps.n; k++)
-			if (!implied[node->deps.v[k]])
-				node->normdeps.v[node->normdeps.n++] = node->deps.v[k];
+		{
+			int			d = node->deps.v[k];
+
+			if (!dependency_implied(g, r, d, lowest[d]))
+				node->normdeps.v[node->normdeps.n++] = d;
+		}
 	}
-	pfree(implied);
+	pfree(lowest);
 }
 
 /* a text column of an SPI result as a C string (NULL for NULL) */
