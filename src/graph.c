@@ -845,7 +845,8 @@ graph_version_rows(SmGraph *g, List *heads, const char *what)
  */
 typedef struct SmAncestors
 {
-	bool	   *seen;			/* discovered ancestors */
+	uint32	   *seen;			/* discovered ancestors: seen[v] == gen */
+	uint32		gen;
 	int		   *heap;			/* discovered, unexpanded: max-heap on topo_pos */
 	int			nheap;
 } SmAncestors;
@@ -896,12 +897,17 @@ anc_start(SmGraph *g, SmAncestors *a, int head)
 {
 	if (a->seen == NULL)
 	{
-		a->seen = palloc(sizeof(bool) * g->n);
+		a->seen = palloc0(sizeof(uint32) * g->n);
 		a->heap = palloc(sizeof(int) * g->n);
+		a->gen = 0;
 	}
-	memset(a->seen, 0, sizeof(bool) * g->n);
+	if (++a->gen == 0)
+	{
+		memset(a->seen, 0, sizeof(uint32) * g->n);
+		a->gen = 1;
+	}
 	a->nheap = 0;
-	a->seen[head] = true;
+	a->seen[head] = a->gen;
 	anc_push(g, a, head);
 }
 
@@ -911,7 +917,7 @@ anc_contains(SmGraph *g, SmAncestors *a, int c)
 {
 	const int  *pos = g->topo_pos;
 
-	while (!a->seen[c] && a->nheap > 0 && pos[a->heap[0]] >= pos[c])
+	while (a->seen[c] != a->gen && a->nheap > 0 && pos[a->heap[0]] >= pos[c])
 	{
 		int			u = anc_pop(g, a);
 		int			i;
@@ -920,14 +926,14 @@ anc_contains(SmGraph *g, SmAncestors *a, int c)
 		{
 			int			p = g->nd_adj[i];
 
-			if (!a->seen[p])
+			if (a->seen[p] != a->gen)
 			{
-				a->seen[p] = true;
+				a->seen[p] = a->gen;
 				anc_push(g, a, p);
 			}
 		}
 	}
-	return a->seen[c];
+	return a->seen[c] == a->gen;
 }
 
 /*
@@ -1030,7 +1036,7 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 			{
 				/* plain step down a line: the parent's ancestors remain */
 				cur.v[idx] = add.v[0];
-				anc[idx].seen[candidate] = false;
+				anc[idx].seen[candidate] = 0;
 			}
 			else
 			{
