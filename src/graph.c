@@ -596,9 +596,14 @@ normalize_dependencies(SmGraph *g)
 	{
 		SmRevNode  *node = SM_NODE(g, r);
 
+		if (node->deps.n == 0)
+		{
+			node->normdeps = node->deps;
+			continue;
+		}
 		CHECK_FOR_INTERRUPTS();
 		node->normdeps.n = 0;
-		node->normdeps.v = palloc(sizeof(int) * Max(node->deps.n, 1));
+		node->normdeps.v = palloc(sizeof(int) * node->deps.n);
 		for (k = 0; k < node->deps.n; k++)
 		{
 			int			d = node->deps.v[k];
