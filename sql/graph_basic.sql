@@ -114,6 +114,17 @@ SELECT schemamig.stamp('base');
 SELECT schemamig.remove_revision('m7');
 SELECT revision FROM schemamig.heads() ORDER BY revision COLLATE "C";
 
+-- mutating calls refuse read-only transactions
+BEGIN READ ONLY;
+SELECT schemamig.stamp('base');
+ROLLBACK;
+BEGIN READ ONLY;
+SELECT schemamig.add_revision('ro1', 'x', 'SELECT 1');
+ROLLBACK;
+-- merge targets resolve like show(); base cannot be merged
+SELECT schemamig.merge(ARRAY['base', 'c3']);
+SELECT schemamig.merge(ARRAY['c3', 'nope']);
+
 -- only the owner may register
 CREATE ROLE sm_graph_nobody;
 SET ROLE sm_graph_nobody;
