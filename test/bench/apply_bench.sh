@@ -25,6 +25,12 @@ PGBIN=$(pg_config --bindir)
 OUT=$ROOT/test/bench/results/apply.md
 [ -f "$PEERS/gen.py" ] || { echo "peers workload generator not found: $PEERS/gen.py (set PEERS=)"; exit 2; }
 
+# measure this tree's build: install it and keep other checkouts from
+# reinstalling the shared library while the benchmark runs
+exec 9>/tmp/pg_schemamig_install.lock
+flock 9
+scripts/build_install.sh >/dev/null
+
 W=$(mktemp -d /tmp/sm_apply_bench.XXXXXX)
 chown postgres "$W"
 PORT=${BENCH_PORT:-55441}
