@@ -35,9 +35,9 @@ W=$(mktemp -d /tmp/sm_apply_bench.XXXXXX)
 chown postgres "$W"
 PORT=${BENCH_PORT:-55441}
 runuser -u postgres -- "$PGBIN/initdb" -D "$W/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -l "$W/server.log" -w \
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -l "$W/server.log" -w 9>&- \
     -o "-c listen_addresses='' -c unix_socket_directories='$W' -p $PORT" start >/dev/null
-trap 'runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -m fast -w stop >/dev/null; rm -rf "$W"' EXIT
+trap 'runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -m fast -w -t 30 stop >/dev/null || runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -m immediate stop; cp "$W/server.log" /tmp/sm_apply_bench.server.log; rm -rf "$W"' EXIT
 export PGHOST=$W PGPORT=$PORT PGUSER=postgres
 PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1)
 
