@@ -314,7 +314,9 @@ drift_log_commands(DriftTarget *target)
 		char	   *nsp = slot_text(slot, c_schema);
 		Oid			classid = DatumGetObjectId(slot_getattr(slot, c_classid, &isnull));
 
-		if (tag == NULL || slot_bool(slot, c_in_extension))
+		/* refreshing a materialized view changes its data, not the schema */
+		if (tag == NULL || slot_bool(slot, c_in_extension) ||
+			strcmp(tag, "REFRESH MATERIALIZED VIEW") == 0)
 			continue;
 		if (classid == NamespaceRelationId)
 			nsp = get_namespace_name(DatumGetObjectId(slot_getattr(slot, c_objid, &isnull)));
