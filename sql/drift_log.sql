@@ -68,6 +68,8 @@ CREATE EXTENSION btree_gist SCHEMA app;
 DROP EXTENSION btree_gist;
 DROP SCHEMA "Mixed Case" CASCADE;
 RESET schemamig.tracked_schemas;
+-- a list that does not parse is refused, so it can never break DDL
+SET schemamig.tracked_schemas = '"unterminated';
 SELECT command_tag, object_type, object_identity, schema_name
   FROM schemamig.drift WHERE id > :before ORDER BY id;
 

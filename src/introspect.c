@@ -1298,6 +1298,24 @@ sm_tracked_schema_list(bool *all)
 }
 
 /*
+ * sm_check_tracked_schemas refuses a schemamig.tracked_schemas value that is
+ * not a list of identifiers, so the drift triggers never meet one.
+ */
+bool
+sm_check_tracked_schemas(char **newval, void **extra, GucSource source)
+{
+	char	   *raw = pstrdup(*newval);
+	List	   *names = NIL;
+	bool		ok = SplitIdentifierString(raw, ',', &names);
+
+	list_free(names);
+	pfree(raw);
+	if (!ok)
+		GUC_check_errdetail("List syntax is invalid.");
+	return ok;
+}
+
+/*
  * schemas_arg reads the optional "schemas text[]" argument: NULL means every
  * non-system schema.
  */
