@@ -14,8 +14,8 @@
  *
  * Definitions are deparsed by PostgreSQL's own ruleutils (pg_get_indexdef,
  * pg_get_constraintdef, pg_get_viewdef, pg_get_expr, ...) in their "pretty"
- * form, with search_path pinned to "pg_catalog, <schema>" while the schema is
- * described: names in the described schema come out unqualified and every
+ * form, with search_path pinned to "pg_catalog, <schema>, pg_temp" while the
+ * schema is described: names in the described schema come out unqualified and every
  * other name qualified, whatever the caller's search_path.  That makes the
  * description independent of the session and of the schema's own name, so a
  * shadow copy of a schema describes like the original.  The same pinned path
@@ -1099,7 +1099,7 @@ emit_extensions(JsonbParseState **ps, SmRows *r)
 
 /*
  * describe_schema adds schema: {...} for one existing schema.  The caller
- * has pinned search_path to "pg_catalog, <schema>".  Every string taken
+ * has pinned search_path to "pg_catalog, <schema>, pg_temp".  Every string taken
  * from the results is a copy in the current memory context, so the results
  * are freed before returning.
  */
@@ -1221,7 +1221,8 @@ sm_describe(List *schemas, bool all)
 		char	   *path;
 
 		CHECK_FOR_INTERRUPTS();
-		path = psprintf("pg_catalog, %s", quote_identifier(schema));
+		/* pg_temp last, so the session's temporary objects shadow nothing */
+		path = psprintf("pg_catalog, %s, pg_temp", quote_identifier(schema));
 		(void) set_config_option("search_path", path,
 								 PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
