@@ -372,8 +372,9 @@ drift_log_drops(DriftTarget *target, const char *tag)
 }
 
 /*
- * drift_event runs "log" for an event in a private memory context, if the
- * event is to be logged at all.
+ * drift_event logs the commands (ddl_command_end) or the dropped objects
+ * (sql_drop, "tag" naming the command) of the current event, if it is to be
+ * logged at all, with every allocation in a private memory context.
  */
 static void
 drift_event(bool drops, const char *tag)

@@ -15,8 +15,8 @@
  * Definitions are deparsed by PostgreSQL's own ruleutils (pg_get_indexdef,
  * pg_get_constraintdef, pg_get_viewdef, pg_get_expr, ...) in their "pretty"
  * form, with search_path pinned to "pg_catalog, <schema>, pg_temp" while the
- * schema is described: names in the described schema come out unqualified and every
- * other name qualified, whatever the caller's search_path.  That makes the
+ * schema is described: names in the described schema come out unqualified
+ * and every other name qualified, whatever the caller's search_path.  That makes the
  * description independent of the session and of the schema's own name, so a
  * shadow copy of a schema describes like the original.  The same pinned path
  * makes the plain operators in the queries below resolve to pg_catalog's.
