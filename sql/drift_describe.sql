@@ -262,6 +262,8 @@ GRANT SELECT ON fk.t TO PUBLIC;
 SELECT public.changed('grant');
 REVOKE SELECT ON fk.t FROM PUBLIC;
 SELECT public.changed('revoke');
+GRANT UPDATE (b) ON fk.t TO PUBLIC;
+SELECT public.changed('column grant');
 CREATE TABLE fk.part (k integer, v text) PARTITION BY RANGE (k);
 SELECT public.changed('partitioned table');
 CREATE TABLE fk.part_1 PARTITION OF fk.part FOR VALUES FROM (0) TO (10);

@@ -139,7 +139,8 @@ static const char *const q_columns =
 " CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END,"
 " s.seqstart::text, s.seqincrement::text, s.seqmin::text, s.seqmax::text,"
 " s.seqcache::text, s.seqcycle,"
-" d.description"
+" d.description,"
+" " GRANTS("a.attacl", "c", "c.relowner")
 REL_FROM
 " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
 " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
@@ -160,7 +161,7 @@ enum
 	COL_REL = 1, COL_NAME, COL_TYPE, COL_COLLATION, COL_NOTNULL, COL_DEFAULT,
 	COL_GENERATED, COL_IDENTITY, COL_STORAGE, COL_COMPRESSION, COL_STATS,
 	COL_SEQSTART, COL_SEQINCREMENT, COL_SEQMIN, COL_SEQMAX, COL_SEQCACHE,
-	COL_SEQCYCLE, COL_COMMENT
+	COL_SEQCYCLE, COL_COMMENT, COL_GRANTS
 };
 
 /* table constraints (NOT NULL is a column property before PostgreSQL 17) */
@@ -640,6 +641,7 @@ build_column(JsonbParseState **ps, SmRows *r, uint64 i)
 	jb_text(ps, "compression", row_text(r, i, COL_COMPRESSION));
 	jb_number(ps, "statistics", row_text(r, i, COL_STATS));
 	jb_text(ps, "comment", row_text(r, i, COL_COMMENT));
+	jb_array(ps, "grants", row_array(r, i, COL_GRANTS), false);
 	jb_end(ps);
 }
 
