@@ -30,8 +30,10 @@ as_pg() { runuser -u postgres -- "$@"; }
 PORT=$((20000 + RANDOM % 10000))
 export PGHOST=$WORK PGPORT=$PORT PGUSER=postgres
 as_pg "$BIN/initdb" -D "$WORK/data" -A trust --no-locale -E UTF8 >/dev/null
+# the server must not inherit the lock's descriptor, or it holds the lock
+# for as long as it lives
 as_pg "$BIN/pg_ctl" -D "$WORK/data" -l "$WORK/log" -w start \
-    -o "-p $PORT -k $WORK -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+    -o "-p $PORT -k $WORK -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null 9>&-
 trap 'as_pg "$BIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 
 psql_q() { as_pg psql -X -q -v ON_ERROR_STOP=1 "$@"; }
