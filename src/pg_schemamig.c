@@ -20,6 +20,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "introspect.h"
 #include "pg_schemamig.h"
 #include "planstep.h"
 
@@ -105,7 +106,7 @@ _PG_init(void)
 							   "",
 							   PGC_SUSET,
 							   GUC_LIST_INPUT,
-							   NULL, NULL, NULL);
+							   sm_check_tracked_schemas, NULL, NULL);
 
 	DefineCustomEnumVariable("schemamig.lint_on_upgrade",
 							 "Sets whether upgrade lints each revision first, and what a finding of severity error does.",
