@@ -1340,16 +1340,17 @@ schemamig_describe(PG_FUNCTION_ARGS)
 	bool		all;
 	List	   *schemas = schemas_arg(fcinfo, &all);
 	Jsonb	   *result;
+	Jsonb	   *copy;
 	MemoryContext outer = CurrentMemoryContext;
-	MemoryContext spi;
 
-	/* build the result outside SPI's memory, which SPI_finish frees */
 	sm_spi_connect();
-	spi = MemoryContextSwitchTo(outer);
 	result = sm_describe(schemas, all);
-	MemoryContextSwitchTo(spi);
+	/* SPI calls leave SPI's memory current: copy out before SPI_finish */
+	MemoryContextSwitchTo(outer);
+	copy = palloc(VARSIZE(result));
+	memcpy(copy, result, VARSIZE(result));
 	sm_spi_finish();
-	PG_RETURN_JSONB_P(result);
+	PG_RETURN_JSONB_P(copy);
 }
 
 /*
@@ -1360,14 +1361,15 @@ schemamig_fingerprint(PG_FUNCTION_ARGS)
 {
 	bool		all;
 	List	   *schemas = schemas_arg(fcinfo, &all);
-	char	   *result;
+	char	   *fingerprint;
+	text	   *result;
 	MemoryContext outer = CurrentMemoryContext;
-	MemoryContext spi;
 
 	sm_spi_connect();
-	spi = MemoryContextSwitchTo(outer);
-	result = sm_fingerprint(schemas, all);
-	MemoryContextSwitchTo(spi);
+	fingerprint = sm_fingerprint(schemas, all);
+	/* SPI calls leave SPI's memory current: copy out before SPI_finish */
+	MemoryContextSwitchTo(outer);
+	result = cstring_to_text(fingerprint);
 	sm_spi_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(result));
+	PG_RETURN_TEXT_P(result);
 }
