@@ -31,7 +31,7 @@ CLASSES = {
               "prefer-text-field", "prefer-timestamptz", "ban-char-field", "prefer-jsonb",
               "identifier-too-long"},
     "txn": {"transaction-nesting", "ban-uncommitted-transaction",
-            "ban-concurrent-index-creation-in-transaction"},
+            "ban-concurrent-index-creation-in-transaction", "unsafe-enum-value-use"},
     "other": {"authz-update", "opaque-code"},
 }
 
