@@ -133,7 +133,15 @@ def main():
 
     # the lint_on_upgrade hook: 1000 no-op revisions, per mode
     hook = None
+    wired = False
     if run(psql_cmd + ["-c", "SELECT 'schemamig.upgrade(text)'::regprocedure"]).returncode == 0:
+        probe = run(psql_cmd, "BEGIN;\nSET client_min_messages = warning;\n"
+                    "SET schemamig.lint_on_upgrade = error;\n"
+                    "SELECT schemamig.add_revision('lintprobe', 'probe', 'TRUNCATE empty_t CASCADE',"
+                    " NULL, '{}'::text[]);\nSELECT count(*) FROM schemamig.upgrade('lintprobe');\n"
+                    "ROLLBACK;\n")
+        wired = "lint finding" in probe.stderr
+    if wired:
         run(psql_cmd, "SET client_min_messages = warning;\n"
             "SELECT count(schemamig.add_revision('noop' || i, 'noop', 'SELECT 1', 'SELECT 1',"
             " CASE WHEN i = 1 THEN '{}'::text[] ELSE ARRAY['noop' || (i - 1)] END))"
@@ -213,7 +221,8 @@ def main():
         w("| squawk | `squawk up.sql` | %.3f s | %d |\n\n" % (sq_wl, sq_find))
         w("## upgrade() with schemamig.lint_on_upgrade\n\n")
         if hook is None:
-            w("This build has no upgrade(); nothing measured.\n\n")
+            w("This build's upgrade() does not call the lint hook yet (or there is no "
+              "upgrade()); nothing measured.\n\n")
         else:
             w("1000 registered no-op revisions (`SELECT 1` each way); server-side time of "
               "`SELECT count(*) FROM schemamig.upgrade('head')` (psql `\\timing`), median of 5, "
