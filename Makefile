@@ -43,3 +43,21 @@ check-isolation:
 	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
 check-tap:
 	$(prove_installcheck)
+
+# The command-line client (src/client, its own PGXS Makefile).  install also
+# links it onto PATH, since PGXS puts programs in PostgreSQL's bindir, which
+# Debian does not put on PATH.
+CLIENT_LINK_DIR ?= /usr/local/bin
+.PHONY: client install-client clean-client
+all: client
+client:
+	$(MAKE) -C src/client
+install: install-client
+install-client: client
+	$(MAKE) -C src/client install
+ifeq ($(DESTDIR),)
+	ln -sf '$(bindir)/pg_schemamig' '$(CLIENT_LINK_DIR)/pg_schemamig'
+endif
+clean: clean-client
+clean-client:
+	$(MAKE) -C src/client clean

@@ -1,0 +1,172 @@
+/*-------------------------------------------------------------------------
+ *
+ * client.h
+ *	  Declarations shared by the modules of the pg_schemamig command-line
+ *	  client (libpq): options, the migrations folder, the revision graph as
+ *	  registered in the database, connection helpers and the commands.
+ *
+ * Exit codes: 0 success, 1 migration or database error, 2 usage error.
+ *
+ * src/client/client.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SM_CLIENT_H
+#define SM_CLIENT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "libpq-fe.h"
+#include "revfile.h"
+
+#define EXIT_OK			0
+#define EXIT_MIGRATION	1
+#define EXIT_USAGE		2
+
+#define DEFAULT_DIRECTORY	"migrations"
+#define CONFIG_FILE			"pg_schemamig.conf"
+
+/* Key of the catalog's advisory lock (pg_schemamig.h: SM_LOCK_KEY1/2). */
+#define SM_LOCK_KEY1_SQL	"1936550247"
+#define SM_LOCK_KEY2_SQL	"1"
+
+/* Command-line options, after the config file was read. */
+typedef struct Options
+{
+	const char *command;
+	const char *dbconn;			/* -d */
+	const char *directory;		/* -D, config file, or DEFAULT_DIRECTORY */
+	const char *config;			/* -c */
+	const char *message;		/* -m */
+	const char *head;			/* --head */
+	const char *rev_id;			/* --rev-id */
+	const char *range;			/* -r */
+	RevFileList branch_labels;	/* --branch-label */
+	RevFileList depends_on;		/* --depends-on */
+	bool		verbose;
+	bool		quiet;
+	bool		no_sync;
+	bool		sql;
+	bool		purge;
+	bool		prune;
+	bool		splice;
+	bool		all;
+	bool		indicate_current;
+	bool		non_transactional;
+	int			nargs;			/* positional arguments after the command */
+	char	  **args;
+} Options;
+
+extern Options opts;
+
+/* A string -> int map (open addressing); values >= 0. */
+typedef struct StrMap
+{
+	int			size;			/* power of two */
+	int			count;
+	const char **keys;
+	int		   *values;
+} StrMap;
+
+extern void strmap_init(StrMap *m, int expected);
+extern void strmap_put(StrMap *m, const char *key, int value);
+extern int	strmap_get(const StrMap *m, const char *key);
+extern void strmap_free(StrMap *m);
+
+/* migdir.c: the migrations folder */
+typedef struct MigDir
+{
+	char	   *path;
+	int			n;
+	RevFile   **files;			/* topological order (parents first), ties
+								 * by file name */
+	StrMap		byid;			/* id -> index in files */
+} MigDir;
+
+/*
+ * Loads and checks the folder; "progress" (may be NULL) is called after each
+ * file, so that a connection can be advanced meanwhile.
+ */
+extern MigDir *migdir_load(const char *path, void (*progress) (void *),
+						   void *progress_arg);
+extern void migdir_free(MigDir *md);
+extern int	migdir_find(const MigDir *md, const char *id);
+extern int	migdir_heads(const MigDir *md, int **heads);
+extern int	migdir_resolve(const MigDir *md, const char *spec, const char *what);
+
+/* dbgraph.c: schemamig.revision as registered */
+typedef struct DbRev
+{
+	char	   *id;
+	char	   *message;
+	RevFileList down;
+	RevFileList labels;
+	RevFileList depends;
+	bool		transactional;
+	bool		reversible;
+	char	   *upgrade_sql;
+	char	   *downgrade_sql;
+	char	   *checksum;
+	int			nchildren;		/* via down_revisions (Alembic's nextrev) */
+	int		   *children;
+	int			ndependents;	/* via depends_on */
+	bool		current;		/* in schemamig.version */
+	const RevFile *file;		/* matching migration file, if any */
+} DbRev;
+
+typedef struct DbGraph
+{
+	int			n;
+	DbRev	   *revs;			/* registration order */
+	StrMap		byid;
+} DbGraph;
+
+extern DbGraph *dbgraph_load(PGconn *conn, bool with_sql);
+extern void dbgraph_free(DbGraph *g);
+extern DbRev *dbgraph_find(const DbGraph *g, const char *id);
+extern void dbgraph_attach_files(DbGraph *g, const MigDir *md);
+extern char *rev_format(const DbGraph *g, const DbRev *r, bool verbose,
+						bool include_branches, bool include_doc,
+						bool include_parents, bool tree_indicators);
+extern char *rev_down_text(const DbRev *r);
+
+/* conn.c */
+extern PGconn *db_connect_start(void);
+extern void db_connect_step(void *conn);
+extern PGconn *db_connect_finish(PGconn *conn);
+extern void db_disconnect(PGconn *conn);
+extern PGresult *db_exec(PGconn *conn, const char *sql, int nparams,
+						 const char *const *params, const char *what);
+extern bool db_command(PGconn *conn, const char *sql, const char *what);
+extern bool db_has_function(PGconn *conn, const char *name);
+extern void db_report_error(const PGresult *res, PGconn *conn,
+							const char *what, const DbGraph *g);
+extern char *array_literal(const RevFileList *list);
+extern int	revision_error_line(const RevFile *rf, const char *stmt,
+								const char *position);
+
+/* utilities (main.c) */
+extern void log_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void log_detail(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void log_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void log_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void log_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void log_verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void *xmalloc(size_t n);
+extern void *xrealloc(void *p, size_t n);
+extern char *xstrdup(const char *s);
+extern char *xasprintf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void list_append(RevFileList *l, const char *s);
+
+/* sync.c */
+extern int	cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync,
+					 DbGraph **out);
+
+/* commands.c */
+extern int	cmd_init(void);
+extern int	cmd_revision(void);
+extern int	cmd_merge(void);
+extern int	cmd_db(void);
+
+#endif							/* SM_CLIENT_H */

@@ -1,0 +1,974 @@
+/*-------------------------------------------------------------------------
+ *
+ * commands.c
+ *	  The commands that talk to the database: sync, upgrade, downgrade,
+ *	  stamp, current, heads, branches, history, show, check, lint, verify
+ *	  and drift.  Each one that reads the revision graph first registers the
+ *	  migration files (sync) unless --no-sync is given.
+ *
+ * upgrade/downgrade run one "SELECT ... FROM schemamig.upgrade($1)" (one
+ * transaction) when every step is transactional.  When a non-transactional
+ * revision (CREATE INDEX CONCURRENTLY ...) is in the way, they hold the
+ * catalog's advisory lock at session level (no transaction, no snapshot),
+ * fetch schemamig.plan() and run its statements one by one, top-level, in
+ * autocommit: BEGIN/COMMIT rows wrap each transactional revision, and the
+ * statements of a non-transactional one run on their own.
+ *
+ * src/client/commands.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+typedef struct Ctx
+{
+	PGconn	   *conn;
+	MigDir	   *md;				/* NULL with --no-sync */
+	DbGraph    *g;
+} Ctx;
+
+typedef int (*CmdFn) (Ctx *ctx);
+
+/*
+ * Prints each revision a "SELECT revision FROM ..." query returns; "nparams"
+ * is 0 or 1 ($1 = "param", possibly NULL).
+ */
+static int
+print_revisions(Ctx *ctx, const char *sql, int nparams, const char *param, const char *what,
+				bool include_branches, bool include_doc, bool include_parents,
+				bool tree_indicators, bool blank_line_in_verbose)
+{
+	const char *params[1] = {param};
+	PGresult   *res = db_exec(ctx->conn, sql, nparams, params, what);
+	int			i;
+
+	if (res == NULL)
+		return EXIT_MIGRATION;
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		DbRev	   *r = dbgraph_find(ctx->g, PQgetvalue(res, i, 0));
+		char	   *line;
+
+		if (r == NULL)
+		{
+			printf("%s\n", PQgetvalue(res, i, 0));
+			continue;
+		}
+		line = rev_format(ctx->g, r, opts.verbose, include_branches, include_doc,
+						  include_parents, tree_indicators);
+		printf("%s\n", line);
+		if (opts.verbose && blank_line_in_verbose)
+			printf("\n");
+		free(line);
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static int
+do_current(Ctx *ctx)
+{
+	if (opts.verbose)
+		printf("Current revision(s) for database \"%s\":\n", PQdb(ctx->conn));
+	/* the version table is what "current" shows (Alembic's alembic_version) */
+	return print_revisions(ctx, "SELECT v.revision FROM schemamig.version v ORDER BY v.position", 0, NULL,
+						   "reading the current revisions", false, false, false, true, false);
+}
+
+static int
+do_heads(Ctx *ctx)
+{
+	return print_revisions(ctx, "SELECT revision FROM schemamig.heads()", 0, NULL,
+						   "reading the heads", true, false, false, false, false);
+}
+
+static int
+do_history(Ctx *ctx)
+{
+	return print_revisions(ctx, "SELECT revision FROM schemamig.history($1)", 1, opts.range,
+						   "reading the history", true, true, true, true, false);
+}
+
+static int
+do_show(Ctx *ctx)
+{
+	bool		v = opts.verbose;
+	int			rc;
+
+	opts.verbose = true;		/* show prints the full entry */
+	rc = print_revisions(ctx, "SELECT revision FROM schemamig.show($1)", 1, opts.args[0],
+						 "resolving the revision", false, false, false, true, false);
+	opts.verbose = v;
+	return rc;
+}
+
+/* Alembic's "branches": each branch point and the revisions it splits into. */
+static int
+do_branches(Ctx *ctx)
+{
+	PGresult   *res = db_exec(ctx->conn, "SELECT revision FROM schemamig.branches()", 0, NULL,
+							  "reading the branch points");
+	int			i,
+				j;
+
+	if (res == NULL)
+		return EXIT_MIGRATION;
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		DbRev	   *r = dbgraph_find(ctx->g, PQgetvalue(res, i, 0));
+		char	   *line;
+
+		if (r == NULL)
+			continue;
+		line = rev_format(ctx->g, r, opts.verbose, true, false, false, true);
+		printf("%s\n", line);
+		free(line);
+		for (j = 0; j < r->nchildren; j++)
+		{
+			char	   *c = rev_format(ctx->g, &ctx->g->revs[r->children[j]], false,
+									   true, opts.verbose, false, true);
+
+			printf("%*s -> %s\n", (int) strlen(r->id), "", c);
+			free(c);
+		}
+		printf("\n");
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/* "Running upgrade a -> b, msg" / "Running downgrade b -> a, msg" */
+static void
+print_step(Ctx *ctx, const char *revision, bool up, const char *message)
+{
+	DbRev	   *r = dbgraph_find(ctx->g, revision);
+	char	   *down = r ? revfile_join(&r->down, ", ") : xstrdup("");
+
+	if (down == NULL)
+		down = xstrdup("");
+	if (up)
+		log_info("Running upgrade %s -> %s, %s", down, revision, message);
+	else
+		log_info("Running downgrade %s -> %s, %s", revision, down, message);
+	free(down);
+}
+
+/* The offline script: upgrade_sql(target, from) / downgrade_sql(...). */
+static int
+apply_offline(Ctx *ctx, const char *target, bool up)
+{
+	char	   *t = xstrdup(target);
+	char	   *colon = strchr(t, ':');
+	const char *params[2];
+	PGresult   *res;
+	char	   *what;
+
+	char	   *from = NULL;
+
+	params[0] = t;
+	params[1] = NULL;
+	if (colon)
+	{
+		*colon = '\0';
+		params[0] = colon + 1;
+		if (*t && strcmp(t, "base") != 0)
+		{
+			/* the start state as full ids: resolve "head", prefixes, labels */
+			const char *sp[1] = {t};
+
+			res = db_exec(ctx->conn,
+						  "SELECT pg_catalog.string_agg(s.revision, ',') FROM schemamig.show($1) s",
+						  1, sp, "resolving the start of the range");
+			if (res == NULL)
+			{
+				free(t);
+				return EXIT_MIGRATION;
+			}
+			from = xstrdup(PQgetvalue(res, 0, 0));
+			PQclear(res);
+			params[1] = from;
+		}
+		else if (*t)
+			params[1] = t;
+	}
+	what = xasprintf("generating the %s script", up ? "upgrade" : "downgrade");
+	res = db_exec(ctx->conn, up ? "SELECT schemamig.upgrade_sql($1, $2)" :
+				  "SELECT schemamig.downgrade_sql($1, $2)", 2, params, what);
+	free(what);
+	free(t);
+	free(from);
+	if (res == NULL)
+		return EXIT_MIGRATION;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+	{
+		const char *s = PQgetvalue(res, 0, 0);
+		size_t		n = strlen(s);
+
+		fputs(s, stdout);
+		if (n > 0 && s[n - 1] != '\n')
+			fputc('\n', stdout);
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/* Online, one transaction: SELECT ... FROM schemamig.upgrade($1). */
+static int
+apply_in_server(Ctx *ctx, const char *target, bool up)
+{
+	const char *params[1] = {target};
+	PGresult   *res;
+	int			i;
+
+	res = PQexecParams(ctx->conn, up ?
+					   "SELECT revision, direction, message FROM schemamig.upgrade($1)" :
+					   "SELECT revision, direction, message FROM schemamig.downgrade($1)",
+					   1, NULL, params, NULL, NULL, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		db_report_error(res, ctx->conn, up ? "upgrade failed" : "downgrade failed", ctx->g);
+		log_detail("Nothing was applied: the %s runs in one transaction.", up ? "upgrade" : "downgrade");
+		PQclear(res);
+		return EXIT_MIGRATION;
+	}
+	for (i = 0; i < PQntuples(res); i++)
+		print_step(ctx, PQgetvalue(res, i, 0), strcmp(PQgetvalue(res, i, 1), "downgrade") != 0,
+				   PQgetvalue(res, i, 2));
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/* Case-insensitive search for a keyword in a statement. */
+static bool
+mentions(const char *stmt, const char *word)
+{
+	size_t		n = strlen(word);
+
+	for (; *stmt; stmt++)
+		if (strncasecmp(stmt, word, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The next word of a statement: a run of characters up to white space or
+ * '(', with double-quoted parts kept whole.  Returns its length (0 at the
+ * end) and sets *start.
+ */
+static size_t
+next_word(const char **s, const char **start)
+{
+	const char *p = *s;
+
+	while (isspace((unsigned char) *p))
+		p++;
+	*start = p;
+	while (*p && !isspace((unsigned char) *p) && *p != '(')
+	{
+		if (*p == '"')
+		{
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++)
+				if (*p == '"')
+					p++;		/* a doubled quote */
+		}
+		if (*p)
+			p++;
+	}
+	*s = p;
+	return p - *start;
+}
+
+static bool
+word_is(const char *w, size_t len, const char *keyword)
+{
+	return len == strlen(keyword) && strncasecmp(w, keyword, len) == 0;
+}
+
+/*
+ * The index name written in "CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT
+ * EXISTS] name ON ...", as written (possibly qualified or quoted), or NULL
+ * when the statement is not of that form or lets the server name the index
+ * (malloc'd).
+ */
+static char *
+concurrent_index_name(const char *stmt)
+{
+	const char *s = stmt;
+	const char *w;
+	size_t		len;
+
+	len = next_word(&s, &w);
+	if (!word_is(w, len, "CREATE"))
+		return NULL;
+	len = next_word(&s, &w);
+	if (word_is(w, len, "UNIQUE"))
+		len = next_word(&s, &w);
+	if (!word_is(w, len, "INDEX"))
+		return NULL;
+	len = next_word(&s, &w);
+	if (!word_is(w, len, "CONCURRENTLY"))
+		return NULL;
+	len = next_word(&s, &w);
+	if (word_is(w, len, "IF"))
+	{
+		len = next_word(&s, &w);
+		if (!word_is(w, len, "NOT"))
+			return NULL;
+		len = next_word(&s, &w);
+		if (!word_is(w, len, "EXISTS"))
+			return NULL;
+		len = next_word(&s, &w);
+	}
+	if (len == 0 || word_is(w, len, "ON"))
+		return NULL;
+	return xasprintf("%.*s", (int) len, w);
+}
+
+/*
+ * Drops the INVALID indexes whose oids are not in "keep" (a comma list, or
+ * NULL for none) and, when "name" is given, the INVALID index of that name:
+ * what a failed or interrupted concurrent build leaves behind, which would
+ * make the retry fail.  DROP INDEX CONCURRENTLY, top-level.
+ */
+static void
+drop_invalid_indexes(Ctx *ctx, const char *keep, const char *name)
+{
+	const char *params[2] = {keep ? keep : "", name};
+
+	/* $2 NULL: every INVALID index not in $1; else the one named $2 */
+	PGresult   *res;
+	int			i;
+
+	res = db_exec(ctx->conn,
+				  "SELECT i.indexrelid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_index i "
+				  "WHERE NOT i.indisvalid AND (($2::pg_catalog.text IS NULL AND NOT i.indexrelid::pg_catalog.text "
+				  "OPERATOR(pg_catalog.=) ANY (pg_catalog.string_to_array($1::pg_catalog.text, ','))) "
+				  "OR i.indexrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($2::pg_catalog.text))",
+				  2, params, "looking for INVALID indexes");
+	if (res == NULL)
+		return;
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		char	   *drop = xasprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", PQgetvalue(res, i, 0));
+
+		if (db_command(ctx->conn, drop, "dropping an INVALID index"))
+			log_warning("dropped the INVALID index %s left by a failed concurrent build", PQgetvalue(res, i, 0));
+		free(drop);
+	}
+	PQclear(res);
+}
+
+/* The oids of the INVALID indexes, as a comma list (malloc'd), or NULL. */
+static char *
+invalid_indexes(Ctx *ctx)
+{
+	PGresult   *res = db_exec(ctx->conn,
+							  "SELECT pg_catalog.string_agg(i.indexrelid::pg_catalog.text, ',') "
+							  "FROM pg_catalog.pg_index i WHERE NOT i.indisvalid",
+							  0, NULL, "looking for INVALID indexes");
+	char	   *s;
+
+	if (res == NULL)
+		return NULL;
+	s = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return s;
+}
+
+/*
+ * Runs the rows of schemamig.plan() one by one, top-level.  On an error
+ * inside BEGIN/COMMIT the revision is rolled back; revisions before it stay
+ * applied (each is its own transaction).  A failed concurrent index build
+ * leaves an INVALID index behind: it is dropped, so that a retry can work.
+ */
+static int
+apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
+{
+	int			i;
+	const char *last = NULL;
+	char	   *invalid_before = NULL;
+	bool		concurrent;
+
+	for (i = 0; i < PQntuples(plan); i++)
+	{
+		const char *rev = PQgetvalue(plan, i, 1);
+		const char *stmt = PQgetvalue(plan, i, 3);
+		PGresult   *res;
+
+		if (last == NULL || strcmp(last, rev) != 0)
+		{
+			DbRev	   *r = dbgraph_find(ctx->g, rev);
+			int			j;
+			bool		any = false;
+
+			print_step(ctx, rev, up, r ? r->message : "");
+			last = rev;
+
+			/*
+			 * Before the revision's first row (its _begin_step, which counts
+			 * every statement until _end_step): an INVALID index left by an
+			 * earlier failed build of one of its concurrent indexes would
+			 * make the build fail, so drop it; and note the INVALID indexes
+			 * there are, to find what a failed build leaves.
+			 */
+			for (j = i; j < PQntuples(plan) && strcmp(PQgetvalue(plan, j, 1), rev) == 0; j++)
+			{
+				const char *s = PQgetvalue(plan, j, 3);
+				char	   *name;
+
+				if (PQgetvalue(plan, j, 4)[0] == 't' || !mentions(s, "CONCURRENTLY"))
+					continue;
+				any = true;
+				if ((name = concurrent_index_name(s)) != NULL)
+					drop_invalid_indexes(ctx, NULL, name);
+				free(name);
+			}
+			free(invalid_before);
+			invalid_before = any ? invalid_indexes(ctx) : NULL;
+		}
+		log_verbose("%s: %s", rev, stmt);
+		concurrent = PQgetvalue(plan, i, 4)[0] != 't' && mentions(stmt, "CONCURRENTLY");
+		res = PQexec(ctx->conn, stmt);
+		if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+							PQresultStatus(res) != PGRES_TUPLES_OK))
+		{
+			DbRev	   *r = dbgraph_find(ctx->g, rev);
+			char	   *what;
+			int			line = 0;
+
+			if (r && r->file)
+				line = revision_error_line(r->file, stmt,
+										   res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL);
+			if (r && r->file && line > 0)
+				what = xasprintf("%s failed in revision %s (%s:%d)", up ? "upgrade" : "downgrade",
+								 rev, r->file->path, line);
+			else if (r && r->file)
+				what = xasprintf("%s failed in revision %s (%s)", up ? "upgrade" : "downgrade",
+								 rev, r->file->path);
+			else
+				what = xasprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
+			db_report_error(res, ctx->conn, what, NULL);
+			free(what);
+			PQclear(res);
+			if (PQtransactionStatus(ctx->conn) != PQTRANS_IDLE)
+			{
+				PQclear(PQexec(ctx->conn, "ROLLBACK"));
+				log_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
+			}
+			else
+				log_detail("Revision %s is not transactional: the statements before the failing one stay applied, and it is not recorded as applied.", rev);
+			if (concurrent && invalid_before != NULL &&
+				PQtransactionStatus(ctx->conn) == PQTRANS_IDLE)
+				drop_invalid_indexes(ctx, invalid_before, NULL);
+			free(invalid_before);
+			return EXIT_MIGRATION;
+		}
+		PQclear(res);
+	}
+	free(invalid_before);
+	return EXIT_OK;
+}
+
+/*
+ * upgrade [TARGET] / downgrade TARGET, online or (--sql) offline.
+ */
+static int
+apply(Ctx *ctx, const char *target, bool up)
+{
+	bool		nontx = false;
+	int			i,
+				rc;
+	PGresult   *plan;
+	const char *params[1] = {target};
+	bool		all_tx = true;
+
+	if (opts.sql)
+		return apply_offline(ctx, target, up);
+
+	for (i = 0; i < ctx->g->n; i++)
+		if (!ctx->g->revs[i].transactional)
+			nontx = true;
+	if (!nontx)
+		return apply_in_server(ctx, target, up);
+
+	/* a non-transactional revision exists: is one in the way? */
+	if (!db_command(ctx->conn, "SELECT pg_catalog.pg_advisory_lock(" SM_LOCK_KEY1_SQL ", " SM_LOCK_KEY2_SQL ")",
+					"taking the pg_schemamig lock"))
+		return EXIT_MIGRATION;
+	plan = db_exec(ctx->conn,
+				   "SELECT step, revision, direction, statement, transactional "
+				   "FROM schemamig.plan($1) ORDER BY step",
+				   1, params, "planning the migration");
+	if (plan == NULL)
+		rc = EXIT_MIGRATION;
+	else
+	{
+		rc = EXIT_OK;
+		for (i = 0; i < PQntuples(plan); i++)
+		{
+			if (PQgetvalue(plan, i, 4)[0] != 't')
+				all_tx = false;
+			if ((strcmp(PQgetvalue(plan, i, 2), "upgrade") == 0) != up)
+			{
+				log_error("destination %s is not a valid %s target from the current heads",
+						  target, up ? "upgrade" : "downgrade");
+				log_hint("Use \"pg_schemamig %s %s\".", up ? "downgrade" : "upgrade", target);
+				rc = EXIT_MIGRATION;
+				break;
+			}
+		}
+		if (rc == EXIT_OK && !all_tx)
+			rc = apply_plan_rows(ctx, plan, up);
+		PQclear(plan);
+	}
+	if (PQtransactionStatus(ctx->conn) == PQTRANS_IDLE)
+		(void) db_command(ctx->conn, "SELECT pg_catalog.pg_advisory_unlock(" SM_LOCK_KEY1_SQL ", " SM_LOCK_KEY2_SQL ")",
+						  "releasing the pg_schemamig lock");
+	if (rc == EXIT_OK && all_tx)
+		return apply_in_server(ctx, target, up);
+	return rc;
+}
+
+static int
+do_upgrade(Ctx *ctx)
+{
+	return apply(ctx, opts.nargs > 0 ? opts.args[0] : "head", true);
+}
+
+static int
+do_downgrade(Ctx *ctx)
+{
+	return apply(ctx, opts.args[0], false);
+}
+
+/* The version table as "a, b" (malloc'd), or NULL after an error. */
+static char *
+current_text(Ctx *ctx)
+{
+	PGresult   *res = db_exec(ctx->conn,
+							  "SELECT pg_catalog.string_agg(v.revision, ', ' ORDER BY v.position) FROM schemamig.version v",
+							  0, NULL, "reading the current revisions");
+	char	   *s;
+
+	if (res == NULL)
+		return NULL;
+	s = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return s;
+}
+
+static int
+do_stamp(Ctx *ctx)
+{
+	const char *params[2];
+	char	   *before,
+			   *after,
+			   *arr = NULL;
+	PGresult   *res;
+	RevFileList targets = {0, NULL};
+	int			i;
+
+	before = current_text(ctx);
+	if (before == NULL)
+		return EXIT_MIGRATION;
+	params[1] = opts.purge ? "true" : "false";
+	if (opts.nargs == 1)
+	{
+		params[0] = opts.args[0];
+		res = PQexecParams(ctx->conn, "SELECT schemamig.stamp($1::text, $2::boolean)", 2, NULL,
+						   params, NULL, NULL, 0);
+	}
+	else
+	{
+		for (i = 0; i < opts.nargs; i++)
+			list_append(&targets, opts.args[i]);
+		arr = array_literal(&targets);
+		params[0] = arr;
+		res = PQexecParams(ctx->conn, "SELECT schemamig.stamp($1::text[], $2::boolean)", 2, NULL,
+						   params, NULL, NULL, 0);
+		for (i = 0; i < targets.n; i++)
+			free(targets.items[i]);
+		free(targets.items);
+		free(arr);
+	}
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		db_report_error(res, ctx->conn, "stamp failed", ctx->g);
+		PQclear(res);
+		free(before);
+		return EXIT_MIGRATION;
+	}
+	PQclear(res);
+	after = current_text(ctx);
+	if (after == NULL)
+	{
+		free(before);
+		return EXIT_MIGRATION;
+	}
+	log_info("Running stamp_revision %s -> %s", before, after);
+	free(before);
+	free(after);
+	return EXIT_OK;
+}
+
+/* A clear error for an optional server function that is not there. */
+static bool
+require_function(Ctx *ctx, const char *name)
+{
+	if (db_has_function(ctx->conn, name))
+		return true;
+	log_error("this database's pg_schemamig has no schemamig.%s()", name);
+	log_hint("Install a pg_schemamig release that provides %s.", name);
+	return false;
+}
+
+static bool
+is_error_severity(const char *s)
+{
+	return strcasecmp(s, "error") == 0;
+}
+
+static int
+do_check(Ctx *ctx)
+{
+	PGresult   *res;
+	int			i,
+				errors = 0;
+
+	if (!require_function(ctx, "check"))
+		return EXIT_MIGRATION;
+	res = db_exec(ctx->conn, "SELECT severity, problem, detail FROM schemamig.check()", 0, NULL,
+				  "running schemamig.check()");
+	if (res == NULL)
+		return EXIT_MIGRATION;
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		if (is_error_severity(PQgetvalue(res, i, 0)))
+			errors++;
+		printf("%s: %s%s%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			   PQgetisnull(res, i, 2) ? "" : ": ", PQgetvalue(res, i, 2));
+	}
+	if (PQntuples(res) == 0)
+		log_info("No problems detected.");
+	PQclear(res);
+	return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
+}
+
+/* The column "name" of a result, or -1. */
+static int
+col(const PGresult *res, const char *name)
+{
+	return PQfnumber(res, name);
+}
+
+static const char *
+value_or(const PGresult *res, int row, int c, const char *dflt)
+{
+	if (c < 0 || PQgetisnull(res, row, c))
+		return dflt;
+	return PQgetvalue(res, row, c);
+}
+
+/*
+ * Lints one SQL text that starts at line "first_line" of "path"; prints
+ * "path:line: severity: rule: message" per finding.  Returns the number of
+ * error findings, or -1 after a database error.
+ */
+static int
+lint_text(Ctx *ctx, const char *path, const RevFile *rf, bool upgrade,
+		  const char *sql)
+{
+	const char *params[1] = {sql};
+	PGresult   *res = db_exec(ctx->conn, "SELECT * FROM schemamig.lint($1)", 1, params,
+							  "running schemamig.lint()");
+	int			i,
+				errors = 0;
+	int			csev,
+				crule,
+				cloc,
+				cmsg,
+				chint;
+
+	if (res == NULL)
+		return -1;
+	csev = col(res, "severity");
+	crule = col(res, "rule");
+	cloc = col(res, "location");
+	cmsg = col(res, "message");
+	chint = col(res, "hint");
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		const char *sev = value_or(res, i, csev, "warning");
+		const char *loc = value_or(res, i, cloc, NULL);
+		int			line = 1;
+
+		if (rf != NULL)
+			line = revfile_line_of(rf, upgrade, loc ? (size_t) atol(loc) : 0);
+		else if (loc != NULL)
+		{
+			long		k,
+						off = atol(loc);
+
+			for (k = 0; k < off && sql[k]; k++)
+				if (sql[k] == '\n')
+					line++;
+		}
+		if (is_error_severity(sev))
+			errors++;
+		printf("%s:%d: %s: %s: %s\n", path, line, sev, value_or(res, i, crule, ""),
+			   value_or(res, i, cmsg, ""));
+		if (value_or(res, i, chint, NULL))
+			printf("    hint: %s\n", value_or(res, i, chint, ""));
+	}
+	PQclear(res);
+	return errors;
+}
+
+static int
+do_lint(Ctx *ctx)
+{
+	int			i,
+				errors = 0;
+
+	if (!require_function(ctx, "lint"))
+		return EXIT_MIGRATION;
+	for (i = 0; i < opts.nargs; i++)
+	{
+		const char *path = opts.args[i];
+		char	   *err = NULL;
+		RevFile    *rf = revfile_read(path, &err);
+		int			e;
+
+		if (rf == NULL)
+		{
+			/* not a migration file: lint it as plain SQL */
+			FILE	   *f = fopen(path, "rb");
+			char	   *buf;
+			size_t		n,
+						cap = 8192;
+
+			if (f == NULL)
+			{
+				log_error("%s", err ? err : "out of memory");
+				free(err);
+				return EXIT_MIGRATION;
+			}
+			buf = xmalloc(cap);
+			n = 0;
+			while (!feof(f) && !ferror(f))
+			{
+				if (n + 4096 > cap)
+					buf = xrealloc(buf, cap *= 2);
+				n += fread(buf + n, 1, 4096, f);
+			}
+			fclose(f);
+			buf[n] = '\0';
+			if (strstr(buf, "-- +upgrade") != NULL)
+			{
+				/* it is meant as a migration file: its error stands */
+				log_error("%s", err ? err : "out of memory");
+				free(err);
+				free(buf);
+				return EXIT_MIGRATION;
+			}
+			free(err);
+			e = lint_text(ctx, path, NULL, true, buf);
+			free(buf);
+		}
+		else
+		{
+			e = lint_text(ctx, path, rf, true, rf->upgrade_sql);
+			if (e >= 0 && rf->downgrade_sql && *rf->downgrade_sql)
+			{
+				int			e2 = lint_text(ctx, path, rf, false, rf->downgrade_sql);
+
+				e = e2 < 0 ? e2 : e + e2;
+			}
+			revfile_free(rf);
+		}
+		if (e < 0)
+			return EXIT_MIGRATION;
+		errors += e;
+	}
+	return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
+}
+
+static int
+do_verify(Ctx *ctx)
+{
+	const char *params[1] = {opts.nargs > 0 ? opts.args[0] : "heads"};
+	PGresult   *res;
+	int			i,
+				failed = 0,
+				crev,
+				ccheck,
+				cok,
+				cdetail;
+
+	if (!require_function(ctx, "verify"))
+		return EXIT_MIGRATION;
+	res = db_exec(ctx->conn, "SELECT * FROM schemamig.verify($1)", 1, params,
+				  "running schemamig.verify()");
+	if (res == NULL)
+		return EXIT_MIGRATION;
+	crev = col(res, "revision");
+	ccheck = col(res, "check");
+	cok = col(res, "ok");
+	cdetail = col(res, "detail");
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		bool		ok = value_or(res, i, cok, "f")[0] == 't';
+		const char *detail = value_or(res, i, cdetail, NULL);
+
+		if (!ok)
+			failed++;
+		printf("%s %s: %s%s%s\n", value_or(res, i, crev, "?"), value_or(res, i, ccheck, ""),
+			   ok ? "ok" : "FAILED", detail ? ", " : "", detail ? detail : "");
+	}
+	PQclear(res);
+	if (failed > 0)
+		log_error("%d verification check%s failed", failed, failed == 1 ? "" : "s");
+	return failed > 0 ? EXIT_MIGRATION : EXIT_OK;
+}
+
+/* Unacknowledged drift (--all: every row), one block per event. */
+static int
+do_drift(Ctx *ctx)
+{
+	PGresult   *res;
+	int			i,
+				j,
+				shown = 0,
+				cack;
+
+	res = db_exec(ctx->conn, "SELECT pg_catalog.to_regclass('schemamig.drift') IS NOT NULL", 0, NULL,
+				  "looking up schemamig.drift");
+	if (res == NULL)
+		return EXIT_MIGRATION;
+	if (PQgetvalue(res, 0, 0)[0] != 't')
+	{
+		PQclear(res);
+		log_error("this database's pg_schemamig has no schemamig.drift table");
+		log_hint("Install a pg_schemamig release that records drift.");
+		return EXIT_MIGRATION;
+	}
+	PQclear(res);
+	res = db_exec(ctx->conn, "SELECT * FROM schemamig.drift ORDER BY 1", 0, NULL,
+				  "reading schemamig.drift");
+	if (res == NULL)
+		return EXIT_MIGRATION;
+	cack = col(res, "acknowledged");
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		if (!opts.all && cack >= 0 && value_or(res, i, cack, "f")[0] == 't')
+			continue;
+		if (shown++ > 0)
+			printf("\n");
+		for (j = 0; j < PQnfields(res); j++)
+			if (!PQgetisnull(res, i, j))
+				printf("%s: %s\n", PQfname(res, j), PQgetvalue(res, i, j));
+	}
+	PQclear(res);
+	if (shown == 0)
+		log_info("No drift detected.");
+	else if (!opts.all)
+		log_error("%d unacknowledged drift event%s", shown, shown == 1 ? "" : "s");
+	return (shown > 0 && !opts.all) ? EXIT_MIGRATION : EXIT_OK;
+}
+
+typedef struct DbCommand
+{
+	const char *name;
+	CmdFn		fn;				/* NULL: nothing after the sync */
+	int			minargs;
+	int			maxargs;		/* -1: any */
+	bool		reads_graph;	/* syncs the files first */
+	const char *argdesc;
+} DbCommand;
+
+static const DbCommand dbcommands[] = {
+	{"sync", NULL, 0, 0, true, ""},	/* the sync itself is all it does */
+	{"upgrade", do_upgrade, 0, 1, true, "[TARGET]"},
+	{"downgrade", do_downgrade, 1, 1, true, "TARGET"},
+	{"stamp", do_stamp, 1, -1, true, "TARGET..."},
+	{"current", do_current, 0, 0, true, ""},
+	{"heads", do_heads, 0, 0, true, ""},
+	{"branches", do_branches, 0, 0, true, ""},
+	{"history", do_history, 0, 0, true, "(a range goes in -r)"},
+	{"show", do_show, 1, 1, true, "REV"},
+	{"check", do_check, 0, 0, true, ""},
+	{"lint", do_lint, 1, -1, false, "FILE..."},
+	{"verify", do_verify, 0, 1, true, "[TARGET]"},
+	{"drift", do_drift, 0, 0, false, ""},
+	{NULL, NULL, 0, 0, false, NULL}
+};
+
+/*
+ * Runs a database command: checks its arguments (usage errors first, before
+ * connecting), reads the files, connects, syncs, and runs it.
+ */
+int
+cmd_db(void)
+{
+	const DbCommand *c;
+	Ctx			ctx = {NULL, NULL, NULL};
+	int			rc;
+
+	for (c = dbcommands; c->name; c++)
+		if (strcmp(c->name, opts.command) == 0)
+			break;
+	if (c->name == NULL)
+	{
+		log_error("unknown command \"%s\"", opts.command);
+		fprintf(stderr, "Try \"pg_schemamig --help\" for more information.\n");
+		return EXIT_USAGE;
+	}
+	if (opts.nargs < c->minargs || (c->maxargs >= 0 && opts.nargs > c->maxargs))
+	{
+		log_error("wrong number of arguments for \"%s\"", c->name);
+		fprintf(stderr, "Usage: pg_schemamig %s %s\n", c->name, c->argdesc);
+		return EXIT_USAGE;
+	}
+	if (strcmp(c->name, "sync") == 0 && opts.no_sync)
+	{
+		log_error("\"sync\" and --no-sync cannot be used together");
+		return EXIT_USAGE;
+	}
+
+	/* connect while reading the files: the server starts up meanwhile */
+	ctx.conn = db_connect_start();
+	if (c->reads_graph && !opts.no_sync)
+	{
+		ctx.md = migdir_load(opts.directory, db_connect_step, ctx.conn);
+		if (ctx.md == NULL)
+		{
+			PQfinish(ctx.conn);
+			return EXIT_MIGRATION;
+		}
+	}
+	ctx.conn = db_connect_finish(ctx.conn);
+	if (ctx.conn == NULL)
+	{
+		migdir_free(ctx.md);
+		return EXIT_MIGRATION;
+	}
+	if (ctx.md != NULL)
+		rc = cmd_sync(ctx.conn, ctx.md, strcmp(c->name, "sync") == 0, &ctx.g);
+	else if (c->reads_graph)
+	{
+		ctx.g = dbgraph_load(ctx.conn, false);
+		rc = ctx.g ? EXIT_OK : EXIT_MIGRATION;
+	}
+	else
+		rc = EXIT_OK;
+	if (rc == EXIT_OK && c->fn != NULL)
+		rc = c->fn(&ctx);
+	dbgraph_free(ctx.g);
+	migdir_free(ctx.md);
+	db_disconnect(ctx.conn);
+	return rc;
+}

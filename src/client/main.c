@@ -1,0 +1,521 @@
+/*-------------------------------------------------------------------------
+ *
+ * main.c
+ *	  pg_schemamig command-line client: option parsing, the configuration
+ *	  file, messages and small utilities; commands live in commands.c.
+ *
+ *	  pg_schemamig [OPTION]... COMMAND [ARG]...
+ *
+ * Options may come before or after the command.  Arguments that look like
+ * negative numbers ("downgrade -1") are arguments, not options, as in
+ * Alembic.
+ *
+ * src/client/main.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+Options		opts;
+
+static const char *progname = "pg_schemamig";
+
+static void vlog(const char *level, const char *fmt, va_list ap)
+			__attribute__((format(printf, 2, 0)));
+
+static void
+vlog(const char *level, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: ", progname, level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+log_error(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vlog("error", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_detail(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vlog("detail", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_hint(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vlog("hint", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warning(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vlog("warning", fmt, ap);
+	va_end(ap);
+}
+
+/* Progress lines on stdout, unless --quiet (answers use printf). */
+void
+log_info(const char *fmt,...)
+{
+	va_list		ap;
+
+	if (opts.quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* Extra progress on stderr with --verbose. */
+void
+log_verbose(const char *fmt,...)
+{
+	va_list		ap;
+
+	if (!opts.verbose)
+		return;
+	va_start(ap, fmt);
+	vlog("info", fmt, ap);
+	va_end(ap);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	   *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+	{
+		fprintf(stderr, "%s: error: out of memory\n", progname);
+		exit(EXIT_MIGRATION);
+	}
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+	{
+		fprintf(stderr, "%s: error: out of memory\n", progname);
+		exit(EXIT_MIGRATION);
+	}
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t		n = strlen(s);
+	char	   *r = xmalloc(n + 1);
+
+	memcpy(r, s, n + 1);
+	return r;
+}
+
+char *
+xasprintf(const char *fmt,...)
+{
+	va_list		ap;
+	int			n;
+	char	   *r;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	r = xmalloc(n + 1);
+	va_start(ap, fmt);
+	vsnprintf(r, n + 1, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void
+list_append(RevFileList *l, const char *s)
+{
+	l->items = xrealloc(l->items, sizeof(char *) * (l->n + 1));
+	l->items[l->n++] = xstrdup(s);
+}
+
+static void
+usage(void)
+{
+	printf("%s manages version-controlled schema migrations with the pg_schemamig extension.\n\n", progname);
+	printf("Usage:\n  %s [OPTION]... COMMAND [ARG]...\n\n", progname);
+	printf("Commands (as in Alembic):\n"
+		   "  init [DIR]                 create a migrations folder and " CONFIG_FILE "\n"
+		   "  revision -m MSG            write a new, empty revision file on the current head\n"
+		   "        [--head H] [--splice] [--branch-label L] [--depends-on R] [--rev-id ID]\n"
+		   "        [--non-transactional]\n"
+		   "  merge [-m MSG] [REV...]    write a merge revision (default: all heads)\n"
+		   "  sync [--prune]             register the files in the database\n"
+		   "  upgrade [TARGET] [--sql]   apply revisions up to TARGET (default head)\n"
+		   "  downgrade TARGET [--sql]   revert revisions down to TARGET (e.g. base, -1)\n"
+		   "  stamp TARGET... [--purge]  set the version table without running SQL\n"
+		   "  current                    the applied revisions\n"
+		   "  heads                      the head revisions\n"
+		   "  branches                   the branch points\n"
+		   "  history [-r RANGE] [-i]    revisions, newest first\n"
+		   "  show REV                   one revision in detail\n"
+		   "  check                      graph, checksum and drift problems\n"
+		   "  lint FILE...               review migration SQL (schemamig.lint)\n"
+		   "  verify [TARGET]            prove revisions reversible (schemamig.verify)\n"
+		   "  drift [--all]              DDL done outside pg_schemamig\n\n");
+	printf("Options:\n"
+		   "  -d, --dbname=CONNINFO      database to use (default: $DATABASE_URL, then PG* variables)\n"
+		   "  -D, --directory=DIR        migrations folder (default: from " CONFIG_FILE ", else migrations)\n"
+		   "  -c, --config=FILE          configuration file (default: ./" CONFIG_FILE ")\n"
+		   "  -m, --message=MSG          revision message\n"
+		   "  -r, --rev-range=RANGE      history range, e.g. base:head, -3:, abc:\n"
+		   "  -i, --indicate-current     history: mark the applied revisions\n"
+		   "      --sql                  print the SQL script instead of running it\n"
+		   "      --no-sync              do not register changed files first\n"
+		   "  -v, --verbose              more output\n"
+		   "  -q, --quiet                no progress lines (answers, errors and warnings still print)\n"
+		   "  -V, --version              print the version and exit\n"
+		   "  -h, --help                 show this help and exit\n\n"
+		   "Exit status: 0 success, 1 migration or database error, 2 usage error.\n");
+}
+
+/* Option table: long name, short letter (0 = none), takes an argument. */
+typedef struct OptDef
+{
+	const char *name;
+	char		letter;
+	bool		arg;
+} OptDef;
+
+static const OptDef optdefs[] = {
+	{"dbname", 'd', true}, {"directory", 'D', true}, {"config", 'c', true},
+	{"message", 'm', true}, {"rev-range", 'r', true}, {"head", 0, true},
+	{"rev-id", 0, true}, {"branch-label", 0, true}, {"depends-on", 0, true},
+	{"verbose", 'v', false}, {"quiet", 'q', false}, {"no-sync", 0, false},
+	{"sql", 0, false}, {"purge", 0, false}, {"prune", 0, false},
+	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
+	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
+	{NULL, 0, false}
+};
+
+/* Applies one option; returns false (after a message) on a bad value. */
+static bool
+apply_option(const OptDef *d, const char *val)
+{
+	const char *n = d->name;
+
+	if (strcmp(n, "dbname") == 0)
+		opts.dbconn = val;
+	else if (strcmp(n, "directory") == 0)
+		opts.directory = val;
+	else if (strcmp(n, "config") == 0)
+		opts.config = val;
+	else if (strcmp(n, "message") == 0)
+		opts.message = val;
+	else if (strcmp(n, "rev-range") == 0)
+		opts.range = val;
+	else if (strcmp(n, "head") == 0)
+		opts.head = val;
+	else if (strcmp(n, "rev-id") == 0)
+	{
+		if (!revfile_valid_id(val))
+		{
+			log_error("invalid revision id \"%s\" (allowed: letters, digits and _, 1 to %d characters)",
+					  val, REVFILE_MAX_ID_LEN);
+			return false;
+		}
+		opts.rev_id = val;
+	}
+	else if (strcmp(n, "branch-label") == 0)
+		list_append(&opts.branch_labels, val);
+	else if (strcmp(n, "depends-on") == 0)
+		list_append(&opts.depends_on, val);
+	else if (strcmp(n, "verbose") == 0)
+		opts.verbose = true;
+	else if (strcmp(n, "quiet") == 0)
+		opts.quiet = true;
+	else if (strcmp(n, "no-sync") == 0)
+		opts.no_sync = true;
+	else if (strcmp(n, "sql") == 0)
+		opts.sql = true;
+	else if (strcmp(n, "purge") == 0)
+		opts.purge = true;
+	else if (strcmp(n, "prune") == 0)
+		opts.prune = true;
+	else if (strcmp(n, "splice") == 0)
+		opts.splice = true;
+	else if (strcmp(n, "all") == 0)
+		opts.all = true;
+	else if (strcmp(n, "indicate-current") == 0)
+		opts.indicate_current = true;
+	else if (strcmp(n, "non-transactional") == 0)
+		opts.non_transactional = true;
+	else if (strcmp(n, "version") == 0)
+	{
+		printf("%s (pg_schemamig) %s\n", progname, PG_SCHEMAMIG_VERSION);
+		exit(EXIT_OK);
+	}
+	else if (strcmp(n, "help") == 0)
+	{
+		usage();
+		exit(EXIT_OK);
+	}
+	return true;
+}
+
+/* True for "-5" style arguments (Alembic's relative targets). */
+static bool
+is_negative_number(const char *a)
+{
+	if (a[0] != '-' || a[1] == '\0')
+		return false;
+	for (a++; *a; a++)
+		if (!isdigit((unsigned char) *a))
+			return false;
+	return true;
+}
+
+static bool
+parse_args(int argc, char **argv)
+{
+	int			i;
+	bool		only_args = false;
+
+	opts.args = xmalloc(sizeof(char *) * argc);
+	for (i = 1; i < argc; i++)
+	{
+		const char *a = argv[i];
+		const OptDef *d = NULL;
+		const char *val = NULL;
+
+		if (only_args || a[0] != '-' || a[1] == '\0' || is_negative_number(a))
+		{
+			if (opts.command == NULL)
+				opts.command = a;
+			else
+				opts.args[opts.nargs++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0)
+		{
+			only_args = true;
+			continue;
+		}
+		if (a[1] == '-')
+		{
+			const char *eq = strchr(a + 2, '=');
+			size_t		len = eq ? (size_t) (eq - (a + 2)) : strlen(a + 2);
+
+			for (d = optdefs; d->name; d++)
+				if (strlen(d->name) == len && strncmp(d->name, a + 2, len) == 0)
+					break;
+			if (d->name == NULL)
+			{
+				log_error("unrecognized option \"%s\"", a);
+				return false;
+			}
+			if (d->arg)
+			{
+				if (eq)
+					val = eq + 1;
+				else if (i + 1 < argc)
+					val = argv[++i];
+				else
+				{
+					log_error("option \"--%s\" requires a value", d->name);
+					return false;
+				}
+			}
+			else if (eq)
+			{
+				log_error("option \"--%s\" takes no value", d->name);
+				return false;
+			}
+			if (!apply_option(d, val))
+				return false;
+			continue;
+		}
+		/* one or more short options: -vq, -dCONNINFO, -d CONNINFO */
+		for (a++; *a; a++)
+		{
+			for (d = optdefs; d->name; d++)
+				if (d->letter == *a)
+					break;
+			if (d->name == NULL)
+			{
+				log_error("invalid option \"-%c\"", *a);
+				return false;
+			}
+			if (d->arg)
+			{
+				if (a[1] != '\0')
+					val = a + 1;
+				else if (i + 1 < argc)
+					val = argv[++i];
+				else
+				{
+					log_error("option \"-%c\" requires a value", *a);
+					return false;
+				}
+				if (!apply_option(d, val))
+					return false;
+				break;
+			}
+			if (!apply_option(d, NULL))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Reads the configuration file ("key = value" lines, '#' comments).  The
+ * only key is "directory", relative to the file's folder.  A missing default
+ * file is not an error; a missing -c file is.
+ */
+static int
+read_config(void)
+{
+	const char *path = opts.config ? opts.config : CONFIG_FILE;
+	FILE	   *f = fopen(path, "r");
+	char		line[4096];
+	int			lineno = 0;
+
+	if (f == NULL)
+	{
+		if (opts.config == NULL && errno == ENOENT)
+			return EXIT_OK;
+		log_error("could not open configuration file \"%s\": %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while (fgets(line, sizeof(line), f))
+	{
+		char	   *s = line,
+				   *e,
+				   *eq,
+				   *k_end,
+				   *v;
+
+		lineno++;
+		while (isspace((unsigned char) *s))
+			s++;
+		if (*s == '#' || *s == '\0')
+			continue;
+		e = s + strlen(s);
+		while (e > s && isspace((unsigned char) e[-1]))
+			*--e = '\0';
+		eq = strchr(s, '=');
+		if (eq == NULL)
+		{
+			log_error("%s:%d: expected \"key = value\"", path, lineno);
+			fclose(f);
+			return EXIT_USAGE;
+		}
+		k_end = eq;
+		while (k_end > s && isspace((unsigned char) k_end[-1]))
+			k_end--;
+		*k_end = '\0';
+		v = eq + 1;
+		while (isspace((unsigned char) *v))
+			v++;
+		if (strcmp(s, "directory") == 0)
+		{
+			if (*v == '\0')
+			{
+				log_error("%s:%d: \"directory\" is empty", path, lineno);
+				fclose(f);
+				return EXIT_USAGE;
+			}
+			if (opts.directory == NULL)
+			{
+				const char *slash = strrchr(path, '/');
+
+				if (v[0] == '/' || slash == NULL)
+					opts.directory = xstrdup(v);
+				else
+					opts.directory = xasprintf("%.*s/%s", (int) (slash - path), path, v);
+			}
+		}
+		else
+		{
+			log_error("%s:%d: unknown setting \"%s\" (known: directory)", path, lineno, s);
+			fclose(f);
+			return EXIT_USAGE;
+		}
+	}
+	fclose(f);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	int			rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!parse_args(argc, argv))
+	{
+		fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
+		return EXIT_USAGE;
+	}
+	if (opts.command == NULL)
+	{
+		log_error("no command given");
+		fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
+		return EXIT_USAGE;
+	}
+	if (opts.verbose && opts.quiet)
+	{
+		log_error("--verbose and --quiet cannot be used together");
+		return EXIT_USAGE;
+	}
+	if (strcmp(opts.command, "init") != 0)
+	{
+		rc = read_config();
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	if (opts.directory == NULL)
+		opts.directory = DEFAULT_DIRECTORY;
+
+	if (strcmp(opts.command, "init") == 0)
+		rc = cmd_init();
+	else if (strcmp(opts.command, "revision") == 0)
+		rc = cmd_revision();
+	else if (strcmp(opts.command, "merge") == 0)
+		rc = cmd_merge();
+	else if (strcmp(opts.command, "help") == 0)
+	{
+		usage();
+		rc = EXIT_OK;
+	}
+	else
+		rc = cmd_db();
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,420 @@
+/*-------------------------------------------------------------------------
+ *
+ * sync.c
+ *	  "sync": the migration files -> schemamig.revision.
+ *
+ *	- a file whose revision is not registered is added;
+ *	- a file identical to its registered revision is skipped (same text, or
+ *	  the same checksum over PostgreSQL's token stream, so reformatting is
+ *	  not a change);
+ *	- a changed file whose revision is applied is refused, with both
+ *	  checksums, and nothing is registered;
+ *	- a changed file whose revision is not applied is registered again;
+ *	- a registered revision without a file is reported, and removed with
+ *	  --prune when it is not applied.
+ *
+ * Everything is registered in one transaction, parents first.
+ *
+ * src/client/sync.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+/* What sync does with one file. */
+typedef enum SyncAction
+{
+	SYNC_SAME,
+	SYNC_ADD,
+	SYNC_UPDATE,				/* registered, but changed */
+	SYNC_CHECK					/* SQL text differs: compare checksums */
+} SyncAction;
+
+static bool
+lists_equal(const RevFileList *a, const RevFileList *b)
+{
+	int			i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->items[i], b->items[i]) != 0)
+			return false;
+	return true;
+}
+
+/* A text[] literal under construction. */
+typedef struct ArrBuf
+{
+	char	   *s;
+	size_t		len;
+	size_t		cap;
+	int			n;
+} ArrBuf;
+
+static void
+arr_init(ArrBuf *a)
+{
+	a->cap = 64;
+	a->s = xmalloc(a->cap);
+	a->s[0] = '{';
+	a->s[1] = '}';
+	a->s[2] = '\0';
+	a->len = 1;
+	a->n = 0;
+}
+
+/* Appends a quoted element, or NULL. */
+static void
+arr_add(ArrBuf *a, const char *s)
+{
+	size_t		need = (s ? 2 * strlen(s) : 0) + 8;
+	char	   *o;
+
+	if (a->len + need > a->cap)
+	{
+		a->cap = (a->len + need) * 2;
+		a->s = xrealloc(a->s, a->cap);
+	}
+	o = a->s + a->len;
+	if (a->n++ > 0)
+		*o++ = ',';
+	if (s == NULL)
+	{
+		memcpy(o, "NULL", 4);
+		o += 4;
+	}
+	else
+	{
+		*o++ = '"';
+		for (; *s; s++)
+		{
+			if (*s == '"' || *s == '\\')
+				*o++ = '\\';
+			*o++ = *s;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	a->len = o - a->s - 1;		/* the closing brace is overwritten next */
+}
+
+/*
+ * Fills sums[i] with schemamig.checksum() of the files marked SYNC_CHECK,
+ * in one query.  Returns false after an error.
+ */
+static bool
+file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
+{
+	ArrBuf		ups,
+				downs,
+				trans;
+	const char *params[3];
+	PGresult   *res;
+	int			i,
+				row = 0;
+
+	arr_init(&ups);
+	arr_init(&downs);
+	arr_init(&trans);
+	for (i = 0; i < md->n; i++)
+	{
+		if (act[i] != SYNC_CHECK)
+			continue;
+		arr_add(&ups, md->files[i]->upgrade_sql);
+		arr_add(&downs, md->files[i]->downgrade_sql);
+		arr_add(&trans, md->files[i]->transactional ? "t" : "f");
+	}
+	params[0] = ups.s;
+	params[1] = downs.s;
+	params[2] = trans.s;
+	res = db_exec(conn,
+				  "SELECT schemamig.checksum(x.u, x.d, x.t) "
+				  "FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]), "
+				  "pg_catalog.unnest($3::boolean[])) AS x(u, d, t)",
+				  3, params, "computing checksums of the migration files");
+	free(ups.s);
+	free(downs.s);
+	free(trans.s);
+	if (res == NULL)
+		return false;
+	for (i = 0; i < md->n; i++)
+	{
+		if (act[i] != SYNC_CHECK)
+			continue;
+		sums[i] = xstrdup(PQgetvalue(res, row, 0));
+		row++;
+	}
+	PQclear(res);
+	return true;
+}
+
+/* The applied revisions (ancestors of the version table), as a map. */
+static bool
+applied_set(PGconn *conn, StrMap *applied, PGresult **keep)
+{
+	PGresult   *res;
+	int			i;
+
+	res = db_exec(conn,
+				  "WITH RECURSIVE a(id) AS ("
+				  " SELECT v.revision FROM schemamig.version v"
+				  " UNION"
+				  " SELECT pg_catalog.unnest(r.down_revisions OPERATOR(pg_catalog.||) r.depends_on)"
+				  " FROM schemamig.revision r JOIN a ON r.id OPERATOR(pg_catalog.=) a.id)"
+				  " SELECT id FROM a",
+				  0, NULL, "reading the applied revisions");
+	if (res == NULL)
+		return false;
+	strmap_init(applied, PQntuples(res));
+	for (i = 0; i < PQntuples(res); i++)
+		strmap_put(applied, PQgetvalue(res, i, 0), i);
+	*keep = res;
+	return true;
+}
+
+/* Registers one file with schemamig.add_revision(). */
+static bool
+register_file(PGconn *conn, const RevFile *f, const DbGraph *g)
+{
+	const char *params[8];
+	char	   *down = array_literal(&f->down);
+	char	   *labels = array_literal(&f->labels);
+	char	   *deps = array_literal(&f->depends);
+	PGresult   *res;
+	bool		ok;
+
+	params[0] = f->id;
+	params[1] = f->message;
+	params[2] = f->upgrade_sql;
+	params[3] = f->downgrade_sql;
+	params[4] = down;
+	params[5] = labels;
+	params[6] = deps;
+	params[7] = f->transactional ? "true" : "false";
+	res = PQexecParams(conn,
+					   "SELECT schemamig.add_revision($1, $2, $3, $4, $5::text[], $6::text[], $7::text[], $8::boolean)",
+					   8, NULL, params, NULL, NULL, 0);
+	ok = res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK;
+	if (!ok)
+	{
+		char	   *what = xasprintf("could not register revision %s (%s)", f->id, f->path);
+
+		db_report_error(res, conn, what, g);
+		free(what);
+	}
+	PQclear(res);
+	free(down);
+	free(labels);
+	free(deps);
+	return ok;
+}
+
+/*
+ * Synchronises the files into the database.  On success *out is the
+ * registered graph (with SQL), files attached.  "explicit_sync" is the
+ * "sync" command itself, which prints what it did.
+ */
+int
+cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
+{
+	DbGraph    *g;
+	SyncAction *act;
+	char	  **sums;
+	StrMap		applied = {0, 0, NULL, NULL};
+	PGresult   *applied_res = NULL;
+	int			i,
+				nadd = 0,
+				nupdate = 0,
+				nsame = 0,
+				nremove = 0,
+				nconflict = 0,
+				ncheck = 0,
+				norphan = 0;
+	bool		ok = true;
+
+	*out = NULL;
+	g = dbgraph_load(conn, true);
+	if (g == NULL)
+		return EXIT_MIGRATION;
+	act = xmalloc(sizeof(SyncAction) * (md->n + 1));
+	sums = xmalloc(sizeof(char *) * (md->n + 1));
+	for (i = 0; i < md->n; i++)
+	{
+		const RevFile *f = md->files[i];
+		DbRev	   *r = dbgraph_find(g, f->id);
+
+		sums[i] = NULL;
+		if (r == NULL)
+			act[i] = SYNC_ADD;
+		else if (strcmp(r->upgrade_sql, f->upgrade_sql) != 0 ||
+				 (r->downgrade_sql == NULL) != (f->downgrade_sql == NULL) ||
+				 (r->downgrade_sql && strcmp(r->downgrade_sql, f->downgrade_sql) != 0) ||
+				 r->transactional != f->transactional)
+		{
+			act[i] = SYNC_CHECK;
+			ncheck++;
+		}
+		else if (strcmp(r->message, f->message) != 0 ||
+				 !lists_equal(&r->down, &f->down) ||
+				 !lists_equal(&r->labels, &f->labels) ||
+				 !lists_equal(&r->depends, &f->depends))
+			act[i] = SYNC_UPDATE;
+		else
+			act[i] = SYNC_SAME;
+	}
+	for (i = 0; i < g->n; i++)
+		if (migdir_find(md, g->revs[i].id) < 0)
+			norphan++;
+
+	if (ncheck > 0 && !file_checksums(conn, md, act, sums))
+		ok = false;
+	if (ok && (ncheck > 0 || norphan > 0) && !applied_set(conn, &applied, &applied_res))
+		ok = false;
+
+	/* changed SQL: refused when applied */
+	for (i = 0; ok && i < md->n; i++)
+	{
+		const RevFile *f = md->files[i];
+		DbRev	   *r;
+
+		if (act[i] != SYNC_CHECK)
+			continue;
+		r = dbgraph_find(g, f->id);
+		if (strcmp(sums[i], r->checksum) == 0)
+		{
+			/* the same tokens: a formatting change only */
+			act[i] = (strcmp(r->message, f->message) != 0 ||
+					  !lists_equal(&r->down, &f->down) ||
+					  !lists_equal(&r->labels, &f->labels) ||
+					  !lists_equal(&r->depends, &f->depends)) ? SYNC_UPDATE : SYNC_SAME;
+			continue;
+		}
+		if (strmap_get(&applied, f->id) >= 0)
+		{
+			log_error("%s: revision %s was changed after it was applied", f->path, f->id);
+			log_detail("Checksum in the database: %s; checksum of the file: %s.", r->checksum, sums[i]);
+			log_hint("Restore the file (see schemamig.revision), or write a new revision for the change.");
+			nconflict++;
+		}
+		else
+			act[i] = SYNC_UPDATE;
+	}
+	if (nconflict > 0)
+	{
+		log_error("sync refused: %d applied revision%s changed; nothing was registered",
+				  nconflict, nconflict == 1 ? "" : "s");
+		ok = false;
+	}
+
+	/* registered revisions without a file */
+	for (i = 0; ok && i < g->n; i++)
+	{
+		DbRev	   *r = &g->revs[i];
+
+		if (migdir_find(md, r->id) >= 0)
+			continue;
+		if (strmap_get(&applied, r->id) >= 0)
+			log_warning("revision %s is applied but has no file in %s", r->id, md->path);
+		else if (!opts.prune)
+		{
+			log_warning("revision %s is registered but has no file in %s (not applied)", r->id, md->path);
+			log_hint("Run \"pg_schemamig sync --prune\" to remove it from the database.");
+		}
+	}
+
+	for (i = 0; i < md->n; i++)
+	{
+		if (act[i] == SYNC_ADD)
+			nadd++;
+		else if (act[i] == SYNC_UPDATE || act[i] == SYNC_CHECK)
+			nupdate++;
+		else
+			nsame++;
+	}
+	if (ok && opts.prune)
+		for (i = 0; i < g->n; i++)
+			if (migdir_find(md, g->revs[i].id) < 0 && strmap_get(&applied, g->revs[i].id) < 0)
+				nremove++;
+
+	if (ok && (nadd > 0 || nupdate > 0 || nremove > 0))
+	{
+		dbgraph_attach_files(g, md);
+		ok = db_command(conn, "BEGIN", "starting the registration");
+		for (i = 0; ok && i < md->n; i++)
+		{
+			if (act[i] == SYNC_SAME)
+				continue;
+			ok = register_file(conn, md->files[i], g);
+			if (ok && explicit_sync)
+				log_info("%s %s (%s)", act[i] == SYNC_ADD ? "Registered" : "Updated",
+						 md->files[i]->id, md->files[i]->path);
+			else if (ok)
+				log_verbose("%s %s (%s)", act[i] == SYNC_ADD ? "registered" : "updated",
+							md->files[i]->id, md->files[i]->path);
+		}
+		/* removals, children before parents */
+		for (i = g->n - 1; ok && opts.prune && i >= 0; i--)
+		{
+			const char *params[1];
+			PGresult   *res;
+			DbRev	   *r = &g->revs[i];
+
+			if (migdir_find(md, r->id) >= 0 || strmap_get(&applied, r->id) >= 0)
+				continue;
+			params[0] = r->id;
+			res = PQexecParams(conn, "SELECT schemamig.remove_revision($1)", 1, NULL,
+							   params, NULL, NULL, 0);
+			if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+			{
+				char	   *what = xasprintf("could not remove revision %s", r->id);
+
+				db_report_error(res, conn, what, NULL);
+				free(what);
+				ok = false;
+			}
+			else if (explicit_sync)
+				log_info("Removed %s (no file, not applied)", r->id);
+			PQclear(res);
+		}
+		if (ok)
+			ok = db_command(conn, "COMMIT", "committing the registration");
+		else
+			PQclear(PQexec(conn, "ROLLBACK"));
+	}
+	if (ok && explicit_sync && opts.prune)
+		log_info("sync: %d added, %d updated, %d unchanged, %d removed",
+				 nadd, nupdate, nsame, nremove);
+	else if (ok && explicit_sync)
+		log_info("sync: %d added, %d updated, %d unchanged", nadd, nupdate, nsame);
+	else if (ok && (nadd > 0 || nupdate > 0 || nremove > 0))
+		log_verbose("sync: %d added, %d updated, %d unchanged, %d removed",
+					nadd, nupdate, nsame, nremove);
+
+	for (i = 0; i < md->n; i++)
+		free(sums[i]);
+	free(sums);
+	free(act);
+	if (applied.keys)
+		strmap_free(&applied);
+	PQclear(applied_res);
+	if (!ok)
+	{
+		dbgraph_free(g);
+		return EXIT_MIGRATION;
+	}
+	if (nadd > 0 || nupdate > 0 || nremove > 0)
+	{
+		dbgraph_free(g);
+		g = dbgraph_load(conn, true);
+		if (g == NULL)
+			return EXIT_MIGRATION;
+	}
+	dbgraph_attach_files(g, md);
+	*out = g;
+	return EXIT_OK;
+}
