@@ -33,7 +33,9 @@
 
 #include "apply.h"
 #include "catalog.h"
+#include "drift.h"
 #include "graph.h"
+#include "lint.h"
 
 /* What the error-context callback names while a revision runs. */
 typedef struct ApplyErrorContext
@@ -176,6 +178,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	TimestampTz outer_fin = 0;
 	volatile bool armed = false;
 	bool		save_running = sm_running_migration;
+	const char *save_statement = sm_guard_statement;
 
 	if (sql == NULL)
 		elog(ERROR, "revision \"%s\" has no %s SQL loaded", rev->id,
@@ -210,6 +213,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 			int			rc;
 
 			CHECK_FOR_INTERRUPTS();
+			sm_guard_statement = st->sql;	/* named by the rewrite guard */
 			rc = SPI_execute(st->sql, false, 0);
 			if (rc == SPI_ERROR_TRANSACTION)
 				ereport(ERROR,
@@ -226,6 +230,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 		if (armed)
 			disarm_statement_timeout(outer_fin);
 		sm_running_migration = save_running;
+		sm_guard_statement = save_statement;
 	}
 	PG_END_TRY();
 
@@ -331,6 +336,10 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps,
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(stepcxt);
 
+		/* schemamig.lint_on_upgrade: review with the catalog as it is now */
+		if (step->upgrade)
+			sm_lint_before_upgrade(step->rev->id, step->rev->upgrade_sql);
+
 		start = GetCurrentTimestamp();
 		sm_run_revision_sql(step->rev, step->upgrade);
 		end = GetCurrentTimestamp();
@@ -405,7 +414,11 @@ run_migration(FunctionCallInfo fcinfo, bool upgrade)
 		: graph_downgrade_steps(g, heads, target);
 	sm_check_steps(steps, true);
 
-	(void) sm_apply_steps(g, heads, steps, rsinfo->setResult, rsinfo->setDesc);
+	if (steps != NIL)
+	{
+		heads = sm_apply_steps(g, heads, steps, rsinfo->setResult, rsinfo->setDesc);
+		sm_snapshot_record(heads);
+	}
 
 	sm_spi_finish();
 	return (Datum) 0;

@@ -131,41 +131,42 @@ graph_heads(SmGraph *g)
 	return result;
 }
 
-static SmIdx
-edges_of(SmGraph *g, int i, SmEdges edges)
+/* offset of the SmIdx a walk follows inside SmRevNode */
+static size_t
+edge_offset(SmEdges edges)
 {
-	SmRevNode  *node = SM_NODE(g, i);
-
 	switch (edges)
 	{
 		case SM_EDGE_DOWN:
-			return node->down;
+			return offsetof(SmRevNode, down);
 		case SM_EDGE_NORMDOWN:
-			return node->normdown;
+			return offsetof(SmRevNode, normdown);
 		case SM_EDGE_ALLDOWN:
-			return node->alldown;
+			return offsetof(SmRevNode, alldown);
 		case SM_EDGE_NEXT:
-			return node->next;
+			return offsetof(SmRevNode, next);
 		case SM_EDGE_ALLNEXT:
-			return node->allnext;
+			return offsetof(SmRevNode, allnext);
 	}
 	elog(ERROR, "unexpected edge kind %d", (int) edges);
-	return node->down;			/* keep compiler quiet */
+	return 0;					/* keep compiler quiet */
 }
 
 /*
- * graph_walk marks every revision reachable from "starts" (included) along
- * "edges" and returns the palloc'd array of marks (one bool per revision).
- * Negative start entries (base, none) are ignored.
+ * graph_walk_into marks in "seen" (one bool per revision, overwritten)
+ * every revision reachable from "starts" (included) along "edges".
+ * Negative start entries (base, none) are ignored.  Iterative; the scratch
+ * stack is the graph's own, so walks must not nest.
  */
-bool *
-graph_walk(SmGraph *g, const int *starts, int nstarts, SmEdges edges)
+void
+graph_walk_into(SmGraph *g, const int *starts, int nstarts, SmEdges edges, bool *seen)
 {
-	bool	   *seen = palloc0(sizeof(bool) * Max(g->n, 1));
-	int		   *stack = palloc(sizeof(int) * Max(g->n, 1));
+	size_t		off = edge_offset(edges);
+	int		   *stack = g->walk_stack;
 	int			top = 0;
 	int			i;
 
+	memset(seen, 0, sizeof(bool) * g->n);
 	for (i = 0; i < nstarts; i++)
 	{
 		if (starts[i] >= 0 && !seen[starts[i]])
@@ -174,22 +175,60 @@ graph_walk(SmGraph *g, const int *starts, int nstarts, SmEdges edges)
 			stack[top++] = starts[i];
 		}
 	}
+	if (edges == SM_EDGE_NORMDOWN && g->nd_off != NULL)
+	{
+		/* the hot case (topological sort): compressed adjacency */
+		const int  *offs = g->nd_off;
+		const int  *adj = g->nd_adj;
+		unsigned int steps = 0;
+
+		while (top > 0)
+		{
+			int			cur = stack[--top];
+			int			end = offs[cur + 1];
+
+			for (i = offs[cur]; i < end; i++)
+			{
+				int			k = adj[i];
+
+				if (!seen[k])
+				{
+					seen[k] = true;
+					stack[top++] = k;
+				}
+			}
+			if ((++steps & 4095) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		return;
+	}
 	while (top > 0)
 	{
 		int			cur = stack[--top];
-		SmIdx		e = edges_of(g, cur, edges);
+		const SmIdx *e = (const SmIdx *) ((const char *) &g->nodes[cur] + off);
 
-		CHECK_FOR_INTERRUPTS();
-		for (i = 0; i < e.n; i++)
+		for (i = 0; i < e->n; i++)
 		{
-			if (!seen[e.v[i]])
+			int			k = e->v[i];
+
+			if (!seen[k])
 			{
-				seen[e.v[i]] = true;
-				stack[top++] = e.v[i];
+				seen[k] = true;
+				stack[top++] = k;
 			}
 		}
+		if ((top & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
-	pfree(stack);
+}
+
+/* graph_walk: graph_walk_into a new palloc'd array */
+bool *
+graph_walk(SmGraph *g, const int *starts, int nstarts, SmEdges edges)
+{
+	bool	   *seen = palloc(sizeof(bool) * Max(g->n, 1));
+
+	graph_walk_into(g, starts, nstarts, edges, seen);
 	return seen;
 }
 
@@ -219,6 +258,58 @@ graph_shares_lineage(SmGraph *g, int target, const int *against, int nagainst,
 	pfree(up);
 	pfree(down);
 	return result;
+}
+
+/*
+ * graph_reaches: is "target" one of "from" or an ancestor of one of them
+ * (through normalized down revisions)?  The search never goes below the
+ * target's topological position, so it costs what lies between.
+ */
+bool
+graph_reaches(SmGraph *g, const int *from, int nfrom, int target)
+{
+	const int  *pos = g->topo_pos;
+	int		   *stack = g->walk_stack;
+	int			top = 0;
+	uint32		gen;
+	int			i;
+
+	if (++g->mark_gen == 0)
+	{
+		memset(g->mark, 0, sizeof(uint32) * g->n);
+		g->mark_gen = 1;
+	}
+	gen = g->mark_gen;
+	for (i = 0; i < nfrom; i++)
+	{
+		int			f = from[i];
+
+		if (f == target)
+			return true;
+		if (f >= 0 && pos[f] > pos[target] && g->mark[f] != gen)
+		{
+			g->mark[f] = gen;
+			stack[top++] = f;
+		}
+	}
+	while (top > 0)
+	{
+		int			u = stack[--top];
+
+		for (i = g->nd_off[u]; i < g->nd_off[u + 1]; i++)
+		{
+			int			p = g->nd_adj[i];
+
+			if (p == target)
+				return true;
+			if (pos[p] > pos[target] && g->mark[p] != gen)
+			{
+				g->mark[p] = gen;
+				stack[top++] = p;
+			}
+		}
+	}
+	return false;
 }
 
 /* Does revision idx carry "label" among its effective branch labels? */
@@ -328,7 +419,13 @@ detect_cycles(SmGraph *g)
 				queue[qt++] = kids.v[j];
 	}
 	if (done == g->n)
+	{
+		g->topo_pos = pending;	/* all zero now: reuse as the position array */
+		for (i = 0; i < g->n; i++)
+			g->topo_pos[queue[i]] = i;
+		pfree(queue);
 		return;
+	}
 	initStringInfo(&names);
 	for (i = 0; i < g->n; i++)
 	{
@@ -434,11 +531,11 @@ normalize_dependencies(SmGraph *g)
 {
 	int			r;
 	bool	   *implied = palloc(sizeof(bool) * Max(g->n, 1));
+	bool	   *anc = palloc(sizeof(bool) * Max(g->n, 1));
 
 	for (r = 0; r < g->n; r++)
 	{
 		SmRevNode  *node = SM_NODE(g, r);
-		bool	   *anc;
 		int			a,
 					k;
 
@@ -448,7 +545,7 @@ normalize_dependencies(SmGraph *g)
 			continue;
 		}
 		memset(implied, 0, sizeof(bool) * g->n);
-		anc = graph_walk(g, &r, 1, SM_EDGE_DOWN);
+		graph_walk_into(g, &r, 1, SM_EDGE_DOWN, anc);
 		for (a = 0; a < g->n; a++)
 		{
 			SmIdx		d;
@@ -459,7 +556,6 @@ normalize_dependencies(SmGraph *g)
 			for (k = 0; k < d.n; k++)
 				implied[d.v[k]] = true;
 		}
-		pfree(anc);
 		node->normdeps.n = 0;
 		node->normdeps.v = palloc(sizeof(int) * node->deps.n);
 		for (k = 0; k < node->deps.n; k++)
@@ -469,30 +565,37 @@ normalize_dependencies(SmGraph *g)
 	pfree(implied);
 }
 
-/* copy of SPI text[] column as a List, in the caller's context */
-static List *
-copy_list(List *src, MemoryContext cxt)
+/* a text column of an SPI result as a C string (NULL for NULL) */
+static char *
+get_text(HeapTuple tuple, TupleDesc tupdesc, int col)
 {
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	List	   *r = NIL;
-	ListCell   *lc;
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, tupdesc, col, &isnull);
 
-	foreach(lc, src)
-		r = lappend(r, pstrdup((char *) lfirst(lc)));
-	MemoryContextSwitchTo(old);
-	return r;
+	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-static char *
-copy_str(const char *s, MemoryContext cxt)
+/* a text[] column of an SPI result as a List of C strings */
+static List *
+get_text_list(HeapTuple tuple, TupleDesc tupdesc, int col)
 {
-	return s ? MemoryContextStrdup(cxt, s) : NULL;
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, tupdesc, col, &isnull);
+	ArrayType  *arr;
+
+	if (isnull)
+		return NIL;
+	arr = DatumGetArrayTypeP(d);
+	if (ARR_NDIM(arr) == 0)
+		return NIL;
+	return sm_text_array_to_list(arr, NULL);
 }
 
 /*
  * graph_load reads schemamig.revision in registration order and builds and
  * validates the graph: unknown down revisions and dependencies, labels used
- * twice or equal to a revision id, cycles.
+ * twice or equal to a revision id, cycles.  Everything is allocated in the
+ * memory context current at entry, which is also current on return.
  */
 SmGraph *
 graph_load(bool with_sql)
@@ -503,6 +606,7 @@ graph_load(bool with_sql)
 	uint64		row;
 	int			i,
 				k;
+	int			nedges = 0;
 	SmIntBuf   *next;
 	SmIntBuf   *allnext;
 	SmIntBuf	heads = {0, 0, NULL},
@@ -518,36 +622,43 @@ graph_load(bool with_sql)
 						"downgrade_sql IS NOT NULL, transactional, checksum "
 						"FROM schemamig.revision ORDER BY seq",
 						SPI_OK_SELECT, 0, NULL, NULL, NULL);
+	/* SPI leaves its own procedure context current: build in the caller's */
+	MemoryContextSwitchTo(cxt);
 	if (nrows > (uint64) (MaxAllocSize / sizeof(SmRevision *)))
 		elog(ERROR, "too many revisions");
 	g->n = (int) nrows;
 	g->revs = MemoryContextAlloc(cxt, sizeof(SmRevision *) * Max(g->n, 1));
+	g->nodes = MemoryContextAllocZero(cxt, sizeof(SmRevNode) * Max(g->n, 1));
+	g->walk_stack = MemoryContextAlloc(cxt, sizeof(int) * Max(g->n, 1));
+	g->mark = MemoryContextAllocZero(cxt, sizeof(uint32) * Max(g->n, 1));
 	g->ids = make_hash("schemamig revision ids", g->n);
 	g->labels = make_hash("schemamig branch labels", 16);
 
 	for (row = 0; row < nrows; row++)
 	{
 		SmRevision *rev = MemoryContextAllocZero(cxt, sizeof(SmRevision));
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		SmHashEnt  *e;
 		bool		found;
 
 		CHECK_FOR_INTERRUPTS();
 		rev->index = (int) row;
-		rev->id = copy_str(sm_spi_getstr(row, 1), cxt);
-		rev->message = copy_str(sm_spi_getstr(row, 2), cxt);
-		rev->down = copy_list(sm_spi_gettextarray(row, 3), cxt);
-		rev->labels = copy_list(sm_spi_gettextarray(row, 4), cxt);
-		rev->depends = copy_list(sm_spi_gettextarray(row, 5), cxt);
+		rev->id = get_text(tuple, tupdesc, 1);
+		rev->message = get_text(tuple, tupdesc, 2);
+		rev->down = get_text_list(tuple, tupdesc, 3);
+		rev->labels = get_text_list(tuple, tupdesc, 4);
+		rev->depends = get_text_list(tuple, tupdesc, 5);
 		rev->has_downgrade = sm_spi_getbool(row, 6, &isnull);
 		rev->transactional = sm_spi_getbool(row, 7, &isnull);
-		rev->checksum = copy_str(sm_spi_getstr(row, 8), cxt);
+		rev->checksum = get_text(tuple, tupdesc, 8);
 		if (with_sql)
 		{
-			rev->upgrade_sql = copy_str(sm_spi_getstr(row, 9), cxt);
-			rev->downgrade_sql = copy_str(sm_spi_getstr(row, 10), cxt);
+			rev->upgrade_sql = get_text(tuple, tupdesc, 9);
+			rev->downgrade_sql = get_text(tuple, tupdesc, 10);
 		}
-		rev->priv = MemoryContextAllocZero(cxt, sizeof(SmRevNode));
+		rev->priv = &g->nodes[row];
 		if (rev->id == NULL || !sm_valid_id(rev->id))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -621,6 +732,7 @@ graph_load(bool with_sql)
 		SmRevNode  *node = SM_NODE(g, i);
 
 		node->normdown = idx_concat_dedup(node->down, node->normdeps);
+		nedges += node->normdown.n;
 		if (node->next.n == 0)
 			intbuf_push(&heads, i);
 		if (node->allnext.n == 0)
@@ -630,6 +742,18 @@ graph_load(bool with_sql)
 		if (node->down.n == 0 && g->revs[i]->depends == NIL)
 			intbuf_push(&real_bases, i);
 	}
+	g->nd_off = MemoryContextAlloc(cxt, sizeof(int) * (g->n + 1));
+	g->nd_adj = MemoryContextAlloc(cxt, sizeof(int) * Max(nedges, 1));
+	nedges = 0;
+	for (i = 0; i < g->n; i++)
+	{
+		SmIdx		nd = SM_NODE(g, i)->normdown;
+
+		g->nd_off[i] = nedges;
+		for (k = 0; k < nd.n; k++)
+			g->nd_adj[nedges++] = nd.v[k];
+	}
+	g->nd_off[g->n] = nedges;
 	g->heads = intbuf_to_idx(&heads);
 	g->real_heads = intbuf_to_idx(&real_heads);
 	g->bases = intbuf_to_idx(&bases);
@@ -665,6 +789,103 @@ graph_version_rows(SmGraph *g, List *heads, const char *what)
 }
 
 /*
+ * The ancestors (through normalized down revisions, inclusive) of one
+ * pending head of the topological sort, discovered lazily: a node is only
+ * expanded once a membership question reaches its topological position.
+ * Every ancestor of the head at a position >= p lies on a path of nodes at
+ * positions >= p, so after expanding every discovered node at a position
+ * >= pos(c), "c is an ancestor" is exactly "c was discovered".  This answers
+ * Alembic's "is the candidate an ancestor of another head" without walking
+ * whole histories at every merge.
+ */
+typedef struct SmAncestors
+{
+	bool	   *seen;			/* discovered ancestors */
+	int		   *heap;			/* discovered, unexpanded: max-heap on topo_pos */
+	int			nheap;
+} SmAncestors;
+
+static void
+anc_push(SmGraph *g, SmAncestors *a, int v)
+{
+	const int  *pos = g->topo_pos;
+	int			i = a->nheap++;
+
+	while (i > 0 && pos[a->heap[(i - 1) / 2]] < pos[v])
+	{
+		a->heap[i] = a->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	a->heap[i] = v;
+}
+
+static int
+anc_pop(SmGraph *g, SmAncestors *a)
+{
+	const int  *pos = g->topo_pos;
+	int			top = a->heap[0];
+	int			last = a->heap[--a->nheap];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= a->nheap)
+			break;
+		if (c + 1 < a->nheap && pos[a->heap[c + 1]] > pos[a->heap[c]])
+			c++;
+		if (pos[a->heap[c]] <= pos[last])
+			break;
+		a->heap[i] = a->heap[c];
+		i = c;
+	}
+	if (a->nheap > 0)
+		a->heap[i] = last;
+	return top;
+}
+
+/* (re)start the ancestors of "head", reusing a's buffers when it has some */
+static void
+anc_start(SmGraph *g, SmAncestors *a, int head)
+{
+	if (a->seen == NULL)
+	{
+		a->seen = palloc(sizeof(bool) * g->n);
+		a->heap = palloc(sizeof(int) * g->n);
+	}
+	memset(a->seen, 0, sizeof(bool) * g->n);
+	a->nheap = 0;
+	a->seen[head] = true;
+	anc_push(g, a, head);
+}
+
+/* is c an ancestor of (or equal to) the head? */
+static bool
+anc_contains(SmGraph *g, SmAncestors *a, int c)
+{
+	const int  *pos = g->topo_pos;
+
+	while (!a->seen[c] && a->nheap > 0 && pos[a->heap[0]] >= pos[c])
+	{
+		int			u = anc_pop(g, a);
+		int			i;
+
+		for (i = g->nd_off[u]; i < g->nd_off[u + 1]; i++)
+		{
+			int			p = g->nd_adj[i];
+
+			if (!a->seen[p])
+			{
+				a->seen[p] = true;
+				anc_push(g, a, p);
+			}
+		}
+	}
+	return a->seen[c];
+}
+
+/*
  * graph_topological_sort orders the revisions marked in "todo" so that each
  * comes before its down revisions and dependencies (newest first), starting
  * from "heads" and following one line as long as no other pending head
@@ -677,13 +898,14 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 {
 	bool	   *todo = palloc(sizeof(bool) * Max(g->n, 1));
 	SmIntBuf	cur = {0, 0, NULL};
-	bool	  **anc;
+	SmAncestors *anc;
 	int			anc_cap;
 	List	   *output = NIL;
 	int			idx = 0;
 	int			i,
 				h;
 	int			remaining = 0;
+	List	   *spare = NIL;	/* buffers of finished lines, reused */
 
 	memcpy(todo, todo_in, sizeof(bool) * g->n);
 	for (i = 0; i < g->n; i++)
@@ -703,9 +925,9 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 		pfree(is_head);
 	}
 	anc_cap = Max(cur.n, 4);
-	anc = palloc(sizeof(bool *) * anc_cap);
+	anc = palloc0(sizeof(SmAncestors) * anc_cap);
 	for (h = 0; h < cur.n; h++)
-		anc[h] = graph_walk(g, &cur.v[h], 1, SM_EDGE_NORMDOWN);
+		anc_start(g, &anc[h], cur.v[h]);
 
 	while (cur.n > 0)
 	{
@@ -715,7 +937,7 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 		CHECK_FOR_INTERRUPTS();
 		for (h = 0; h < cur.n; h++)
 		{
-			if (h != idx && anc[h][candidate])
+			if (h != idx && anc_contains(g, &anc[h], candidate))
 			{
 				idx = h;
 				blocked = true;
@@ -747,7 +969,10 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 			if (add.n == 0)
 			{
 				/* no pending ancestors: this line is done */
-				pfree(anc[idx]);
+				SmAncestors *keep = palloc(sizeof(SmAncestors));
+
+				*keep = anc[idx];
+				spare = lappend(spare, keep);
 				for (h = idx; h < cur.n - 1; h++)
 				{
 					cur.v[h] = cur.v[h + 1];
@@ -758,24 +983,29 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 			}
 			else if (node->normdeps.n == 0 && node->down.n == 1)
 			{
-				/* plain step down a line */
+				/* plain step down a line: the parent's ancestors remain */
 				cur.v[idx] = add.v[0];
-				anc[idx][candidate] = false;
+				anc[idx].seen[candidate] = false;
 			}
 			else
 			{
-				pfree(anc[idx]);
 				cur.v[idx] = add.v[0];
-				anc[idx] = graph_walk(g, &add.v[0], 1, SM_EDGE_NORMDOWN);
+				anc_start(g, &anc[idx], add.v[0]);
 				for (i = 1; i < add.n; i++)
 				{
 					intbuf_push(&cur, add.v[i]);
 					if (cur.n > anc_cap)
 					{
 						anc_cap *= 2;
-						anc = repalloc(anc, sizeof(bool *) * anc_cap);
+						anc = repalloc(anc, sizeof(SmAncestors) * anc_cap);
 					}
-					anc[cur.n - 1] = graph_walk(g, &add.v[i], 1, SM_EDGE_NORMDOWN);
+					memset(&anc[cur.n - 1], 0, sizeof(SmAncestors));
+					if (spare != NIL)
+					{
+						anc[cur.n - 1] = *(SmAncestors *) llast(spare);
+						spare = list_delete_last(spare);
+					}
+					anc_start(g, &anc[cur.n - 1], add.v[i]);
 				}
 			}
 			if (add.v)
@@ -785,7 +1015,6 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 	if (remaining != 0)
 		elog(ERROR, "topological sort left %d revisions unordered", remaining);
 	pfree(todo);
-	pfree(anc);
 	return output;
 }
 
@@ -1062,7 +1291,6 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 	if (!step->upgrade)
 	{
 		SmIntBuf	other = {0, 0, NULL};
-		bool	   *anc;
 		SmIntBuf	to = {0, 0, NULL};
 		ListCell   *lc;
 
@@ -1080,31 +1308,20 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 			if (k >= 0 && k != r)
 				intbuf_push(&other, k);
 		}
-		/*
-		 * A single parent with no other head cannot be implied by anything
-		 * left: it simply takes the revision's place.  (Skipping the walk
-		 * keeps a long linear downgrade O(n) instead of O(n^2).)
-		 */
-		if (other.n == 0 && nd.n == 1)
-			return heads_update(h, step->rev->id, g->revs[nd.v[0]]->id);
-		if (other.n > 0)
-			anc = graph_walk(g, other.v, other.n, SM_EDGE_NORMDOWN);
-		else
+		if (other.n == 0)
 		{
-			SmIntBuf	parents = {0, 0, NULL};
-
+			/* Alembic 1.14: drop those that are ancestors of the others */
 			for (i = 0; i < nd.n; i++)
 			{
 				SmIdx		pd = SM_NODE(g, nd.v[i])->normdown;
 				int			k;
 
 				for (k = 0; k < pd.n; k++)
-					intbuf_push(&parents, pd.v[k]);
+					intbuf_push(&other, pd.v[k]);
 			}
-			anc = graph_walk(g, parents.v, parents.n, SM_EDGE_NORMDOWN);
 		}
 		for (i = 0; i < nd.n; i++)
-			if (!anc[nd.v[i]])
+			if (!graph_reaches(g, other.v, other.n, nd.v[i]))
 				intbuf_push(&to, nd.v[i]);
 		if (to.n == 0)
 			return heads_delete(h, step->rev->id);
@@ -1131,7 +1348,6 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 			/* merge: the down revisions no other head implies go away */
 			SmIntBuf	other = {0, 0, NULL};
 			SmIntBuf	from = {0, 0, NULL};
-			bool	   *anc = NULL;
 			ListCell   *lc;
 			int			keep = -1;
 
@@ -1146,10 +1362,8 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 				if (k >= 0 && !in_nd)
 					intbuf_push(&other, k);
 			}
-			if (other.n > 0)
-				anc = graph_walk(g, other.v, other.n, SM_EDGE_NORMDOWN);
 			for (i = 0; i < present.n; i++)
-				if (anc == NULL || !anc[present.v[i]])
+				if (!graph_reaches(g, other.v, other.n, present.v[i]))
 					intbuf_push(&from, present.v[i]);
 			if (from.n == 0)
 				return heads_insert(h, step->rev->id);

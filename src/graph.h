@@ -55,7 +55,7 @@ extern int	graph_count(SmGraph *g);
 extern SmRevision *graph_revision(SmGraph *g, int index);
 extern SmRevision *graph_find(SmGraph *g, const char *id);
 
-/* Real heads (Alembic's get_revisions("heads")), registration order. */
+/* Real heads (Alembic's get_revisions("heads")), registration order: List of char *. */
 extern List *graph_heads(SmGraph *g);
 
 /*

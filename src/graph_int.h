@@ -64,16 +64,26 @@ struct SmGraph
 	SmIdx		real_heads;		/* no children at all */
 	SmIdx		bases;			/* no down revisions */
 	SmIdx		real_bases;		/* no down revisions, no dependencies */
+	SmRevNode  *nodes;			/* per-revision data, contiguous (priv) */
+	int		   *walk_stack;		/* scratch stack of graph_walk, n entries */
+	int		   *nd_off;			/* normdown of all revisions, compressed: */
+	int		   *nd_adj;			/* revision i's are nd_adj[nd_off[i] .. nd_off[i+1]) */
+	int		   *topo_pos;		/* a topological position: ancestors come first */
+	uint32	   *mark;			/* scratch marks of graph_reaches, by generation */
+	uint32		mark_gen;
 };
 
-#define SM_NODE(g, i)	((SmRevNode *) (g)->revs[i]->priv)
+#define SM_NODE(g, i)	(&(g)->nodes[i])
 
 /* graph.c */
 extern int	graph_index_of(SmGraph *g, const char *id);
 extern int	graph_label_index(SmGraph *g, const char *label);
 extern bool *graph_walk(SmGraph *g, const int *starts, int nstarts, SmEdges edges);
+extern void graph_walk_into(SmGraph *g, const int *starts, int nstarts, SmEdges edges,
+							bool *seen);
 extern bool graph_shares_lineage(SmGraph *g, int target, const int *against,
 								 int nagainst, bool include_deps);
+extern bool graph_reaches(SmGraph *g, const int *from, int nfrom, int target);
 extern bool graph_has_label(SmGraph *g, int idx, const char *label);
 extern List *graph_topological_sort(SmGraph *g, const bool *todo, const int *heads,
 									int nheads);

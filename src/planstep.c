@@ -38,6 +38,8 @@
 
 #include "apply.h"
 #include "catalog.h"
+#include "drift.h"
+#include "lint.h"
 #include "planstep.h"
 
 /* the step opened by _begin_step, if any (TopMemoryContext strings) */
@@ -267,6 +269,11 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
 					 errmsg("revision \"%s\" cannot run inside a transaction block", id)));
+		if (upgrade)
+		{
+			sm_load_revision_sql(rev);
+			sm_lint_before_upgrade(rev->id, rev->upgrade_sql);
+		}
 		sm_spi_finish();
 	}
 	PG_CATCH();
@@ -344,6 +351,7 @@ schemamig_end_step(PG_FUNCTION_ARGS)
 	sm_log_step(id, upgrade ? "upgrade" : "downgrade", heads, after,
 				started, GetCurrentTimestamp(), step.rev->checksum);
 	sm_version_write(after);
+	sm_snapshot_record(after);
 	sm_spi_finish();
 	PG_RETURN_VOID();
 }

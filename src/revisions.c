@@ -25,6 +25,7 @@
 #include "utils/tuplestore.h"
 
 #include "catalog.h"
+#include "drift.h"
 #include "graph_int.h"
 #include "target.h"
 
@@ -45,7 +46,9 @@ PG_FUNCTION_INFO_V1(schemamig_stamp_many);
 
 /*
  * connect_and_load connects SPI and loads the graph into the caller's
- * memory context (SPI_connect switches to its own).
+ * memory context (SPI_connect and every SPI execution switch to SPI's own
+ * procedure context, which SPI_finish frees: whatever must outlive SPI is
+ * built after switching back to the caller's context).
  */
 static SmGraph *
 connect_and_load(bool with_sql)
@@ -505,10 +508,10 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	char	   *message = PG_ARGISNULL(1) ? "merge" : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	char	   *id = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	MemoryContext caller = CurrentMemoryContext;
+	text	   *result;
 	SmGraph    *g;
 	SmIdx		parents;
 	List	   *down = NIL;
-	text	   *result;
 	ListCell   *lc;
 	int			i;
 
@@ -629,6 +632,7 @@ do_stamp(List *targets, bool purge)
 	after = graph_stamp_heads(g, before, targets, purge);
 	sm_version_write(after);
 	sm_log_step(NULL, "stamp", before, after, started, GetCurrentTimestamp(), NULL);
+	sm_snapshot_record(after);
 	/* SPI calls leave us in SPI memory: build the result where it survives */
 	MemoryContextSwitchTo(caller);
 	result = sm_text_array_datum(after);

@@ -1,0 +1,101 @@
+#!/bin/bash
+# Benchmark (not a test) of the revision-graph engine on 10,000 revisions:
+# a linear history, and one with hundreds of branch/merge pairs.  Reports
+# server-side times of heads(), history() and plan('heads') from an empty
+# version table, each the median of several runs measured with
+# clock_timestamp() inside one session.
+#
+#   test/bench/graph_bench.sh               # throwaway cluster (run as root or postgres)
+#   DATABASE_URL=postgres://... test/bench/graph_bench.sh
+#
+# Needs the extension installed (make install).  The revisions are inserted
+# in bulk into schemamig.revision (registering 10,000 revisions one by one
+# through add_revision would measure add_revision, not the reads).
+set -eu
+N=${N:-10000}
+RUNS=${RUNS:-7}
+BLOCK=${BLOCK:-30}      # branchy history: a branch point, two lines, a merge per block
+
+cleanup() { :; }
+if [ -z "${DATABASE_URL:-}" ]; then
+    PGBIN=$(pg_config --bindir)
+    TMP=$(mktemp -d /tmp/sm_graph_bench.XXXXXX)
+    as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    [ "$(id -u)" = 0 ] && chown postgres "$TMP"
+    as_pg "$PGBIN/initdb" -D "$TMP/data" -A trust >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$TMP/data" -o "-p 55499 -k $TMP -c listen_addresses=''" -l "$TMP/log" -w start >/dev/null
+    cleanup() { as_pg "$PGBIN/pg_ctl" -D "$TMP/data" -m fast stop >/dev/null; rm -rf "$TMP"; }
+    trap cleanup EXIT
+    PSQL=(psql -X -q -At -h "$TMP" -p 55499 -U postgres -d postgres)
+else
+    PSQL=(psql -X -q -At "$DATABASE_URL")
+fi
+
+"${PSQL[@]}" -v ON_ERROR_STOP=1 <<SQL >/dev/null
+DROP DATABASE IF EXISTS sm_graph_bench_linear;
+DROP DATABASE IF EXISTS sm_graph_bench_branchy;
+CREATE DATABASE sm_graph_bench_linear;
+CREATE DATABASE sm_graph_bench_branchy;
+SQL
+
+load() {
+    local db=$1 rows_sql=$2
+    "${PSQL[@]}" -d "$db" -v ON_ERROR_STOP=1 <<SQL >/dev/null
+CREATE EXTENSION pg_schemamig;
+INSERT INTO schemamig.revision (id, message, down_revisions, upgrade_sql, downgrade_sql,
+                                checksum, checksum_algorithm)
+SELECT r.id, 'bench', r.down, 'SELECT 1', 'SELECT 1',
+       schemamig.checksum('SELECT 1', 'SELECT 1'), 'pgtok-sha256-v1'
+  FROM ($rows_sql) AS r(n, id, down)
+ ORDER BY r.n;
+SQL
+}
+
+# linear: r1 <- r2 <- ... <- rN
+load sm_graph_bench_linear "
+SELECT n, 'r' || n, CASE WHEN n = 1 THEN '{}'::text[] ELSE ARRAY['r' || (n - 1)] END
+  FROM generate_series(1, $N) AS n"
+
+# branchy: per block of BLOCK revisions, a branch point b, two lines of
+# (BLOCK - 2) / 2 revisions each, and a merge m of both lines
+load sm_graph_bench_branchy "
+WITH p AS (SELECT $BLOCK AS blk, ($BLOCK - 2) / 2 AS half)
+SELECT b * p.blk + k,
+       CASE WHEN k = 0 THEN 'b' || b
+            WHEN k <= p.half THEN 'x' || b || '_' || k
+            WHEN k <= 2 * p.half THEN 'y' || b || '_' || (k - p.half)
+            ELSE 'm' || b END,
+       CASE WHEN k = 0 THEN CASE WHEN b = 0 THEN '{}'::text[] ELSE ARRAY['m' || (b - 1)] END
+            WHEN k = 1 THEN ARRAY['b' || b]
+            WHEN k <= p.half THEN ARRAY['x' || b || '_' || (k - 1)]
+            WHEN k = p.half + 1 THEN ARRAY['b' || b]
+            WHEN k <= 2 * p.half THEN ARRAY['y' || b || '_' || (k - p.half - 1)]
+            ELSE ARRAY['x' || b || '_' || p.half, 'y' || b || '_' || p.half] END
+  FROM p, generate_series(0, $N / $BLOCK - 1) AS b, generate_series(0, 2 * p.half + 1) AS k"
+
+measure() {
+    local db=$1
+    "${PSQL[@]}" -d "$db" -v ON_ERROR_STOP=1 <<SQL
+CREATE FUNCTION pg_temp.bench(q text, runs int) RETURNS numeric LANGUAGE plpgsql AS \$\$
+DECLARE t timestamptz; ms numeric[] := '{}'; i int; dummy bigint;
+BEGIN
+  FOR i IN 1 .. runs LOOP
+    t := clock_timestamp();
+    EXECUTE q INTO dummy;
+    ms := ms || (EXTRACT(epoch FROM clock_timestamp() - t) * 1000)::numeric;
+  END LOOP;
+  RETURN (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric, 2) FROM unnest(ms) m);
+END \$\$;
+SELECT '$db' || '|' || (SELECT count(*) FROM schemamig.revision)
+    || '|' || (SELECT count(*) FROM schemamig.revision WHERE cardinality(down_revisions) > 1)
+    || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.heads()', $RUNS)
+    || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.history()', $RUNS)
+    || '|' || CASE WHEN pg_catalog.to_regprocedure('schemamig.plan(text)') IS NULL THEN 'n/a (no plan())'
+                   ELSE pg_temp.bench('SELECT count(*) FROM schemamig.plan(''heads'')', $RUNS)::text END;
+SQL
+}
+
+echo "history|revisions|merges|heads() ms|history() ms|plan('heads') ms (median of $RUNS)"
+measure sm_graph_bench_linear
+measure sm_graph_bench_branchy
+"${PSQL[@]}" -c "DROP DATABASE sm_graph_bench_linear" -c "DROP DATABASE sm_graph_bench_branchy" >/dev/null

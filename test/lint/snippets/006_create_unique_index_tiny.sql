@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: safe
+-- expect: none
+CREATE UNIQUE INDEX tiny_x ON tiny (name);

@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: safe
+-- expect: none
+ALTER TABLE empty_t ADD CONSTRAINT empty_t_pos CHECK (n > 0) NOT VALID;

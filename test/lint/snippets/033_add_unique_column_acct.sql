@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: unsafe
+-- expect: disallowed-unique-constraint:warning
+ALTER TABLE acct ADD COLUMN c2 text UNIQUE;

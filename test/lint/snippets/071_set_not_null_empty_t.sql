@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: safe
+-- expect: none
+ALTER TABLE empty_t ALTER COLUMN email SET NOT NULL;

@@ -1,0 +1,4 @@
+-- class: rewrite
+-- truth: safe
+-- expect: none
+ALTER TABLE tiny ALTER COLUMN amount TYPE numeric(12,2);

@@ -1,0 +1,4 @@
+-- class: rewrite
+-- truth: unsafe
+-- expect: table-rewrite:warning
+ALTER TABLE acct SET UNLOGGED;

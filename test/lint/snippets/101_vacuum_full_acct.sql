@@ -1,0 +1,4 @@
+-- class: rewrite
+-- truth: unsafe
+-- expect: prefer-repack:warning
+VACUUM FULL acct;

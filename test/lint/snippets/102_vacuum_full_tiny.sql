@@ -1,0 +1,4 @@
+-- class: rewrite
+-- truth: safe
+-- expect: none
+VACUUM FULL tiny;

@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: unsafe
+-- expect: require-concurrent-reindex:warning
+REINDEX TABLE acct;

@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: safe
+-- expect: none
+REINDEX TABLE empty_t;

@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: safe
+-- expect: none
+UPDATE tiny SET n = n + 1;

@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: unsafe
+-- expect: backfilling-data:warning
+DELETE FROM acct WHERE n < 0;

@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: safe
+-- expect: none
+DELETE FROM empty_t WHERE n < 0;

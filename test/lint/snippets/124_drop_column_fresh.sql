@@ -1,0 +1,5 @@
+-- class: compat
+-- truth: safe
+-- expect: none
+CREATE TABLE fresh (LIKE acct INCLUDING ALL);
+ALTER TABLE fresh DROP COLUMN name;

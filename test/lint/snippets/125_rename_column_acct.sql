@@ -1,0 +1,4 @@
+-- class: compat
+-- truth: unsafe
+-- expect: renaming-column:warning
+ALTER TABLE acct RENAME COLUMN name TO full_name;

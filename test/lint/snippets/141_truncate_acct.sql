@@ -1,0 +1,4 @@
+-- class: destructive
+-- truth: unsafe
+-- expect: ban-truncate:warning
+TRUNCATE acct;

@@ -1,0 +1,4 @@
+-- class: destructive
+-- truth: safe
+-- expect: none
+TRUNCATE empty_t;

@@ -1,0 +1,4 @@
+-- class: other
+-- truth: safe
+-- expect: none
+ALTER TABLE tiny ENABLE ROW LEVEL SECURITY;

@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: unsafe
+-- expect: require-concurrent-index-deletion:warning
+DROP INDEX tiny_email_idx;

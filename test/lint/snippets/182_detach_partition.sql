@@ -1,0 +1,4 @@
+-- class: lock
+-- truth: unsafe
+-- expect: require-concurrent-partition-detach:warning
+ALTER TABLE events DETACH PARTITION events_2023;

@@ -1,0 +1,4 @@
+-- class: txn
+-- truth: safe
+-- expect: none
+CREATE INDEX CONCURRENTLY acct_c ON acct (code);

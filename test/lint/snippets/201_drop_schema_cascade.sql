@@ -1,0 +1,4 @@
+-- class: destructive
+-- truth: unsafe
+-- expect: ban-drop-schema:error
+DROP SCHEMA legacy CASCADE;

@@ -1,0 +1,4 @@
+-- class: destructive
+-- truth: unsafe
+-- expect: ban-drop-database:error
+DROP DATABASE legacy;

@@ -1,0 +1,4 @@
+-- class: compat
+-- truth: unsafe
+-- expect: none
+DROP VIEW acct_v;

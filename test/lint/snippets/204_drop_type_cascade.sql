@@ -1,0 +1,4 @@
+-- class: destructive
+-- truth: unsafe
+-- expect: dropping-object:warning
+DROP TYPE mood CASCADE;

@@ -1,0 +1,4 @@
+-- class: compat
+-- truth: safe
+-- expect: none
+ALTER TYPE mood ADD VALUE 'happy';

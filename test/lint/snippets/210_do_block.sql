@@ -1,0 +1,4 @@
+-- class: other
+-- truth: safe
+-- expect: none
+DO $$BEGIN PERFORM 1; END$$;

@@ -1,0 +1,4 @@
+-- class: other
+-- truth: safe
+-- expect: none
+GRANT SELECT ON acct TO PUBLIC;

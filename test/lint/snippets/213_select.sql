@@ -1,0 +1,4 @@
+-- class: other
+-- truth: safe
+-- expect: none
+SELECT count(*) FROM acct;

@@ -1,0 +1,4 @@
+-- class: other
+-- truth: safe
+-- expect: none
+COMMENT ON TABLE acct IS 'accounts';
