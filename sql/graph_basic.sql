@@ -62,6 +62,15 @@ SELECT schemamig.stamp('c3');
 SELECT schemamig.add_revision('b2', 'add col', 'ALTER TABLE t ADD x int;', 'ALTER TABLE t DROP c;');
 SELECT schemamig.add_revision('c3', 'add col 2', 'ALTER TABLE t ADD e int;', NULL, '{a1}');
 SELECT schemamig.stamp('base');
+-- "applied" also counts what an applied revision depends on
+SELECT schemamig.add_revision('dp0', 'dep target', 'SELECT 1', NULL, '{}');
+SELECT schemamig.add_revision('dp1', 'dependent', 'SELECT 1', NULL, '{}', '{}', '{dp0}');
+SELECT schemamig.stamp('dp1');
+SELECT schemamig.add_revision('dp0', 'dep target', 'SELECT 2', NULL, '{}');
+SELECT schemamig.remove_revision('dp1');
+SELECT schemamig.stamp('base');
+SELECT schemamig.remove_revision('dp1');
+SELECT schemamig.remove_revision('dp0');
 -- re-registration must not close a cycle
 SELECT schemamig.add_revision('a1', 'create t', 'CREATE TABLE t (id int);', 'DROP TABLE t;', '{c3}');
 
@@ -104,6 +113,17 @@ SELECT schemamig.remove_revision('m7');
 SELECT schemamig.stamp('base');
 SELECT schemamig.remove_revision('m7');
 SELECT revision FROM schemamig.heads() ORDER BY revision COLLATE "C";
+
+-- mutating calls refuse read-only transactions
+BEGIN READ ONLY;
+SELECT schemamig.stamp('base');
+ROLLBACK;
+BEGIN READ ONLY;
+SELECT schemamig.add_revision('ro1', 'x', 'SELECT 1');
+ROLLBACK;
+-- merge targets resolve like show(); base cannot be merged
+SELECT schemamig.merge(ARRAY['base', 'c3']);
+SELECT schemamig.merge(ARRAY['c3', 'nope']);
 
 -- only the owner may register
 CREATE ROLE sm_graph_nobody;

@@ -522,6 +522,56 @@ propagate_labels(SmGraph *g)
 }
 
 /*
+ * dependency_implied: does a proper ancestor of r (through down revisions)
+ * also depend on d?  Searches down from r, never below "bound", the lowest
+ * topological position of any revision that depends on d.
+ */
+static bool
+dependency_implied(SmGraph *g, int r, int d, int bound)
+{
+	const int  *pos = g->topo_pos;
+	int		   *stack = g->walk_stack;
+	int			top = 0;
+	uint32		gen;
+	SmIdx		down = SM_NODE(g, r)->down;
+	int			i;
+
+	if (++g->mark_gen == 0)
+	{
+		memset(g->mark, 0, sizeof(uint32) * g->n);
+		g->mark_gen = 1;
+	}
+	gen = g->mark_gen;
+	for (i = 0; i < down.n; i++)
+	{
+		if (pos[down.v[i]] >= bound && g->mark[down.v[i]] != gen)
+		{
+			g->mark[down.v[i]] = gen;
+			stack[top++] = down.v[i];
+		}
+	}
+	while (top > 0)
+	{
+		int			u = stack[--top];
+		SmRevNode  *node = SM_NODE(g, u);
+
+		if (idx_contains(node->deps, d))
+			return true;
+		for (i = 0; i < node->down.n; i++)
+		{
+			int			p = node->down.v[i];
+
+			if (pos[p] >= bound && g->mark[p] != gen)
+			{
+				g->mark[p] = gen;
+				stack[top++] = p;
+			}
+		}
+	}
+	return false;
+}
+
+/*
  * normalize_dependencies drops from each revision's resolved dependencies
  * those that one of its ancestors (through down revisions) also depends on
  * (Alembic's _normalize_depends_on).
@@ -529,40 +579,40 @@ propagate_labels(SmGraph *g)
 static void
 normalize_dependencies(SmGraph *g)
 {
-	int			r;
-	bool	   *implied = palloc(sizeof(bool) * Max(g->n, 1));
-	bool	   *anc = palloc(sizeof(bool) * Max(g->n, 1));
+	int		   *lowest = palloc(sizeof(int) * Max(g->n, 1));
+	int			r,
+				k;
 
+	for (r = 0; r < g->n; r++)
+		lowest[r] = INT_MAX;
+	for (r = 0; r < g->n; r++)
+	{
+		SmIdx		deps = SM_NODE(g, r)->deps;
+
+		for (k = 0; k < deps.n; k++)
+			lowest[deps.v[k]] = Min(lowest[deps.v[k]], g->topo_pos[r]);
+	}
 	for (r = 0; r < g->n; r++)
 	{
 		SmRevNode  *node = SM_NODE(g, r);
-		int			a,
-					k;
 
 		if (node->deps.n == 0)
 		{
 			node->normdeps = node->deps;
 			continue;
 		}
-		memset(implied, 0, sizeof(bool) * g->n);
-		graph_walk_into(g, &r, 1, SM_EDGE_DOWN, anc);
-		for (a = 0; a < g->n; a++)
-		{
-			SmIdx		d;
-
-			if (!anc[a] || a == r)
-				continue;
-			d = SM_NODE(g, a)->deps;
-			for (k = 0; k < d.n; k++)
-				implied[d.v[k]] = true;
-		}
+		CHECK_FOR_INTERRUPTS();
 		node->normdeps.n = 0;
 		node->normdeps.v = palloc(sizeof(int) * node->deps.n);
 		for (k = 0; k < node->deps.n; k++)
-			if (!implied[node->deps.v[k]])
-				node->normdeps.v[node->normdeps.n++] = node->deps.v[k];
+		{
+			int			d = node->deps.v[k];
+
+			if (!dependency_implied(g, r, d, lowest[d]))
+				node->normdeps.v[node->normdeps.n++] = d;
+		}
 	}
-	pfree(implied);
+	pfree(lowest);
 }
 
 /* a text column of an SPI result as a C string (NULL for NULL) */
@@ -800,7 +850,8 @@ graph_version_rows(SmGraph *g, List *heads, const char *what)
  */
 typedef struct SmAncestors
 {
-	bool	   *seen;			/* discovered ancestors */
+	uint32	   *seen;			/* discovered ancestors: seen[v] == gen */
+	uint32		gen;
 	int		   *heap;			/* discovered, unexpanded: max-heap on topo_pos */
 	int			nheap;
 } SmAncestors;
@@ -851,12 +902,17 @@ anc_start(SmGraph *g, SmAncestors *a, int head)
 {
 	if (a->seen == NULL)
 	{
-		a->seen = palloc(sizeof(bool) * g->n);
+		a->seen = palloc0(sizeof(uint32) * g->n);
 		a->heap = palloc(sizeof(int) * g->n);
+		a->gen = 0;
 	}
-	memset(a->seen, 0, sizeof(bool) * g->n);
+	if (++a->gen == 0)
+	{
+		memset(a->seen, 0, sizeof(uint32) * g->n);
+		a->gen = 1;
+	}
 	a->nheap = 0;
-	a->seen[head] = true;
+	a->seen[head] = a->gen;
 	anc_push(g, a, head);
 }
 
@@ -866,7 +922,7 @@ anc_contains(SmGraph *g, SmAncestors *a, int c)
 {
 	const int  *pos = g->topo_pos;
 
-	while (!a->seen[c] && a->nheap > 0 && pos[a->heap[0]] >= pos[c])
+	while (a->seen[c] != a->gen && a->nheap > 0 && pos[a->heap[0]] >= pos[c])
 	{
 		int			u = anc_pop(g, a);
 		int			i;
@@ -875,14 +931,14 @@ anc_contains(SmGraph *g, SmAncestors *a, int c)
 		{
 			int			p = g->nd_adj[i];
 
-			if (!a->seen[p])
+			if (a->seen[p] != a->gen)
 			{
-				a->seen[p] = true;
+				a->seen[p] = a->gen;
 				anc_push(g, a, p);
 			}
 		}
 	}
-	return a->seen[c];
+	return a->seen[c] == a->gen;
 }
 
 /*
@@ -985,7 +1041,7 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 			{
 				/* plain step down a line: the parent's ancestors remain */
 				cur.v[idx] = add.v[0];
-				anc[idx].seen[candidate] = false;
+				anc[idx].seen[candidate] = 0;
 			}
 			else
 			{
@@ -1308,6 +1364,12 @@ graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
 			if (k >= 0 && k != r)
 				intbuf_push(&other, k);
 		}
+		/*
+		 * A single parent with no other head cannot be implied by anything
+		 * left: it simply takes the revision's place.
+		 */
+		if (other.n == 0 && nd.n == 1)
+			return heads_update(h, step->rev->id, g->revs[nd.v[0]]->id);
 		if (other.n == 0)
 		{
 			/* Alembic 1.14: drop those that are ancestors of the others */

@@ -71,9 +71,16 @@ idx_ids(SmGraph *g, SmIdx s)
 	return r;
 }
 
+/* a text[] of "l"; "empty" is a shared empty text[] for the frequent empty lists */
+static Datum
+text_array(List *l, Datum empty)
+{
+	return l == NIL ? empty : sm_text_array_datum(l);
+}
+
 /* one output row describing revision "rev" */
 static void
-put_rev_row(ReturnSetInfo *rsinfo, SmGraph *g, SmRevision *rev)
+put_rev_row(ReturnSetInfo *rsinfo, SmGraph *g, SmRevision *rev, Datum empty)
 {
 	Datum		values[SM_REV_COLS];
 	bool		nulls[SM_REV_COLS] = {0};
@@ -81,10 +88,10 @@ put_rev_row(ReturnSetInfo *rsinfo, SmGraph *g, SmRevision *rev)
 
 	values[0] = CStringGetTextDatum(rev->id);
 	values[1] = CStringGetTextDatum(rev->message ? rev->message : "");
-	values[2] = sm_text_array_datum(rev->down);
-	values[3] = sm_text_array_datum(idx_ids(g, node->next));
-	values[4] = sm_text_array_datum(node->eff_labels);
-	values[5] = sm_text_array_datum(rev->depends);
+	values[2] = text_array(rev->down, empty);
+	values[3] = text_array(idx_ids(g, node->next), empty);
+	values[4] = text_array(node->eff_labels, empty);
+	values[5] = text_array(rev->depends, empty);
 	values[6] = BoolGetDatum(node->next.n == 0);
 	values[7] = BoolGetDatum(node->down.n == 0);
 	values[8] = BoolGetDatum(node->next.n > 1);
@@ -95,10 +102,11 @@ put_rev_row(ReturnSetInfo *rsinfo, SmGraph *g, SmRevision *rev)
 static void
 put_idx_rows(ReturnSetInfo *rsinfo, SmGraph *g, SmIdx s)
 {
+	Datum		empty = sm_text_array_datum(NIL);
 	int			i;
 
 	for (i = 0; i < s.n; i++)
-		put_rev_row(rsinfo, g, g->revs[s.v[i]]);
+		put_rev_row(rsinfo, g, g->revs[s.v[i]], empty);
 }
 
 static bool
@@ -152,7 +160,7 @@ schemamig_branches(PG_FUNCTION_ARGS)
 		SmRevision *rev = lfirst(lc);
 
 		if (SM_NODE(g, rev->index)->next.n > 1)
-			put_rev_row(rsinfo, g, rev);
+			put_rev_row(rsinfo, g, rev, sm_text_array_datum(NIL));
 	}
 	sm_spi_finish();
 	return (Datum) 0;
@@ -179,12 +187,16 @@ schemamig_history(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *range = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
 	SmGraph    *g;
+	List	   *history;
+	Datum		empty;
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	foreach(lc, target_history(g, range, sm_version_heads()))
-		put_rev_row(rsinfo, g, lfirst(lc));
+	history = target_history(g, range, sm_version_heads());
+	empty = sm_text_array_datum(NIL);
+	foreach(lc, history)
+		put_rev_row(rsinfo, g, lfirst(lc), empty);
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -202,7 +214,7 @@ schemamig_show(PG_FUNCTION_ARGS)
 	g = connect_and_load(false);
 	foreach(lc, target_resolve(g, target))
 		if (lfirst(lc) != NULL)
-			put_rev_row(rsinfo, g, lfirst(lc));
+			put_rev_row(rsinfo, g, lfirst(lc), sm_text_array_datum(NIL));
 	sm_spi_finish();
 	return (Datum) 0;
 }

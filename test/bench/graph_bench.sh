@@ -1,6 +1,7 @@
 #!/bin/bash
 # Benchmark (not a test) of the revision-graph engine on 10,000 revisions:
-# a linear history, and one with hundreds of branch/merge pairs.  Reports
+# a linear history, one with hundreds of branch/merge pairs, and a linear
+# one where every revision also has a dependency.  Reports
 # server-side times of heads(), history() and plan('heads') from an empty
 # version table, each the median of several runs measured with
 # clock_timestamp() inside one session.
@@ -34,26 +35,28 @@ fi
 "${PSQL[@]}" -v ON_ERROR_STOP=1 <<SQL >/dev/null
 DROP DATABASE IF EXISTS sm_graph_bench_linear;
 DROP DATABASE IF EXISTS sm_graph_bench_branchy;
+DROP DATABASE IF EXISTS sm_graph_bench_deps;
 CREATE DATABASE sm_graph_bench_linear;
 CREATE DATABASE sm_graph_bench_branchy;
+CREATE DATABASE sm_graph_bench_deps;
 SQL
 
 load() {
     local db=$1 rows_sql=$2
     "${PSQL[@]}" -d "$db" -v ON_ERROR_STOP=1 <<SQL >/dev/null
 CREATE EXTENSION pg_schemamig;
-INSERT INTO schemamig.revision (id, message, down_revisions, upgrade_sql, downgrade_sql,
-                                checksum, checksum_algorithm)
-SELECT r.id, 'bench', r.down, 'SELECT 1', 'SELECT 1',
+INSERT INTO schemamig.revision (id, message, down_revisions, depends_on, upgrade_sql,
+                                downgrade_sql, checksum, checksum_algorithm)
+SELECT r.id, 'bench', r.down, r.deps, 'SELECT 1', 'SELECT 1',
        schemamig.checksum('SELECT 1', 'SELECT 1'), 'pgtok-sha256-v1'
-  FROM ($rows_sql) AS r(n, id, down)
+  FROM ($rows_sql) AS r(n, id, down, deps)
  ORDER BY r.n;
 SQL
 }
 
 # linear: r1 <- r2 <- ... <- rN
 load sm_graph_bench_linear "
-SELECT n, 'r' || n, CASE WHEN n = 1 THEN '{}'::text[] ELSE ARRAY['r' || (n - 1)] END
+SELECT n, 'r' || n, CASE WHEN n = 1 THEN '{}'::text[] ELSE ARRAY['r' || (n - 1)] END, '{}'::text[]
   FROM generate_series(1, $N) AS n"
 
 # branchy: per block of BLOCK revisions, a branch point b, two lines of
@@ -70,8 +73,16 @@ SELECT b * p.blk + k,
             WHEN k <= p.half THEN ARRAY['x' || b || '_' || (k - 1)]
             WHEN k = p.half + 1 THEN ARRAY['b' || b]
             WHEN k <= 2 * p.half THEN ARRAY['y' || b || '_' || (k - p.half - 1)]
-            ELSE ARRAY['x' || b || '_' || p.half, 'y' || b || '_' || p.half] END
+            ELSE ARRAY['x' || b || '_' || p.half, 'y' || b || '_' || p.half] END,
+       '{}'::text[]
   FROM p, generate_series(0, $N / $BLOCK - 1) AS b, generate_series(0, 2 * p.half + 1) AS k"
+
+# linear, each revision also depending on the one five below it (every
+# dependency survives normalization, so no step of the order is "plain")
+load sm_graph_bench_deps "
+SELECT n, 'r' || n, CASE WHEN n = 1 THEN '{}'::text[] ELSE ARRAY['r' || (n - 1)] END,
+       CASE WHEN n > 5 THEN ARRAY['r' || (n - 5)] ELSE '{}'::text[] END
+  FROM generate_series(1, $N) AS n"
 
 measure() {
     local db=$1
@@ -98,4 +109,6 @@ SQL
 echo "history|revisions|merges|heads() ms|history() ms|plan('heads') ms (median of $RUNS)"
 measure sm_graph_bench_linear
 measure sm_graph_bench_branchy
-"${PSQL[@]}" -c "DROP DATABASE sm_graph_bench_linear" -c "DROP DATABASE sm_graph_bench_branchy" >/dev/null
+measure sm_graph_bench_deps
+"${PSQL[@]}" -c "DROP DATABASE sm_graph_bench_linear" -c "DROP DATABASE sm_graph_bench_branchy" \
+    -c "DROP DATABASE sm_graph_bench_deps" >/dev/null

@@ -81,8 +81,10 @@ diag('schemamig.plan(text) is not installed: upgrade and downgrade cases are not
 sub order_query
 {
 	my ($case) = @_;
-	return 'SELECT coalesce(pg_catalog.string_agg(revision || \':\' || direction, \',\' ORDER BY step), \'\') '
-	  . 'FROM schemamig.plan(' . lit($case->{target}) . ')';
+	# plan() gives several rows (statements) per revision
+	return 'SELECT coalesce(pg_catalog.string_agg(revision || \':\' || direction, \',\' ORDER BY first_step), \'\') '
+	  . 'FROM (SELECT revision, direction, pg_catalog.min(step) AS first_step '
+	  . 'FROM schemamig.plan(' . lit($case->{target}) . ') GROUP BY revision, direction) AS p';
 }
 
 foreach my $dir (sort glob('test/corpora/*'))
