@@ -486,18 +486,24 @@ Datum
 schemamig_snapshot(PG_FUNCTION_ARGS)
 {
 	char	   *fingerprint;
+	text	   *result;
 	MemoryContext outer = CurrentMemoryContext;
 	MemoryContext spi;
 
 	sm_check_catalog_writable();
 	sm_lock_catalog();
 	sm_spi_connect();
-	/* the result must outlive SPI's memory */
-	spi = MemoryContextSwitchTo(outer);
 	fingerprint = snapshot_take(sm_version_heads());
+
+	/*
+	 * Every SPI execution leaves SPI's procedure memory current, so the
+	 * fingerprint may live there: copy it out before SPI_finish frees it.
+	 */
+	spi = MemoryContextSwitchTo(outer);
+	result = cstring_to_text(fingerprint);
 	MemoryContextSwitchTo(spi);
 	sm_spi_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(fingerprint));
+	PG_RETURN_TEXT_P(result);
 }
 
 /*

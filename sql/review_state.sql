@@ -1,0 +1,66 @@
+-- Crash and state-leak regressions found by review (090_sql_fuzz.pl).
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS pg_schemamig CASCADE;
+CREATE EXTENSION pg_schemamig;
+RESET client_min_messages;
+\set VERBOSITY terse
+
+SELECT schemamig.add_revision('rs1', 'one', 'CREATE TABLE rs_one (id int)', 'DROP TABLE rs_one', '{}');
+
+-- snapshot() built its fingerprint in SPI memory and returned it after
+-- SPI_finish; a description big enough to leave SPI's memory in separate
+-- blocks (pg_catalog) crashed the backend.
+SET schemamig.tracked_schemas = 'pg_catalog, information_schema';
+SELECT schemamig.snapshot() ~ '^[0-9a-f]{64}$' AS snapshot_ok;
+SELECT schemamig.snapshot() = schemamig.fingerprint('{pg_catalog,information_schema}') AS same_fingerprint;
+RESET schemamig.tracked_schemas;
+
+-- A transactional plan step opened in a subtransaction that is rolled back
+-- loses its catalog lock with it, so the step is closed too: _end_step
+-- cannot record it, and later DDL in the transaction is drift again.
+BEGIN;
+SAVEPOINT s;
+SELECT schemamig._begin_step('rs1', 'upgrade', 1);
+ROLLBACK TO SAVEPOINT s;
+CREATE TABLE rs_drift (id int);
+SELECT schemamig._end_step('rs1', 'upgrade');
+ROLLBACK;
+BEGIN;
+SAVEPOINT s;
+SELECT schemamig._begin_step('rs1', 'upgrade', 1);
+ROLLBACK TO SAVEPOINT s;
+CREATE TABLE rs_drift (id int);
+COMMIT;
+SELECT command_tag, object_identity FROM schemamig.drift
+ WHERE object_identity = 'public.rs_drift';
+SELECT count(*) AS version_rows FROM schemamig.version;
+
+-- the same in a PL/pgSQL exception block
+BEGIN;
+DO $$
+BEGIN
+    PERFORM schemamig._begin_step('rs1', 'upgrade', 1);
+    RAISE EXCEPTION 'undo';
+EXCEPTION WHEN raise_exception THEN
+    NULL;
+END
+$$;
+SELECT schemamig._end_step('rs1', 'upgrade');
+ROLLBACK;
+
+-- a step opened in a subtransaction that commits stays open and completes
+BEGIN;
+DO $$
+BEGIN
+    PERFORM schemamig._begin_step('rs1', 'upgrade', 1);
+EXCEPTION WHEN raise_exception THEN
+    NULL;
+END
+$$;
+CREATE TABLE rs_one (id int);
+SELECT schemamig._end_step('rs1', 'upgrade');
+COMMIT;
+SELECT revision FROM schemamig.version;
+
+DROP EXTENSION pg_schemamig CASCADE;
+DROP TABLE rs_drift, rs_one;
