@@ -62,5 +62,12 @@ SELECT schemamig._end_step('rs1', 'upgrade');
 COMMIT;
 SELECT revision FROM schemamig.version;
 
+-- a malformed tracked_schemas is refused when set: the drift triggers read
+-- it on every DDL command, where an error would block all DDL
+SET schemamig.tracked_schemas = '"unterminated';
+SHOW schemamig.tracked_schemas;
+CREATE TABLE rs_ddl_works (id int);
+DROP TABLE rs_ddl_works;
+
 DROP EXTENSION pg_schemamig CASCADE;
 DROP TABLE rs_drift, rs_one;

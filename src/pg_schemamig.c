@@ -19,6 +19,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/varlena.h"
 
 #include "pg_schemamig.h"
 #include "planstep.h"
@@ -43,6 +44,25 @@ static const struct config_enum_entry lint_mode_options[] = {
 	{"error", SM_LINT_ERROR, false},
 	{NULL, 0, false}
 };
+
+/*
+ * check_tracked_schemas refuses a schemamig.tracked_schemas value that is
+ * not a list of identifiers: the drift triggers read it on every DDL
+ * command, and an error there would block all DDL in the session.
+ */
+static bool
+check_tracked_schemas(char **newval, void **extra, GucSource source)
+{
+	char	   *raw = pstrdup(*newval);
+	List	   *names = NIL;
+	bool		ok = SplitIdentifierString(raw, ',', &names);
+
+	list_free(names);
+	pfree(raw);
+	if (!ok)
+		GUC_check_errdetail("List syntax is invalid.");
+	return ok;
+}
 
 /*
  * sm_xact_callback resets the "pg_schemamig is running DDL" flag at the end
@@ -105,7 +125,7 @@ _PG_init(void)
 							   "",
 							   PGC_SUSET,
 							   GUC_LIST_INPUT,
-							   NULL, NULL, NULL);
+							   check_tracked_schemas, NULL, NULL);
 
 	DefineCustomEnumVariable("schemamig.lint_on_upgrade",
 							 "Sets whether upgrade lints each revision first, and what a finding of severity error does.",
