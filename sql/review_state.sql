@@ -62,6 +62,15 @@ SELECT schemamig._end_step('rs1', 'upgrade');
 COMMIT;
 SELECT revision FROM schemamig.version;
 
+-- offline scripts: a line break in a revision message stays in the
+-- comment, and a revision ending in a "--" comment keeps its semicolon
+SELECT schemamig.add_revision('rs2', E'two\nDROP TABLE rs_one;', 'CREATE TABLE rs_two (id int) -- two',
+                              'DROP TABLE rs_two -- undo', '{rs1}');
+SELECT line FROM pg_catalog.regexp_split_to_table(schemamig.upgrade_sql('rs2'), E'\n') AS line
+ WHERE line ~ '(rs_one|rs_two|^;)';
+SELECT line FROM pg_catalog.regexp_split_to_table(schemamig.downgrade_sql('rs1', 'rs2'), E'\n') AS line
+ WHERE line ~ '(rs_one|rs_two|^;)';
+
 -- a malformed tracked_schemas is refused when set: the drift triggers read
 -- it on every DDL command, where an error would block all DDL
 SET schemamig.tracked_schemas = '"unterminated';
