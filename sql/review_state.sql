@@ -67,9 +67,23 @@ SELECT revision FROM schemamig.version;
 SELECT schemamig.add_revision('rs2', E'two\nDROP TABLE rs_one;', 'CREATE TABLE rs_two (id int) -- two',
                               'DROP TABLE rs_two -- undo', '{rs1}');
 SELECT line FROM pg_catalog.regexp_split_to_table(schemamig.upgrade_sql('rs2'), E'\n') AS line
- WHERE line ~ '(rs_one|rs_two|^;)';
+ WHERE line ~ '^(-- Running|DROP TABLE rs_one;$|CREATE TABLE rs_two|;$)';
 SELECT line FROM pg_catalog.regexp_split_to_table(schemamig.downgrade_sql('rs1', 'rs2'), E'\n') AS line
- WHERE line ~ '(rs_one|rs_two|^;)';
+ WHERE line ~ '^(-- Running|DROP TABLE rs_one;$|DROP TABLE rs_two|;$)';
+
+-- describe() picks its schemas with pg_catalog's operators, whatever the
+-- caller's search_path puts first
+CREATE SCHEMA rs_evil;
+CREATE FUNCTION rs_evil.eq(name, text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE NOTICE 'rs_evil.= called';
+    RETURN pg_catalog.nameeqtext($1, $2);
+END $$;
+CREATE OPERATOR rs_evil.= (FUNCTION = rs_evil.eq, LEFTARG = name, RIGHTARG = text);
+SET search_path = rs_evil, pg_catalog;
+SELECT schemamig.describe('{public}') IS NOT NULL AS described;
+RESET search_path;
+DROP SCHEMA rs_evil CASCADE;
 
 -- a malformed tracked_schemas is refused when set: the drift triggers read
 -- it on every DDL command, where an error would block all DDL

@@ -1030,12 +1030,16 @@ emit_functions(JsonbParseState **ps, SmRows *r)
 	jb_begin(ps, "functions");
 	for (i = 0; i < r->n; i++)
 	{
+		char	   *sig = row_text(r, i, FN_SIG);
 		char		kind = row_text(r, i, FN_KIND)[0];
 		char		vol = row_text(r, i, FN_VOLATILITY)[0];
 		char		par = row_text(r, i, FN_PARALLEL)[0];
 
 		CHECK_FOR_INTERRUPTS();
-		jb_begin(ps, row_text(r, i, FN_SIG));
+		/* NULL when the function was dropped since the catalog snapshot */
+		if (sig == NULL)
+			continue;
+		jb_begin(ps, sig);
 		jb_text(ps, "kind", kind == 'p' ? "procedure" :
 				kind == 'a' ? "aggregate" :
 				kind == 'w' ? "window" : "function");
@@ -1208,11 +1212,15 @@ sm_describe(List *schemas, bool all)
 								 ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(work);
 
-	names = list_schemas(schemas, all);
-	SPI_freetuptable(SPI_tuptable);
-
 	/* undone by AtEOXact_GUC below, or by (sub)transaction abort on error */
 	save_nestlevel = NewGUCNestLevel();
+
+	/* the schema list's operators must be pg_catalog's, whatever the caller's path */
+	(void) set_config_option("search_path", "pg_catalog",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	names = list_schemas(schemas, all);
+	SPI_freetuptable(SPI_tuptable);
 
 	(void) pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
 	foreach(lc, names)
