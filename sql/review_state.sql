@@ -83,7 +83,26 @@ CREATE OPERATOR rs_evil.= (FUNCTION = rs_evil.eq, LEFTARG = name, RIGHTARG = tex
 SET search_path = rs_evil, pg_catalog;
 SELECT schemamig.describe('{public}') IS NOT NULL AS described;
 RESET search_path;
+-- nor can operators in the described schema, where its path puts it second
+CREATE FUNCTION rs_evil.eq(oid, regclass) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE NOTICE 'rs_evil.= (oid, regclass) called';
+    RETURN $1 OPERATOR(pg_catalog.=) $2::oid;
+END $$;
+CREATE OPERATOR rs_evil.= (FUNCTION = rs_evil.eq, LEFTARG = oid, RIGHTARG = regclass);
+CREATE FUNCTION rs_evil.eq(oid, integer) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE NOTICE 'rs_evil.= (oid, integer) called';
+    RETURN $1 OPERATOR(pg_catalog.=) $2::oid;
+END $$;
+CREATE OPERATOR rs_evil.= (FUNCTION = rs_evil.eq, LEFTARG = oid, RIGHTARG = integer);
+CREATE TABLE rs_evil.t (id int);
+COMMENT ON TABLE rs_evil.t IS 'described';
+GRANT SELECT ON rs_evil.t TO PUBLIC;
+SELECT schemamig.describe('{rs_evil}') -> 'rs_evil' -> 'relations' -> 't' ->> 'comment' AS comment;
+SET client_min_messages = warning;
 DROP SCHEMA rs_evil CASCADE;
+RESET client_min_messages;
 
 -- a malformed tracked_schemas is refused when set: the drift triggers read
 -- it on every DDL command, where an error would block all DDL
