@@ -99,7 +99,8 @@ CREATE OPERATOR rs_evil.= (FUNCTION = rs_evil.eq, LEFTARG = oid, RIGHTARG = inte
 CREATE TABLE rs_evil.t (id int);
 COMMENT ON TABLE rs_evil.t IS 'described';
 GRANT SELECT ON rs_evil.t TO PUBLIC;
-SELECT schemamig.describe('{rs_evil}') -> 'rs_evil' -> 'relations' -> 't' ->> 'comment' AS comment;
+SELECT d -> 'comment' AS comment, d -> 'grants' AS grants
+  FROM (SELECT schemamig.describe('{rs_evil}') -> 'rs_evil' -> 'tables' -> 't' AS d) AS s;
 SET client_min_messages = warning;
 DROP SCHEMA rs_evil CASCADE;
 RESET client_min_messages;
