@@ -48,7 +48,7 @@ check-tap:
 # links it onto PATH, since PGXS puts programs in PostgreSQL's bindir, which
 # Debian does not put on PATH.
 CLIENT_LINK_DIR ?= /usr/local/bin
-.PHONY: client install-client clean-client
+.PHONY: client install-client uninstall-client clean-client
 all: client
 client:
 	$(MAKE) -C src/client
@@ -57,6 +57,12 @@ install-client: client
 	$(MAKE) -C src/client install
 ifeq ($(DESTDIR),)
 	ln -sf '$(bindir)/pg_schemamig' '$(CLIENT_LINK_DIR)/pg_schemamig'
+endif
+uninstall: uninstall-client
+uninstall-client:
+	$(MAKE) -C src/client uninstall
+ifeq ($(DESTDIR),)
+	rm -f '$(CLIENT_LINK_DIR)/pg_schemamig'
 endif
 clean: clean-client
 clean-client:

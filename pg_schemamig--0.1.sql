@@ -230,7 +230,7 @@ COMMENT ON FUNCTION schemamig._apply_step(text, boolean) IS
  * releases the catalog lock while it waits.  No SET clause: a procedure
  * with one cannot commit, so every name below is schema-qualified.
  */
-CREATE PROCEDURE schemamig.upgrade_each(target text DEFAULT 'head')
+CREATE PROCEDURE schemamig._each(target text, upgrade boolean)
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -238,12 +238,12 @@ DECLARE
     attempt integer;
     applied boolean := false;
 BEGIN
-    FOR rev IN SELECT r FROM schemamig._each_steps(target, true) AS r LOOP
+    FOR rev IN SELECT r FROM schemamig._each_steps(target, upgrade) AS r LOOP
         applied := true;
         attempt := 0;
         LOOP
             BEGIN
-                PERFORM schemamig._apply_step(rev, true);
+                PERFORM schemamig._apply_step(rev, upgrade);
                 EXIT;
             EXCEPTION WHEN lock_not_available THEN
                 attempt := attempt OPERATOR(pg_catalog.+) 1;
@@ -265,44 +265,18 @@ BEGIN
     END IF;
 END
 $$;
+COMMENT ON PROCEDURE schemamig._each(text, boolean) IS
+  'internal: the body of upgrade_each and downgrade_each';
+
+CREATE PROCEDURE schemamig.upgrade_each(target text DEFAULT 'head')
+LANGUAGE plpgsql
+AS $$ BEGIN CALL schemamig._each(target, true); END $$;
 COMMENT ON PROCEDURE schemamig.upgrade_each(text) IS
   'applies revisions up to target, one transaction per revision, retrying lock timeouts';
 
 CREATE PROCEDURE schemamig.downgrade_each(target text)
 LANGUAGE plpgsql
-AS $$
-DECLARE
-    rev text;
-    attempt integer;
-    applied boolean := false;
-BEGIN
-    FOR rev IN SELECT r FROM schemamig._each_steps(target, false) AS r LOOP
-        applied := true;
-        attempt := 0;
-        LOOP
-            BEGIN
-                PERFORM schemamig._apply_step(rev, false);
-                EXIT;
-            EXCEPTION WHEN lock_not_available THEN
-                attempt := attempt OPERATOR(pg_catalog.+) 1;
-                IF attempt OPERATOR(pg_catalog.>) pg_catalog.current_setting('schemamig.lock_retries')::pg_catalog.int4 THEN
-                    RAISE;
-                END IF;
-                RAISE NOTICE 'revision % could not get a lock, retry % of %', rev, attempt,
-                    pg_catalog.current_setting('schemamig.lock_retries');
-                PERFORM pg_catalog.pg_sleep(LEAST(0.1 OPERATOR(pg_catalog.*) (2 OPERATOR(pg_catalog.^) attempt), 10));
-            END;
-        END LOOP;
-        COMMIT;
-    END LOOP;
-    -- one schema snapshot for the heads reached (a fingerprint per revision
-    -- would cost a whole-schema description per commit)
-    IF applied THEN
-        PERFORM schemamig.snapshot();
-        COMMIT;
-    END IF;
-END
-$$;
+AS $$ BEGIN CALL schemamig._each(target, false); END $$;
 COMMENT ON PROCEDURE schemamig.downgrade_each(text) IS
   'reverts revisions down to target, one transaction per revision, retrying lock timeouts';
 
@@ -346,7 +320,8 @@ REVOKE EXECUTE ON FUNCTION schemamig.upgrade(text), schemamig.downgrade(text),
     schemamig._begin_step(text, text, integer), schemamig._end_step(text, text),
     schemamig.plan(text), schemamig.upgrade_sql(text, text), schemamig.downgrade_sql(text, text)
     FROM PUBLIC;
-REVOKE EXECUTE ON PROCEDURE schemamig.upgrade_each(text), schemamig.downgrade_each(text) FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE schemamig._each(text, boolean), schemamig.upgrade_each(text),
+    schemamig.downgrade_each(text) FROM PUBLIC;
 
 -------------------------------------------------------------------------------
 -- Drift (introspect.c, drift.c)

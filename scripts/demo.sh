@@ -37,6 +37,62 @@ run() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$CONN" "$@"; }
 echo "== pg_schemamig demo on: ${DATABASE_URL:-a throwaway cluster}"
 run -f "$SRC/scripts/demo.sql"
 
+if [ "$CLEANUP" = 0 ]; then
+    echo
+    echo "== the same workflow with files and the pg_schemamig client (database demo_cli)"
+    runuser -u postgres -- "$PGBIN/createdb" -h "$DEMO" -p "$PORT" -U postgres demo_cli
+    CLI_CONN="host=$DEMO port=$PORT user=postgres dbname=demo_cli"
+    run -d "$CLI_CONN" -c "CREATE EXTENSION pg_schemamig"
+    PROJECT=$DEMO/project
+    mkdir -p "$PROJECT"
+    cd "$PROJECT"
+    sm() { echo "\$ pg_schemamig $*"; pg_schemamig -d "$CLI_CONN" "$@"; }
+    sm init
+    cat > migrations/cli_0001_create_tasks.sql <<'SQL'
+-- revision: cli_0001
+-- down_revision:
+-- branch_labels:
+-- depends_on:
+-- transactional: true
+-- message: create tasks
+-- +upgrade
+CREATE TABLE tasks (id bigint PRIMARY KEY, title text NOT NULL);
+-- +downgrade
+DROP TABLE tasks;
+SQL
+    cat > migrations/cli_0002_add_priority.sql <<'SQL'
+-- revision: cli_0002
+-- down_revision: cli_0001
+-- branch_labels:
+-- depends_on:
+-- transactional: true
+-- message: add priority to tasks
+-- +upgrade
+ALTER TABLE tasks ADD COLUMN priority text NOT NULL DEFAULT 'medium';
+-- +downgrade
+ALTER TABLE tasks DROP COLUMN priority;
+SQL
+    cat > migrations/cli_0003_index_titles.sql <<'SQL'
+-- revision: cli_0003
+-- down_revision: cli_0002
+-- branch_labels:
+-- depends_on:
+-- transactional: false
+-- message: index titles concurrently
+-- +upgrade
+CREATE INDEX CONCURRENTLY tasks_title ON tasks (title);
+-- +downgrade
+DROP INDEX CONCURRENTLY tasks_title;
+SQL
+    sm history
+    sm upgrade head
+    sm current
+    sm downgrade base
+    sm upgrade head
+    sm check || true
+    cd "$SRC"
+fi
+
 if [ "$CLEANUP" = 1 ]; then
     echo "== removing the demo revisions and objects from $DATABASE_URL"
     run -c "SET client_min_messages = warning" \

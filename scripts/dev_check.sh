@@ -20,9 +20,9 @@ cp -a "$SRC"/. "$WORK"/ 2>/dev/null
 rm -rf "$WORK"/.git
 chown -R postgres "$WORK"
 case $suite in
-    regress)   runuser -u postgres -- make -C "$WORK" check-regress ${1:+REGRESS="$*"} ;;
-    isolation) runuser -u postgres -- make -C "$WORK" check-isolation ${1:+ISOLATION="$*"} ;;
-    tap)       runuser -u postgres -- make -C "$WORK" check-tap PROVE_FLAGS=--verbose ${1:+PROVE_TESTS="$*"} ;;
+    regress)   runuser -u postgres -- make 9>&- -C "$WORK" check-regress ${1:+REGRESS="$*"} ;;
+    isolation) runuser -u postgres -- make 9>&- -C "$WORK" check-isolation ${1:+ISOLATION="$*"} ;;
+    tap)       runuser -u postgres -- make 9>&- -C "$WORK" check-tap PROVE_FLAGS=--verbose ${1:+PROVE_TESTS="$*"} ;;
     *) echo "unknown suite $suite"; exit 2 ;;
 esac
 rc=$?

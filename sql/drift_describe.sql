@@ -40,6 +40,11 @@ SELECT schemamig.fingerprint(ARRAY['dd']) AS fp \gset
 SET search_path = dd, public;
 SELECT schemamig.fingerprint(ARRAY['dd']) = :'fp' AS same_under_other_search_path;
 RESET search_path;
+-- nor temporary objects that share a name with the described ones
+CREATE TEMP TABLE pet (x integer);
+CREATE TEMP TABLE owner (x integer);
+SELECT schemamig.fingerprint(ARRAY['dd']) = :'fp' AS same_with_shadowing_temp_tables;
+DROP TABLE pg_temp.pet, pg_temp.owner;
 -- nor the order of the schema list, duplicates or missing schemas
 SELECT schemamig.fingerprint(ARRAY['nosuch', 'dd', 'dd']) = :'fp' AS same_with_missing_schema;
 SELECT schemamig.describe(ARRAY['nosuch']) AS missing_schema_is_left_out;
@@ -257,6 +262,8 @@ GRANT SELECT ON fk.t TO PUBLIC;
 SELECT public.changed('grant');
 REVOKE SELECT ON fk.t FROM PUBLIC;
 SELECT public.changed('revoke');
+GRANT UPDATE (b) ON fk.t TO PUBLIC;
+SELECT public.changed('column grant');
 CREATE TABLE fk.part (k integer, v text) PARTITION BY RANGE (k);
 SELECT public.changed('partitioned table');
 CREATE TABLE fk.part_1 PARTITION OF fk.part FOR VALUES FROM (0) TO (10);

@@ -30,6 +30,14 @@ DROP TABLE tmp_t CASCADE;
 DROP TABLE pg_temp.tmp_u;
 SELECT count(*) - :before AS logged_for_temp_objects FROM schemamig.drift;
 
+-- refreshing a materialized view is not a schema change
+CREATE MATERIALIZED VIEW public.mv AS SELECT 1 AS one;
+SELECT max(id) AS before FROM schemamig.drift \gset
+REFRESH MATERIALIZED VIEW public.mv;
+SELECT count(*) AS logged_for_refresh FROM schemamig.drift WHERE id > :before;
+DROP MATERIALIZED VIEW public.mv;
+SELECT max(id) AS before FROM schemamig.drift \gset
+
 -- pg_schemamig's own schema is not tracked; DDL in other schemas is
 CREATE TABLE schemamig.scratch (x integer);
 DROP TABLE schemamig.scratch;
@@ -60,6 +68,8 @@ CREATE EXTENSION btree_gist SCHEMA app;
 DROP EXTENSION btree_gist;
 DROP SCHEMA "Mixed Case" CASCADE;
 RESET schemamig.tracked_schemas;
+-- a list that does not parse is refused, so it can never break DDL
+SET schemamig.tracked_schemas = '"unterminated';
 SELECT command_tag, object_type, object_identity, schema_name
   FROM schemamig.drift WHERE id > :before ORDER BY id;
 

@@ -41,6 +41,17 @@ SET ROLE lint_guard_user;
 SET schemamig.max_rewrite_size = -1;
 RESET ROLE;
 DROP ROLE lint_guard_user;
+-- any role's rewrites pass through the trigger (event triggers need no EXECUTE)
+CREATE ROLE lint_guard_owner;
+GRANT CREATE ON SCHEMA public TO lint_guard_owner;
+SET ROLE lint_guard_owner;
+CREATE TABLE owned (a integer);
+INSERT INTO owned VALUES (1);
+ALTER TABLE owned ALTER COLUMN a TYPE bigint;
+DROP TABLE owned;
+RESET ROLE;
+REVOKE CREATE ON SCHEMA public FROM lint_guard_owner;
+DROP ROLE lint_guard_owner;
 -- the trigger function cannot be called directly
 SELECT schemamig.rewrite_guard();
 RESET client_min_messages;

@@ -183,6 +183,11 @@ SELECT * FROM pg_temp.l('ALTER TYPE mood RENAME VALUE ''ok'' TO ''fine''');
 SELECT * FROM pg_temp.l('ALTER TYPE mood ADD VALUE ''happy''');
 SELECT * FROM pg_temp.r('ALTER TYPE mood ADD VALUE ''happy'' AFTER ''ok''');
 
+-- unsafe-enum-value-use
+SELECT * FROM pg_temp.l('ALTER TYPE mood ADD VALUE ''happy'' AFTER ''ok''; SELECT ''happy''::mood');
+SELECT * FROM pg_temp.r('ALTER TYPE mood ADD VALUE ''happy'' AFTER ''ok''; SELECT ''ok''::mood');
+SELECT * FROM pg_temp.r('CREATE TYPE m2 AS ENUM (''a''); ALTER TYPE m2 ADD VALUE ''b'' AFTER ''a''; SELECT ''b''::m2');
+
 -- domains
 SELECT * FROM pg_temp.l('CREATE DOMAIN pos2 AS integer CHECK (VALUE > 0)');
 SELECT * FROM pg_temp.r('CREATE DOMAIN plain2 AS integer');

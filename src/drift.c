@@ -314,7 +314,9 @@ drift_log_commands(DriftTarget *target)
 		char	   *nsp = slot_text(slot, c_schema);
 		Oid			classid = DatumGetObjectId(slot_getattr(slot, c_classid, &isnull));
 
-		if (tag == NULL || slot_bool(slot, c_in_extension))
+		/* refreshing a materialized view changes its data, not the schema */
+		if (tag == NULL || slot_bool(slot, c_in_extension) ||
+			strcmp(tag, "REFRESH MATERIALIZED VIEW") == 0)
 			continue;
 		if (classid == NamespaceRelationId)
 			nsp = get_namespace_name(DatumGetObjectId(slot_getattr(slot, c_objid, &isnull)));
@@ -370,8 +372,9 @@ drift_log_drops(DriftTarget *target, const char *tag)
 }
 
 /*
- * drift_event runs "log" for an event in a private memory context, if the
- * event is to be logged at all.
+ * drift_event logs the commands (ddl_command_end) or the dropped objects
+ * (sql_drop, "tag" naming the command) of the current event, if it is to be
+ * logged at all, with every allocation in a private memory context.
  */
 static void
 drift_event(bool drops, const char *tag)
@@ -488,20 +491,18 @@ schemamig_snapshot(PG_FUNCTION_ARGS)
 	char	   *fingerprint;
 	text	   *result;
 	MemoryContext outer = CurrentMemoryContext;
-	MemoryContext spi;
 
 	sm_check_catalog_writable();
 	sm_lock_catalog();
 	sm_spi_connect();
 	fingerprint = snapshot_take(sm_version_heads());
-
 	/*
-	 * Every SPI execution leaves SPI's procedure memory current, so the
-	 * fingerprint may live there: copy it out before SPI_finish frees it.
+	 * Every SPI call leaves SPI's memory current, so the fingerprint may
+	 * live there: build the result in the caller's memory before SPI_finish
+	 * frees it.
 	 */
-	spi = MemoryContextSwitchTo(outer);
+	MemoryContextSwitchTo(outer);
 	result = cstring_to_text(fingerprint);
-	MemoryContextSwitchTo(spi);
 	sm_spi_finish();
 	PG_RETURN_TEXT_P(result);
 }

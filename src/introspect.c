@@ -14,9 +14,9 @@
  *
  * Definitions are deparsed by PostgreSQL's own ruleutils (pg_get_indexdef,
  * pg_get_constraintdef, pg_get_viewdef, pg_get_expr, ...) in their "pretty"
- * form, with search_path pinned to "pg_catalog, <schema>" while the schema is
- * described: names in the described schema come out unqualified and every
- * other name qualified, whatever the caller's search_path.  That makes the
+ * form, with search_path pinned to "pg_catalog, <schema>, pg_temp" while the
+ * schema is described: names in the described schema come out unqualified
+ * and every other name qualified, whatever the caller's search_path.  That makes the
  * description independent of the session and of the schema's own name, so a
  * shadow copy of a schema describes like the original.  The same pinned path
  * makes the plain operators in the queries below resolve to pg_catalog's
@@ -142,7 +142,8 @@ static const char *const q_columns =
 " CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END,"
 " s.seqstart::text, s.seqincrement::text, s.seqmin::text, s.seqmax::text,"
 " s.seqcache::text, s.seqcycle,"
-" d.description"
+" d.description,"
+" " GRANTS("a.attacl", "c", "c.relowner")
 REL_FROM
 " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
 " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
@@ -163,7 +164,7 @@ enum
 	COL_REL = 1, COL_NAME, COL_TYPE, COL_COLLATION, COL_NOTNULL, COL_DEFAULT,
 	COL_GENERATED, COL_IDENTITY, COL_STORAGE, COL_COMPRESSION, COL_STATS,
 	COL_SEQSTART, COL_SEQINCREMENT, COL_SEQMIN, COL_SEQMAX, COL_SEQCACHE,
-	COL_SEQCYCLE, COL_COMMENT
+	COL_SEQCYCLE, COL_COMMENT, COL_GRANTS
 };
 
 /* table constraints (NOT NULL is a column property before PostgreSQL 17) */
@@ -643,6 +644,7 @@ build_column(JsonbParseState **ps, SmRows *r, uint64 i)
 	jb_text(ps, "compression", row_text(r, i, COL_COMPRESSION));
 	jb_number(ps, "statistics", row_text(r, i, COL_STATS));
 	jb_text(ps, "comment", row_text(r, i, COL_COMMENT));
+	jb_array(ps, "grants", row_array(r, i, COL_GRANTS), false);
 	jb_end(ps);
 }
 
@@ -1106,7 +1108,7 @@ emit_extensions(JsonbParseState **ps, SmRows *r)
 
 /*
  * describe_schema adds schema: {...} for one existing schema.  The caller
- * has pinned search_path to "pg_catalog, <schema>".  Every string taken
+ * has pinned search_path to "pg_catalog, <schema>, pg_temp".  Every string taken
  * from the results is a copy in the current memory context, so the results
  * are freed before returning.
  */
@@ -1232,7 +1234,8 @@ sm_describe(List *schemas, bool all)
 		char	   *path;
 
 		CHECK_FOR_INTERRUPTS();
-		path = psprintf("pg_catalog, %s", quote_identifier(schema));
+		/* pg_temp last, so the session's temporary objects shadow nothing */
+		path = psprintf("pg_catalog, %s, pg_temp", quote_identifier(schema));
 		(void) set_config_option("search_path", path,
 								 PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
@@ -1309,6 +1312,24 @@ sm_tracked_schema_list(bool *all)
 }
 
 /*
+ * sm_check_tracked_schemas refuses a schemamig.tracked_schemas value that is
+ * not a list of identifiers, so the drift triggers never meet one.
+ */
+bool
+sm_check_tracked_schemas(char **newval, void **extra, GucSource source)
+{
+	char	   *raw = pstrdup(*newval);
+	List	   *names = NIL;
+	bool		ok = SplitIdentifierString(raw, ',', &names);
+
+	list_free(names);
+	pfree(raw);
+	if (!ok)
+		GUC_check_errdetail("List syntax is invalid.");
+	return ok;
+}
+
+/*
  * schemas_arg reads the optional "schemas text[]" argument: NULL means every
  * non-system schema.
  */
@@ -1330,16 +1351,17 @@ schemamig_describe(PG_FUNCTION_ARGS)
 	bool		all;
 	List	   *schemas = schemas_arg(fcinfo, &all);
 	Jsonb	   *result;
+	Jsonb	   *copy;
 	MemoryContext outer = CurrentMemoryContext;
-	MemoryContext spi;
 
-	/* build the result outside SPI's memory, which SPI_finish frees */
 	sm_spi_connect();
-	spi = MemoryContextSwitchTo(outer);
 	result = sm_describe(schemas, all);
-	MemoryContextSwitchTo(spi);
+	/* SPI calls leave SPI's memory current: copy out before SPI_finish */
+	MemoryContextSwitchTo(outer);
+	copy = palloc(VARSIZE(result));
+	memcpy(copy, result, VARSIZE(result));
 	sm_spi_finish();
-	PG_RETURN_JSONB_P(result);
+	PG_RETURN_JSONB_P(copy);
 }
 
 /*
@@ -1350,14 +1372,15 @@ schemamig_fingerprint(PG_FUNCTION_ARGS)
 {
 	bool		all;
 	List	   *schemas = schemas_arg(fcinfo, &all);
-	char	   *result;
+	char	   *fingerprint;
+	text	   *result;
 	MemoryContext outer = CurrentMemoryContext;
-	MemoryContext spi;
 
 	sm_spi_connect();
-	spi = MemoryContextSwitchTo(outer);
-	result = sm_fingerprint(schemas, all);
-	MemoryContextSwitchTo(spi);
+	fingerprint = sm_fingerprint(schemas, all);
+	/* SPI calls leave SPI's memory current: copy out before SPI_finish */
+	MemoryContextSwitchTo(outer);
+	result = cstring_to_text(fingerprint);
 	sm_spi_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(result));
+	PG_RETURN_TEXT_P(result);
 }

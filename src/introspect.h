@@ -17,6 +17,7 @@
 #define SM_INTROSPECT_H
 
 #include "pg_schemamig.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 
 /*
@@ -44,5 +45,8 @@ extern char *sm_fingerprint(List *schemas, bool all);
  * set when the setting is empty (every non-system schema).
  */
 extern List *sm_tracked_schema_list(bool *all);
+
+/* check hook of schemamig.tracked_schemas: the list must parse */
+extern bool sm_check_tracked_schemas(char **newval, void **extra, GucSource source);
 
 #endif							/* SM_INTROSPECT_H */

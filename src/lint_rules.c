@@ -97,6 +97,7 @@ const LintRuleDef lint_rule_defs[] = {
 	{"renaming-table", LINT_WARNING, "RENAME TABLE breaks clients that use the old name"},
 	{"renaming-enum-value", LINT_WARNING, "RENAME VALUE breaks clients that use the old label"},
 	{"require-enum-value-ordering", LINT_INFO, "ADD VALUE without BEFORE or AFTER appends the label"},
+	{"unsafe-enum-value-use", LINT_ERROR, "a label added by ADD VALUE is used before the transaction commits"},
 	{"ban-create-domain-with-constraint", LINT_WARNING, "domain constraints are checked for every column using the domain"},
 	{"ban-alter-domain-with-add-constraint", LINT_WARNING, "ADD CONSTRAINT on a domain scans every column using it"},
 	{"authz-update", LINT_INFO, "privileges or row level security change"},
@@ -149,6 +150,8 @@ typedef struct LintState
 	int			xact_location;	/* where the open BEGIN is */
 	int			xact_stmtno;	/* and its statement number */
 	List	  **checks;			/* review(): collected data checks, or NULL */
+	List	   *new_labels;		/* "'label'" added by ALTER TYPE ... ADD VALUE */
+	List	   *created_types;	/* names of types created in this SQL */
 } LintState;
 
 /* A constraint added NOT VALID earlier in the SQL. */
@@ -172,6 +175,7 @@ typedef struct LintRel
 } LintRel;
 
 static void lint_statement(LintState *st, Node *stmt);
+static bool list_member_str(List *list, const char *s);
 static inline bool lint_ident_char(unsigned char c);
 
 /* ------------------------------------------------------------------------
@@ -1616,8 +1620,19 @@ lint_statement(LintState *st, Node *stmt)
 					lint_report(st, "require-enum-value-ordering", -1,
 								psprintf("label %s is appended at the end of the enum", aes->newVal),
 								"Say BEFORE or AFTER an existing label if the enum's order (used by ORDER BY and comparisons) matters.");
+				if (aes->oldVal == NULL && aes->newVal != NULL && aes->typeName != NIL &&
+					IsA(llast(aes->typeName), String) &&
+					!list_member_str(st->created_types, strVal(llast(aes->typeName))))
+					st->new_labels = lappend(st->new_labels,
+											 psprintf("'%s'", aes->newVal));
 				break;
 			}
+		case T_CreateEnumStmt:
+			if (((CreateEnumStmt *) stmt)->typeName != NIL &&
+				IsA(llast(((CreateEnumStmt *) stmt)->typeName), String))
+				st->created_types = lappend(st->created_types,
+											strVal(llast(((CreateEnumStmt *) stmt)->typeName)));
+			break;
 		case T_TransactionStmt:
 			{
 				TransactionStmt *ts = (TransactionStmt *) stmt;
@@ -2035,6 +2050,46 @@ lint_suppress(LintState *st, int from, int to, int first)
 	}
 }
 
+/* Is "s" one of the C strings of "list"? */
+static bool
+list_member_str(List *list, const char *s)
+{
+	ListCell   *lc;
+
+	foreach(lc, list)
+	{
+		if (strcmp((char *) lfirst(lc), s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * lint_enum_labels: unsafe-enum-value-use.  A label added to an existing
+ * enum cannot be used until the transaction commits ("unsafe use of new
+ * value"); a statement after the ADD VALUE that spells the label as a
+ * string constant will fail.  (A textual match: the label may also appear
+ * in a comment, where it is harmless.)
+ */
+static void
+lint_enum_labels(LintState *st, int start, int len, List *before)
+{
+	ListCell   *lc;
+
+	foreach(lc, before)
+	{
+		const char *label = (const char *) lfirst(lc);
+		char	   *text = pnstrdup(st->sql + start, len);
+		char	   *hit = strstr(text, label);
+
+		if (hit != NULL)
+			lint_report(st, "unsafe-enum-value-use", start + (hit - text),
+						psprintf("enum label %s is used in the transaction that adds it; PostgreSQL refuses that until the ADD VALUE commits",
+								 label),
+						"Add the label in its own revision (it commits before the next one runs with upgrade_each or the CLI), then use it in a later revision.");
+	}
+}
+
 /* Order findings by statement, location, rule. */
 static int
 lint_finding_cmp(const ListCell *a, const ListCell *b)
@@ -2180,8 +2235,12 @@ lint_sql(const char *sql, List **checks)
 		int			end = rs->stmt_len > 0 ? loc + rs->stmt_len : sqllen;
 		int			first = list_length(st.findings);
 
+		List	   *labels = st.new_labels;
+
 		st.stmtno++;
 		st.stmt_start = lint_statement_start(sql, loc, end);
+		if (labels != NIL)
+			lint_enum_labels(&st, st.stmt_start, end - st.stmt_start, labels);
 		lint_statement(&st, rs->stmt);
 		lint_identifiers(&st, st.stmt_start, end - st.stmt_start);
 		if (list_length(st.findings) > first)

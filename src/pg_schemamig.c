@@ -19,8 +19,8 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/varlena.h"
 
+#include "introspect.h"
 #include "pg_schemamig.h"
 #include "planstep.h"
 
@@ -44,25 +44,6 @@ static const struct config_enum_entry lint_mode_options[] = {
 	{"error", SM_LINT_ERROR, false},
 	{NULL, 0, false}
 };
-
-/*
- * check_tracked_schemas refuses a schemamig.tracked_schemas value that is
- * not a list of identifiers: the drift triggers read it on every DDL
- * command, and an error there would block all DDL in the session.
- */
-static bool
-check_tracked_schemas(char **newval, void **extra, GucSource source)
-{
-	char	   *raw = pstrdup(*newval);
-	List	   *names = NIL;
-	bool		ok = SplitIdentifierString(raw, ',', &names);
-
-	list_free(names);
-	pfree(raw);
-	if (!ok)
-		GUC_check_errdetail("List syntax is invalid.");
-	return ok;
-}
 
 /*
  * sm_xact_callback resets the "pg_schemamig is running DDL" flag at the end
@@ -125,7 +106,7 @@ _PG_init(void)
 							   "",
 							   PGC_SUSET,
 							   GUC_LIST_INPUT,
-							   check_tracked_schemas, NULL, NULL);
+							   sm_check_tracked_schemas, NULL, NULL);
 
 	DefineCustomEnumVariable("schemamig.lint_on_upgrade",
 							 "Sets whether upgrade lints each revision first, and what a finding of severity error does.",

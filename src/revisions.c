@@ -325,6 +325,87 @@ generate_id(SmGraph *g)
 }
 
 /*
+ * new_revision_is_clean: the fast path of add_revision.  True when "id" is
+ * new and every fact the full check needs holds (parents and dependencies
+ * exist, neither the id nor a label clashes with an id or label, no reserved
+ * or repeated name), so that the revision can be inserted without loading
+ * the graph: a new node whose edges all point at existing nodes closes no
+ * cycle.  Anything else goes through the full check, which reports it.
+ */
+static bool
+new_revision_is_clean(const char *id, List *down, List *labels, List *deps)
+{
+	Oid			argtypes[4] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Datum		values[4];
+	bool		isnull;
+	ListCell   *lc;
+
+	if (!sm_valid_id(id) || is_reserved_name(id))
+		return false;
+	foreach(lc, labels)
+	{
+		if (is_reserved_name(lfirst(lc)) || strcmp(lfirst(lc), id) == 0)
+			return false;
+	}
+	check_names(labels, "branch label", NULL);
+	check_names(down, "down revision", id);
+	check_names(deps, "dependency", id);
+
+	values[0] = CStringGetTextDatum(id);
+	values[1] = sm_text_array_datum(down);
+	values[2] = sm_text_array_datum(labels);
+	values[3] = sm_text_array_datum(deps);
+	sm_spi_exec("SELECT NOT EXISTS (SELECT FROM schemamig.revision r"
+				"  WHERE r.id OPERATOR(pg_catalog.=) $1"
+				"     OR r.id OPERATOR(pg_catalog.=) ANY ($3)"
+				"     OR $1 OPERATOR(pg_catalog.=) ANY (r.branch_labels)"
+				"     OR r.branch_labels OPERATOR(pg_catalog.&&) $3)"
+				" AND NOT EXISTS (SELECT FROM pg_catalog.unnest($2) p(id)"
+				"  WHERE NOT EXISTS (SELECT FROM schemamig.revision r WHERE r.id OPERATOR(pg_catalog.=) p.id))"
+				" AND NOT EXISTS (SELECT FROM pg_catalog.unnest($4) d(name)"
+				"  WHERE NOT EXISTS (SELECT FROM schemamig.revision r"
+				"    WHERE r.id OPERATOR(pg_catalog.=) d.name OR d.name OPERATOR(pg_catalog.=) ANY (r.branch_labels)))",
+				SPI_OK_SELECT, 4, argtypes, values, NULL);
+	return sm_spi_getbool(0, 1, &isnull) && !isnull;
+}
+
+/*
+ * insert_revision checks the SQL of a new revision and inserts it with its
+ * checksum.  The caller has validated id, parents, labels and dependencies.
+ */
+static void
+insert_revision(const char *id, const char *message, const char *upgrade_sql,
+				const char *downgrade_sql, List *down, List *labels, List *deps,
+				bool transactional)
+{
+	Oid			argtypes[10] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID};
+	Datum		values[10];
+	char		nulls[10] = "          ";
+	char	   *checksum;
+
+	(void) check_sql(upgrade_sql, id, "upgrade", transactional);
+	(void) check_sql(downgrade_sql, id, "downgrade", transactional);
+	checksum = sm_checksum(upgrade_sql, downgrade_sql, transactional);
+
+	values[0] = CStringGetTextDatum(id);
+	values[1] = CStringGetTextDatum(message);
+	values[2] = sm_text_array_datum(down);
+	values[3] = sm_text_array_datum(labels);
+	values[4] = sm_text_array_datum(deps);
+	values[5] = CStringGetTextDatum(upgrade_sql);
+	values[6] = downgrade_sql ? CStringGetTextDatum(downgrade_sql) : (Datum) 0;
+	nulls[6] = downgrade_sql ? ' ' : 'n';
+	values[7] = BoolGetDatum(transactional);
+	values[8] = CStringGetTextDatum(checksum);
+	values[9] = CStringGetTextDatum(SM_CHECKSUM_ALGORITHM);
+	sm_spi_exec("INSERT INTO schemamig.revision (id, message, down_revisions, branch_labels, "
+				"depends_on, upgrade_sql, downgrade_sql, transactional, checksum, checksum_algorithm) "
+				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+				SPI_OK_INSERT, 10, argtypes, values, nulls);
+}
+
+/*
  * register_revision: the body of add_revision, also used by merge.  SPI
  * must be connected and the catalog lock held.  Returns the id.
  */
@@ -333,15 +414,24 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 				  const char *downgrade_sql, List *down, bool down_given,
 				  List *labels, List *deps, bool transactional)
 {
-	SmGraph    *g = graph_load(false);
+	SmGraph    *g;
 	SmRevision *existing;
 	char	   *checksum;
+	bool		same;
 	ListCell   *lc;
 	Oid			argtypes[10] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
 	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID};
 	Datum		values[10];
 	char		nulls[10] = "          ";
 
+	if (id != NULL && down_given && new_revision_is_clean(id, down, labels, deps))
+	{
+		insert_revision(id, message, upgrade_sql, downgrade_sql, down, labels,
+						deps, transactional);
+		return id;
+	}
+
+	g = graph_load(false);
 	if (id == NULL)
 		id = generate_id(g);
 	sm_check_id(id, "revision id");
@@ -413,6 +503,13 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 					 errmsg("dependency \"%s\" is neither a revision nor a branch label",
 							(char *) lfirst(lc))));
 
+	if (!existing)
+	{
+		insert_revision(id, message, upgrade_sql, downgrade_sql, down, labels,
+						deps, transactional);
+		return id;
+	}
+
 	(void) check_sql(upgrade_sql, id, "upgrade", transactional);
 	(void) check_sql(downgrade_sql, id, "downgrade", transactional);
 	checksum = sm_checksum(upgrade_sql, downgrade_sql, transactional);
@@ -429,42 +526,34 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	values[8] = CStringGetTextDatum(checksum);
 	values[9] = CStringGetTextDatum(SM_CHECKSUM_ALGORITHM);
 
-	if (existing)
-	{
-		bool		same = strcmp(existing->checksum, checksum) == 0 &&
-			lists_equal(existing->down, down) &&
-			lists_equal(existing->labels, labels) &&
-			lists_equal(existing->depends, deps);
+	same = strcmp(existing->checksum, checksum) == 0 &&
+		lists_equal(existing->down, down) &&
+		lists_equal(existing->labels, labels) &&
+		lists_equal(existing->depends, deps);
 
-		if (same)
-		{
-			/* identical revision: a no-op, apart from a changed message */
-			if (strcmp(existing->message, message) != 0)
-				sm_spi_exec("UPDATE schemamig.revision SET message = $2 "
-							"WHERE id OPERATOR(pg_catalog.=) $1",
-							SPI_OK_UPDATE, 2, argtypes, values, nulls);
-			return id;
-		}
-		if (revision_applied(g, existing->index))
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("revision \"%s\" is already applied and registered with different %s",
-							id, strcmp(existing->checksum, checksum) != 0 ? "SQL" : "parents, labels or dependencies"),
-					 errhint("Register the change as a new revision.")));
-		sm_spi_exec("UPDATE schemamig.revision SET message = $2, down_revisions = $3, "
-					"branch_labels = $4, depends_on = $5, upgrade_sql = $6, downgrade_sql = $7, "
-					"transactional = $8, checksum = $9, checksum_algorithm = $10, "
-					"created_at = pg_catalog.now(), created_by = CURRENT_USER "
-					"WHERE id OPERATOR(pg_catalog.=) $1",
-					SPI_OK_UPDATE, 10, argtypes, values, nulls);
-		/* the new parents must not close a cycle */
-		(void) graph_load(false);
+	if (same)
+	{
+		/* identical revision: a no-op, apart from a changed message */
+		if (strcmp(existing->message, message) != 0)
+			sm_spi_exec("UPDATE schemamig.revision SET message = $2 "
+						"WHERE id OPERATOR(pg_catalog.=) $1",
+						SPI_OK_UPDATE, 2, argtypes, values, nulls);
 		return id;
 	}
-	sm_spi_exec("INSERT INTO schemamig.revision (id, message, down_revisions, branch_labels, "
-				"depends_on, upgrade_sql, downgrade_sql, transactional, checksum, checksum_algorithm) "
-				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-				SPI_OK_INSERT, 10, argtypes, values, nulls);
+	if (revision_applied(g, existing->index))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision \"%s\" is already applied and registered with different %s",
+						id, strcmp(existing->checksum, checksum) != 0 ? "SQL" : "parents, labels or dependencies"),
+				 errhint("Register the change as a new revision.")));
+	sm_spi_exec("UPDATE schemamig.revision SET message = $2, down_revisions = $3, "
+				"branch_labels = $4, depends_on = $5, upgrade_sql = $6, downgrade_sql = $7, "
+				"transactional = $8, checksum = $9, checksum_algorithm = $10, "
+				"created_at = pg_catalog.now(), created_by = CURRENT_USER "
+				"WHERE id OPERATOR(pg_catalog.=) $1",
+				SPI_OK_UPDATE, 10, argtypes, values, nulls);
+	/* the new parents must not close a cycle */
+	(void) graph_load(false);
 	return id;
 }
 

@@ -29,7 +29,7 @@ chown -R postgres "$WORK"
 LOGDIR=$WORK/logs
 runuser -u postgres -- mkdir -p "$LOGDIR"
 
-as_pg() { runuser -u postgres -- "$@"; }
+as_pg() { runuser -u postgres -- "$@" 9>&-; }
 
 passed=0
 failed=0

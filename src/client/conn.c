@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "client.h"
@@ -169,23 +170,73 @@ db_connect_step(void *arg)
  * Waits for the connection to be open, then checks the server's
  * pg_schemamig.  Returns NULL (connection closed) after an error message.
  */
+/*
+ * The connect_timeout of a connection in progress, in milliseconds (-1: no
+ * limit), as libpq's blocking connect would apply it (at least 2 s).
+ */
+static int
+connect_timeout_ms(PGconn *conn)
+{
+	PQconninfoOption *info = PQconninfo(conn);
+	PQconninfoOption *o;
+	int			ms = -1;
+
+	for (o = info; o && o->keyword; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && atoi(o->val) > 0)
+			ms = (atoi(o->val) < 2 ? 2 : atoi(o->val)) * 1000;
+	PQconninfoFree(info);
+	return ms;
+}
+
 PGconn *
 db_connect_finish(PGconn *conn)
 {
+	int			limit,
+				left;
+	struct timespec start;
+	bool		timed_out = false;
+
 	if (conn == NULL)
 		return NULL;
+	limit = connect_timeout_ms(conn);
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (poll_status == PGRES_POLLING_READING || poll_status == PGRES_POLLING_WRITING)
 	{
 		struct pollfd p;
+		struct timespec now;
+		int			r;
 
+		/* one deadline for the whole connection, counted from here */
+		left = -1;
+		if (limit >= 0)
+		{
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = limit - (int) ((now.tv_sec - start.tv_sec) * 1000 +
+								  (now.tv_nsec - start.tv_nsec) / 1000000);
+			if (left < 0)
+				left = 0;
+		}
 		p.fd = PQsocket(conn);
 		p.events = poll_status == PGRES_POLLING_READING ? POLLIN : POLLOUT;
 		p.revents = 0;
 		if (p.fd < 0)
 			break;
-		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+		r = poll(&p, 1, left);
+		if (r < 0 && errno != EINTR)
 			break;
+		if (r == 0)
+		{
+			timed_out = true;
+			break;
+		}
 		poll_status = PQconnectPoll(conn);
+	}
+	if (timed_out)
+	{
+		log_error("could not connect to the database: timeout expired");
+		log_hint("The server did not answer within connect_timeout.");
+		PQfinish(conn);
+		return NULL;
 	}
 	if (PQstatus(conn) != CONNECTION_OK)
 	{

@@ -25,13 +25,19 @@ PGBIN=$(pg_config --bindir)
 OUT=$ROOT/test/bench/results/apply.md
 [ -f "$PEERS/gen.py" ] || { echo "peers workload generator not found: $PEERS/gen.py (set PEERS=)"; exit 2; }
 
+# measure this tree's build: install it and keep other checkouts from
+# reinstalling the shared library while the benchmark runs
+exec 9>/tmp/pg_schemamig_install.lock
+flock 9
+scripts/build_install.sh >/dev/null
+
 W=$(mktemp -d /tmp/sm_apply_bench.XXXXXX)
 chown postgres "$W"
 PORT=${BENCH_PORT:-55441}
 runuser -u postgres -- "$PGBIN/initdb" -D "$W/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -l "$W/server.log" -w \
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -l "$W/server.log" -w 9>&- \
     -o "-c listen_addresses='' -c unix_socket_directories='$W' -p $PORT" start >/dev/null
-trap 'runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -m fast -w stop >/dev/null; rm -rf "$W"' EXIT
+trap 'runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -m fast -w -t 30 stop >/dev/null || runuser -u postgres -- "$PGBIN/pg_ctl" -D "$W/data" -m immediate stop; cp "$W/server.log" /tmp/sm_apply_bench.server.log; rm -rf "$W"' EXIT
 export PGHOST=$W PGPORT=$PORT PGUSER=postgres
 PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1)
 

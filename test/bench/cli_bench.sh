@@ -12,7 +12,8 @@
 #            (the client run includes reading and registering the N files)
 #   down:    psql -X -q -1 -f down.sql        vs  pg_schemamig downgrade base
 #   status:  pg_schemamig current / heads on the migrated database
-#            (cold process, files read and checked against the catalog)
+#            (cold process, files read and checked against the catalog),
+#            next to psql -X -c 'SELECT 1' (a cold connection and one query)
 # plus, for the record, sync alone and upgrade --no-sync after a sync.
 #
 # A throwaway cluster (initdb as postgres, TCP 127.0.0.1, fsync on) is
@@ -87,7 +88,7 @@ timed() {
 }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.4f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-declare -a up_floor up_cli down_floor down_cli cur heads sync_only up_nosync
+declare -a up_floor up_cli down_floor down_cli cur heads conn sync_only up_nosync
 cd "$WORK/proj"
 for r in $(seq 1 "$RUNS"); do
     fresh_db floor
@@ -104,6 +105,7 @@ for r in $(seq 1 "$RUNS"); do
     for i in 1 2 3; do
         cur+=("$(timed "$CLIENT" -d dbname=mig -D migrations current)")
         heads+=("$(timed "$CLIENT" -d dbname=mig -D migrations heads)")
+        conn+=("$(timed $PSQL -d mig -c 'SELECT 1')")
     done
     for who in $order; do
         quiesce
@@ -128,7 +130,7 @@ m() { printf '%s\n' "$@" | median; }
 ratio() { echo "scale=2; $1 / $2" | bc; }
 UPF=$(m "${up_floor[@]}"); UPC=$(m "${up_cli[@]}")
 DNF=$(m "${down_floor[@]}"); DNC=$(m "${down_cli[@]}")
-CUR=$(m "${cur[@]}"); HDS=$(m "${heads[@]}")
+CUR=$(m "${cur[@]}"); HDS=$(m "${heads[@]}"); CON=$(m "${conn[@]}")
 SYN=$(m "${sync_only[@]}"); UPN=$(m "${up_nosync[@]}")
 ms() { echo "scale=1; $1 * 1000 / 1" | bc; }
 
@@ -147,6 +149,7 @@ echo "| down, floor | \`psql -1 -f down.sql\` | $DNF | ${down_floor[*]} | 1.00 |
 echo "| down | \`pg_schemamig downgrade base\` | $DNC | ${down_cli[*]} | $(ratio "$DNC" "$DNF") | <= 1.2 |"
 echo "| status | \`pg_schemamig current\` (migrated, $N files checked) | $(ms "$CUR") ms | | | < 20 ms |"
 echo "| status | \`pg_schemamig heads\` | $(ms "$HDS") ms | | | < 20 ms |"
+echo "| status, floor | \`psql -X -c 'SELECT 1'\` (a cold connection and one query) | $(ms "$CON") ms | | | |"
 echo "| part | \`pg_schemamig sync\` ($N new files) | $SYN | ${sync_only[*]} | | |"
 echo "| part | \`pg_schemamig --no-sync upgrade head\` | $UPN | ${up_nosync[*]} | $(ratio "$UPN" "$UPF") | |"
 } | tee "$OUT"

@@ -30,8 +30,10 @@ as_pg() { runuser -u postgres -- "$@"; }
 PORT=$((20000 + RANDOM % 10000))
 export PGHOST=$WORK PGPORT=$PORT PGUSER=postgres
 as_pg "$BIN/initdb" -D "$WORK/data" -A trust --no-locale -E UTF8 >/dev/null
+# the server must not inherit the lock's descriptor, or it holds the lock
+# for as long as it lives
 as_pg "$BIN/pg_ctl" -D "$WORK/data" -l "$WORK/log" -w start \
-    -o "-p $PORT -k $WORK -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+    -o "-p $PORT -k $WORK -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null 9>&-
 trap 'as_pg "$BIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 
 psql_q() { as_pg psql -X -q -v ON_ERROR_STOP=1 "$@"; }
@@ -65,6 +67,36 @@ med_with=$(printf '%s\n' "${with_times[@]}" | median)
 med_without=$(printf '%s\n' "${without_times[@]}" | median)
 ratio=$(echo "$med_with / $med_without" | bc -l)
 logged=$(as_pg psql -X -At -d with_ext -c "SELECT count(*) FROM schemamig.drift")
+
+# (a2) the same work inside one session, alternating the event triggers on
+# and off every 50 tables (less sensitive to the machine's other load)
+ab=$(psql_q -d with_ext -At 2>&1 <<'SQL'
+CREATE PROCEDURE pg_temp.ab(n int, rounds int) LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz; ton float8 := 0; toff float8 := 0; enabled boolean;
+BEGIN
+  FOR r IN 1..rounds LOOP
+    FOR mode IN 0..1 LOOP
+      enabled := (mode + r) % 2 = 0;
+      IF enabled THEN
+        ALTER EVENT TRIGGER schemamig_drift_ddl ENABLE; ALTER EVENT TRIGGER schemamig_drift_drop ENABLE;
+      ELSE
+        ALTER EVENT TRIGGER schemamig_drift_ddl DISABLE; ALTER EVENT TRIGGER schemamig_drift_drop DISABLE;
+      END IF;
+      COMMIT;
+      t0 := clock_timestamp();
+      FOR i IN 1..n LOOP EXECUTE format('CREATE TABLE ab_%s (id integer, v text)', i); COMMIT; END LOOP;
+      FOR i IN 1..n LOOP EXECUTE format('DROP TABLE ab_%s', i); COMMIT; END LOOP;
+      IF enabled THEN ton := ton + extract(epoch FROM clock_timestamp() - t0);
+      ELSE toff := toff + extract(epoch FROM clock_timestamp() - t0); END IF;
+    END LOOP;
+  END LOOP;
+  ALTER EVENT TRIGGER schemamig_drift_ddl ENABLE; ALTER EVENT TRIGGER schemamig_drift_drop ENABLE;
+  RAISE NOTICE 'ab % % %', round(ton::numeric, 3), round(toff::numeric, 3), round((ton / toff)::numeric, 3);
+END $$;
+CALL pg_temp.ab(50, 40);
+SQL
+)
+ab=$(echo "$ab" | sed -n 's/.*NOTICE:  ab //p')
 
 # (b) fingerprint of 1,000 tables x 20 columns
 psql_q -d with_ext <<'SQL'
@@ -110,6 +142,12 @@ $(for i in $(seq 0 $((RUNS - 1))); do printf '| %d | %.3f | %.3f |\n' $((i + 1))
 
 Median without: $(printf '%.3f' "$med_without") s; median with: $(printf '%.3f' "$med_with") s; **ratio $(printf '%.3f' "$ratio")** (bound: 1.10).
 Drift rows logged in the database with the extension: $logged.
+
+### (a2) the same in one session, triggers switched on and off every 50 tables
+
+\`CALL ab(50, 40)\` in the script: 40 rounds of creating and dropping 50 tables (one transaction each)
+with the event triggers enabled and disabled, alternating. Total with: $(echo "$ab" | cut -d' ' -f1) s;
+without: $(echo "$ab" | cut -d' ' -f2) s; **ratio $(echo "$ab" | cut -d' ' -f3)**.
 
 ### (b) fingerprint() of 1,000 tables x 20 columns
 

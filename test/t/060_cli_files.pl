@@ -221,6 +221,19 @@ foreach my $case (@cases)
 		"parse error in revision: $name");
 }
 
+# connect_timeout holds for the connection opened while the files are read:
+# a server that accepts the TCP connection but never answers
+{
+	require IO::Socket::INET;
+	my $mute = IO::Socket::INET->new(Listen => 5, LocalAddr => '127.0.0.1', LocalPort => 0, Proto => 'tcp')
+	  or die "listen: $!";
+	my $port = $mute->sockport;
+	command_checks_all(
+		[ @client, '-D', 'okforms_none', '--no-sync', '-d', "host=127.0.0.1 port=$port connect_timeout=2", 'heads' ],
+		1, [qr/^$/], [qr/could not connect to the database: timeout expired/], 'connect_timeout is honoured');
+	close $mute;
+}
+
 # accepted forms: comments and blank lines in the header, CRLF, irreversible
 make_path('okforms');
 write_file('okforms/a1_base.sql',

@@ -1,0 +1,4 @@
+-- class: txn
+-- truth: safe
+-- expect: none
+ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok';
