@@ -71,6 +71,9 @@ SELECT line FROM pg_catalog.regexp_split_to_table(schemamig.upgrade_sql('rs2'), 
 SELECT line FROM pg_catalog.regexp_split_to_table(schemamig.downgrade_sql('rs1', 'rs2'), E'\n') AS line
  WHERE line ~ '^(-- Running|DROP TABLE rs_one;$|DROP TABLE rs_two|;$)';
 
+-- a from_rev that lists a revision twice names no state a version table holds
+SELECT schemamig.upgrade_sql('head', 'rs1,rs1');
+
 -- describe() picks its schemas with pg_catalog's operators, whatever the
 -- caller's search_path puts first
 CREATE SCHEMA rs_evil;

@@ -69,6 +69,7 @@ start_heads(SmGraph *g, const char *from_rev)
 	char	   *copy;
 	char	   *tok;
 	char	   *save;
+	ListCell   *lc;
 
 	if (from_rev == NULL)
 		return sm_version_heads();
@@ -82,6 +83,14 @@ start_heads(SmGraph *g, const char *from_rev)
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("revision \"%s\" does not exist", tok),
 					 errhint("from_rev is \"base\" or a comma-separated list of full revision ids.")));
+		/* a script from a state no version table can hold would never run */
+		foreach(lc, ids)
+		{
+			if (strcmp((char *) lfirst(lc), tok) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("revision \"%s\" is listed twice in from_rev", tok)));
+		}
 		ids = lappend(ids, pstrdup(tok));
 	}
 	return ids;
