@@ -19,7 +19,10 @@
  * and every other name qualified, whatever the caller's search_path.  That makes the
  * description independent of the session and of the schema's own name, so a
  * shadow copy of a schema describes like the original.  The same pinned path
- * makes the plain operators in the queries below resolve to pg_catalog's.
+ * makes the plain operators in the queries below resolve to pg_catalog's
+ * where pg_catalog has one for the exact operand types; where an operand
+ * needs a cast (oid against regclass or an integer) an exact-match operator
+ * in the described schema would win, so those are OPERATOR(pg_catalog.=).
  *
  * Objects that belong to an extension are left out (the extension itself is
  * listed); so are identity sequences, described with their column.
@@ -64,7 +67,7 @@ typedef void (*SmItemBuilder) (JsonbParseState **ps, SmRows *rows, uint64 row);
 /* true when the pg_class row "c" is not an extension member */
 #define NOT_EXT(classid, objid) \
 	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e " \
-	"WHERE e.classid = '" classid "'::pg_catalog.regclass " \
+	"WHERE e.classid OPERATOR(pg_catalog.=) '" classid "'::pg_catalog.regclass " \
 	"AND e.objid = " objid " AND e.objsubid = 0 AND e.deptype = 'e')"
 
 /*
@@ -74,7 +77,7 @@ typedef void (*SmItemBuilder) (JsonbParseState **ps, SmRows *rows, uint64 row);
  */
 #define GRANTS(acl, kind, owner) \
 	"(SELECT pg_catalog.array_agg(g.s ORDER BY g.s COLLATE \"C\") FROM (" \
-	"SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' " \
+	"SELECT CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' " \
 	"ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)::text) END " \
 	"|| '=' || a.privilege_type " \
 	"|| CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS s " \
@@ -82,7 +85,7 @@ typedef void (*SmItemBuilder) (JsonbParseState **ps, SmRows *rows, uint64 row);
 	"WHERE a.grantee <> " owner ") g)"
 
 #define DESCRIPTION_JOIN(alias, classid, objid, subid) \
-	" LEFT JOIN pg_catalog.pg_description " alias " ON " alias ".classoid = '" classid "'::pg_catalog.regclass" \
+	" LEFT JOIN pg_catalog.pg_description " alias " ON " alias ".classoid OPERATOR(pg_catalog.=) '" classid "'::pg_catalog.regclass" \
 	" AND " alias ".objoid = " objid " AND " alias ".objsubid = " subid
 
 #define SORTED_ARRAY(arr) \
@@ -146,8 +149,8 @@ REL_FROM
 " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
 " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
 " LEFT JOIN pg_catalog.pg_depend dep ON a.attidentity <> ''"
-"   AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-"   AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+"   AND dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+"   AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
 "   AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'"
 " LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid"
 DESCRIPTION_JOIN("d", "pg_catalog.pg_class", "a.attrelid", "a.attnum")
@@ -243,7 +246,7 @@ enum
 /* row-level security policies */
 static const char *const q_policies =
 "SELECT c.relname::text, p.polname::text, p.polcmd::text, p.polpermissive,"
-" ARRAY(SELECT x.role FROM (SELECT CASE WHEN r.r = 0 THEN 'PUBLIC'"
+" ARRAY(SELECT x.role FROM (SELECT CASE WHEN r.r OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'"
 "   ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(r.r)::text) END AS role"
 "   FROM pg_catalog.unnest(p.polroles) r(r)) x ORDER BY x.role COLLATE \"C\"),"
 " pg_catalog.pg_get_expr(p.polqual, p.polrelid, true),"
@@ -287,8 +290,8 @@ static const char *const q_sequences =
 " (SELECT dep.refobjid::pg_catalog.regclass::text || '.' || pg_catalog.quote_ident(a.attname::text)"
 "   FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_attribute a"
 "     ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid"
-"   WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid"
-"     AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+"   WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid"
+"     AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
 "     AND dep.deptype = 'a' AND dep.refobjsubid > 0),"
 " c.relpersistence::text, d.description,"
 " " GRANTS("c.relacl", "s", "c.relowner")
@@ -297,7 +300,7 @@ REL_FROM
 DESCRIPTION_JOIN("d", "pg_catalog.pg_class", "c.oid", "0")
 " WHERE n.nspname = $1 AND c.relkind = 'S'"
 " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
-"   WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid"
+"   WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid"
 "   AND dep.deptype = 'i')"
 " AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
 " ORDER BY c.relname COLLATE \"C\"";
@@ -372,7 +375,7 @@ DESCRIPTION_JOIN("d", "pg_catalog.pg_proc", "p.oid", "0")
 " WHERE n.nspname = $1"
 " AND " NOT_EXT("pg_catalog.pg_proc", "p.oid")
 " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i"
-"   WHERE i.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND i.objid = p.oid"
+"   WHERE i.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND i.objid = p.oid"
 "   AND i.deptype = 'i')"
 ") f ORDER BY f.sig COLLATE \"C\"";
 
@@ -1032,12 +1035,16 @@ emit_functions(JsonbParseState **ps, SmRows *r)
 	jb_begin(ps, "functions");
 	for (i = 0; i < r->n; i++)
 	{
+		char	   *sig = row_text(r, i, FN_SIG);
 		char		kind = row_text(r, i, FN_KIND)[0];
 		char		vol = row_text(r, i, FN_VOLATILITY)[0];
 		char		par = row_text(r, i, FN_PARALLEL)[0];
 
 		CHECK_FOR_INTERRUPTS();
-		jb_begin(ps, row_text(r, i, FN_SIG));
+		/* NULL when the function was dropped since the catalog snapshot */
+		if (sig == NULL)
+			continue;
+		jb_begin(ps, sig);
 		jb_text(ps, "kind", kind == 'p' ? "procedure" :
 				kind == 'a' ? "aggregate" :
 				kind == 'w' ? "window" : "function");
@@ -1210,11 +1217,15 @@ sm_describe(List *schemas, bool all)
 								 ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(work);
 
-	names = list_schemas(schemas, all);
-	SPI_freetuptable(SPI_tuptable);
-
 	/* undone by AtEOXact_GUC below, or by (sub)transaction abort on error */
 	save_nestlevel = NewGUCNestLevel();
+
+	/* the schema list's operators must be pg_catalog's, whatever the caller's path */
+	(void) set_config_option("search_path", "pg_catalog",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	names = list_schemas(schemas, all);
+	SPI_freetuptable(SPI_tuptable);
 
 	(void) pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
 	foreach(lc, names)

@@ -69,6 +69,7 @@ start_heads(SmGraph *g, const char *from_rev)
 	char	   *copy;
 	char	   *tok;
 	char	   *save;
+	ListCell   *lc;
 
 	if (from_rev == NULL)
 		return sm_version_heads();
@@ -82,6 +83,14 @@ start_heads(SmGraph *g, const char *from_rev)
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("revision \"%s\" does not exist", tok),
 					 errhint("from_rev is \"base\" or a comma-separated list of full revision ids.")));
+		/* a script from a state no version table can hold would never run */
+		foreach(lc, ids)
+		{
+			if (strcmp((char *) lfirst(lc), tok) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("revision \"%s\" is listed twice in from_rev", tok)));
+		}
 		ids = lappend(ids, pstrdup(tok));
 	}
 	return ids;
@@ -240,6 +249,41 @@ append_bookkeeping(StringInfo buf, const SmStep *step, List *before, List *after
 }
 
 /*
+ * comment_text returns "s" fit for the rest of a "--" comment line: a line
+ * break in it (a revision message can hold one) would end the comment and
+ * turn the rest of the message into SQL of the script.
+ */
+static char *
+comment_text(const char *s)
+{
+	char	   *r = pstrdup(s);
+	char	   *p;
+
+	for (p = r; *p; p++)
+	{
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	}
+	return r;
+}
+
+/*
+ * append_statement adds one revision statement and its semicolon.  The
+ * last statement of a revision can end in a "--" comment with no line
+ * break after it, which would swallow a semicolon on the same line.
+ */
+static void
+append_statement(StringInfo buf, const char *sql)
+{
+	size_t		len = strlen(sql);
+
+	if (strstr(sql, "--") != NULL && len > 0 && sql[len - 1] != '\n')
+		appendStringInfo(buf, "%s\n;\n", sql);
+	else
+		appendStringInfo(buf, "%s;\n", sql);
+}
+
+/*
  * offline_script builds the whole script.  Transactional revisions share
  * one transaction; a non-transactional one ends it, runs top-level, and
  * records its bookkeeping in a transaction of its own.
@@ -261,7 +305,7 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 					 "-- pg_schemamig %s offline script: %s from %s, %d revision(s)\n"
 					 "-- Run with psql -f; it stops at the first error.\n"
 					 "\\set ON_ERROR_STOP on\n",
-					 direction_name(upgrade), target,
+					 direction_name(upgrade), comment_text(target),
 					 heads ? sm_join_ids(heads) : "base", list_length(steps));
 	appendStringInfoString(&buf, "BEGIN;\nSET LOCAL schemamig.offline_script = on;\n");
 	appendStringInfoString(&buf, lockstmt);
@@ -287,7 +331,7 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 						 direction_name(step->upgrade),
 						 step->upgrade ? parents : step->rev->id,
 						 step->upgrade ? step->rev->id : parents,
-						 step->rev->message[0] ? ", " : "", step->rev->message);
+						 step->rev->message[0] ? ", " : "", comment_text(step->rev->message));
 		if (!step->rev->transactional && in_tx)
 		{
 			appendStringInfoString(&buf, "COMMIT;\nSET schemamig.offline_script = on;\n");
@@ -303,7 +347,7 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 							   "DO $schemamig$ BEGIN PERFORM pg_catalog.set_config('schemamig_offline.started', "
 							   "pg_catalog.clock_timestamp()::pg_catalog.text, false); END $schemamig$;\n");
 		foreach(lc2, sm_split_sql(sql))
-			appendStringInfo(&buf, "%s;\n", ((SmStatement *) lfirst(lc2))->sql);
+			append_statement(&buf, ((SmStatement *) lfirst(lc2))->sql);
 		if (!in_tx)
 		{
 			appendStringInfoString(&buf, "BEGIN;\n");

@@ -50,6 +50,14 @@ static int	step_expected = 0;
 static int	step_completed = 0;
 static TimestampTz step_started = 0;
 
+/*
+ * The subtransaction that opened a transactional step: rolling it back
+ * releases the catalog lock the step holds, so it closes the step too.
+ */
+static SubTransactionId step_subxact = InvalidSubTransactionId;
+
+static void close_step(void);
+
 /* nesting, so that only top-level statements are counted */
 static int	utility_depth = 0;
 static int	executor_depth = 0;
@@ -144,9 +152,29 @@ sm_ExecutorEnd(QueryDesc *queryDesc)
 		step_completed++;
 }
 
+/*
+ * sm_planstep_subxact: a transactional step opened in a subtransaction that
+ * is rolled back (ROLLBACK TO SAVEPOINT, a PL/pgSQL exception block) has lost
+ * its catalog lock with it: close the step, so that neither _end_step nor the
+ * "running a migration" flag outlives the lock.  At subtransaction commit the
+ * lock passes to the parent, and so does the step.
+ */
+static void
+sm_planstep_subxact(SubXactEvent event, SubTransactionId mySubid,
+					SubTransactionId parentSubid, void *arg)
+{
+	if (step_revision == NULL || step_session_lock || step_subxact != mySubid)
+		return;
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		close_step();
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+		step_subxact = parentSubid;
+}
+
 void
 sm_planstep_install_hooks(void)
 {
+	RegisterSubXactCallback(sm_planstep_subxact, NULL);
 	prev_ProcessUtility = ProcessUtility_hook;
 	ProcessUtility_hook = sm_ProcessUtility;
 	prev_ExecutorRun = ExecutorRun_hook;
@@ -287,6 +315,7 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 	step_revision = MemoryContextStrdup(TopMemoryContext, id);
 	step_upgrade = upgrade;
 	step_session_lock = !in_block;
+	step_subxact = GetCurrentSubTransactionId();
 	step_expected = PG_GETARG_INT32(2);
 	/* the SELECT calling us ends after we return, and is counted then */
 	step_completed = -1;
