@@ -401,11 +401,11 @@ COMMENT ON FUNCTION schemamig.acknowledge_drift(bigint) IS
   'marks unacknowledged drift rows (all, or those with id <= upto_id) as seen; returns how many';
 REVOKE EXECUTE ON FUNCTION schemamig.acknowledge_drift(bigint) FROM PUBLIC;
 
-CREATE FUNCTION schemamig."check"()
+CREATE FUNCTION schemamig.check()
 RETURNS TABLE(severity text, problem text, detail text)
 AS 'MODULE_PATHNAME', 'schemamig_check'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION schemamig."check"() IS
+COMMENT ON FUNCTION schemamig.check() IS
   'graph problems, changed checksums, unacknowledged drift and a live schema that differs from the snapshot of the current heads';
 
 -- The event-trigger functions write schemamig.drift for any role that runs
