@@ -31,8 +31,9 @@ SELECT revision, message FROM schemamig.history();
 SELECT revision, direction, message FROM schemamig.upgrade('head');
 SELECT revision AS current FROM schemamig.current();
 
-\echo '-- roll back two steps, then forward again'
-SELECT revision, direction FROM schemamig.downgrade('-2');
+\echo '-- roll back one step, then back to demo_0002 (through the merge), then forward again'
+SELECT revision, direction FROM schemamig.downgrade('-1');
+SELECT revision, direction FROM schemamig.downgrade('demo_0002');
 SELECT revision AS current FROM schemamig.version ORDER BY position;
 SELECT revision, direction FROM schemamig.upgrade('head');
 
