@@ -34,6 +34,16 @@ fi
 
 run() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$CONN" "$@"; }
 
+# the demo's targets (head, base) assume its own history is the only one
+others=0
+if [ "$(run -At -c "SELECT pg_catalog.to_regclass('schemamig.revision') IS NOT NULL")" = t ]; then
+    others=$(run -At -c "SELECT count(*) FROM schemamig.revision WHERE id NOT LIKE 'demo\_%'")
+fi
+if [ "$others" != 0 ]; then
+    echo "demo: this database already has $others revisions of its own; run the demo on an empty database" >&2
+    exit 1
+fi
+
 echo "== pg_schemamig demo on: ${DATABASE_URL:-a throwaway cluster}"
 run -f "$SRC/scripts/demo.sql"
 
@@ -95,9 +105,12 @@ fi
 
 if [ "$CLEANUP" = 1 ]; then
     echo "== removing the demo revisions and objects from $DATABASE_URL"
-    run -c "SET client_min_messages = warning" \
-        -c "SELECT count(*) FROM schemamig.downgrade('base')" \
-        -c "SELECT schemamig.remove_revision(id) FROM schemamig.revision WHERE id LIKE 'demo\\_%' ORDER BY seq DESC" \
-        -c "DROP SCHEMA IF EXISTS demo CASCADE" >/dev/null
+    # plan() rows, because demo_0007 cannot run inside a transaction
+    run >/dev/null <<'SQL'
+SET client_min_messages = warning;
+SELECT statement FROM schemamig.plan('base') \gexec
+SELECT schemamig.remove_revision(id) FROM schemamig.revision WHERE id LIKE 'demo\_%' ORDER BY seq DESC;
+DROP SCHEMA IF EXISTS demo CASCADE;
+SQL
 fi
 echo "== demo finished"
