@@ -210,17 +210,18 @@ COMMENT ON FUNCTION schemamig.downgrade(text) IS
   'reverts revisions down to target, in the caller''s transaction (all or nothing)';
 
 CREATE FUNCTION schemamig._each_steps(target text, upgrade boolean)
-RETURNS SETOF text
+RETURNS TABLE (revision text, heads_before text[], heads_after text[])
 AS 'MODULE_PATHNAME', 'schemamig_each_steps'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION schemamig._each_steps(text, boolean) IS
-  'internal: the revisions upgrade_each/downgrade_each will apply, in order';
+  'internal: the revisions upgrade_each/downgrade_each will apply, in order, with the version table before and after each';
 
-CREATE FUNCTION schemamig._apply_step(revision text, upgrade boolean)
+CREATE FUNCTION schemamig._apply_step(revision text, upgrade boolean,
+                                      heads_before text[] DEFAULT NULL, heads_after text[] DEFAULT NULL)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'schemamig_apply_step'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION schemamig._apply_step(text, boolean) IS
+COMMENT ON FUNCTION schemamig._apply_step(text, boolean, text[], text[]) IS
   'internal: applies one revision unless a concurrent caller already did';
 
 /*
@@ -234,16 +235,18 @@ CREATE PROCEDURE schemamig._each(target text, upgrade boolean)
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    step record;
     rev text;
     attempt integer;
     applied boolean := false;
 BEGIN
-    FOR rev IN SELECT r FROM schemamig._each_steps(target, upgrade) AS r LOOP
+    FOR step IN SELECT * FROM schemamig._each_steps(target, upgrade) LOOP
+        rev := step.revision;
         applied := true;
         attempt := 0;
         LOOP
             BEGIN
-                PERFORM schemamig._apply_step(rev, upgrade);
+                PERFORM schemamig._apply_step(rev, upgrade, step.heads_before, step.heads_after);
                 EXIT;
             EXCEPTION WHEN lock_not_available THEN
                 attempt := attempt OPERATOR(pg_catalog.+) 1;
@@ -316,7 +319,7 @@ COMMENT ON FUNCTION schemamig.downgrade_sql(text, text) IS
   'offline mode: the psql script that downgrades to target from from_rev (default: the current heads)';
 
 REVOKE EXECUTE ON FUNCTION schemamig.upgrade(text), schemamig.downgrade(text),
-    schemamig._each_steps(text, boolean), schemamig._apply_step(text, boolean),
+    schemamig._each_steps(text, boolean), schemamig._apply_step(text, boolean, text[], text[]),
     schemamig._begin_step(text, text, integer), schemamig._end_step(text, text),
     schemamig.plan(text), schemamig.upgrade_sql(text, text), schemamig.downgrade_sql(text, text)
     FROM PUBLIC;

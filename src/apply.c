@@ -238,6 +238,63 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	error_context_stack = errcb.previous;
 }
 
+/* equal lists of C strings, in the same order */
+static bool
+string_lists_equal(List *a, List *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+	{
+		if (strcmp((char *) lfirst(la), (char *) lfirst(lb)) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * sm_load_revision reads one revision, SQL included, without the graph.
+ * Its "index" is not meaningful.
+ */
+static SmRevision *
+sm_load_revision(const char *id)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext old;
+	SmRevision *rev;
+	bool		isnull;
+	char	   *down;
+
+	values[0] = CStringGetTextDatum(id);
+	if (sm_spi_exec("SELECT id, message, down_revisions, branch_labels, depends_on, "
+					"upgrade_sql, downgrade_sql, transactional, checksum "
+					"FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) $1",
+					SPI_OK_SELECT, 1, argtypes, values, NULL) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("revision \"%s\" does not exist", id)));
+	old = MemoryContextSwitchTo(caller);
+	rev = palloc0(sizeof(SmRevision));
+	rev->id = pstrdup(sm_spi_getstr(0, 1));
+	rev->message = pstrdup(sm_spi_getstr(0, 2));
+	rev->down = sm_spi_gettextarray(0, 3);
+	rev->labels = sm_spi_gettextarray(0, 4);
+	rev->depends = sm_spi_gettextarray(0, 5);
+	rev->upgrade_sql = pstrdup(sm_spi_getstr(0, 6));
+	down = sm_spi_getstr(0, 7);
+	rev->downgrade_sql = down ? pstrdup(down) : NULL;
+	rev->has_downgrade = (down != NULL);
+	rev->transactional = sm_spi_getbool(0, 8, &isnull);
+	rev->checksum = pstrdup(sm_spi_getstr(0, 9));
+	MemoryContextSwitchTo(old);
+	return rev;
+}
+
 /*
  * sm_load_revision_sql fills in the SQL of one revision of a graph loaded
  * without it (upgrade_each loads the graph once per revision).
@@ -295,11 +352,13 @@ sm_lock_for_migration(void)
 /*
  * sm_apply_steps runs "steps" from version-table state "heads", writes one
  * log row per step and the final version table, and returns the new heads.
+ * "afters", when not NIL, holds the version table after each step, already
+ * computed; otherwise the graph "g" computes it.
  * When "ts" is not NULL one (revision, direction, message, duration) row per
  * step is added to it.
  */
 List *
-sm_apply_steps(SmGraph *g, List *heads, List *steps,
+sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 			   Tuplestorestate *ts, TupleDesc td)
 {
 	MemoryContext outer = CurrentMemoryContext;
@@ -345,7 +404,10 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps,
 		end = GetCurrentTimestamp();
 
 		MemoryContextSwitchTo(outer);
-		after = graph_heads_after_step(g, heads, step);
+		if (afters != NIL)
+			after = list_nth(afters, foreach_current_index(lc));
+		else
+			after = graph_heads_after_step(g, heads, step);
 		MemoryContextSwitchTo(stepcxt);
 
 		dur = palloc0(sizeof(Interval));
@@ -416,7 +478,7 @@ run_migration(FunctionCallInfo fcinfo, bool upgrade)
 
 	if (steps != NIL)
 	{
-		heads = sm_apply_steps(g, heads, steps, rsinfo->setResult, rsinfo->setDesc);
+		heads = sm_apply_steps(g, heads, steps, NIL, rsinfo->setResult, rsinfo->setDesc);
 		sm_snapshot_record(heads);
 	}
 
@@ -443,9 +505,10 @@ PG_FUNCTION_INFO_V1(schemamig_each_steps);
 
 /*
  * schemamig._each_steps(target, upgrade): the revisions upgrade_each or
- * downgrade_each will apply, computed once from the current state so that a
- * relative target such as -1 keeps its meaning across the commits.  Checks
- * the whole plan before the procedure runs any of it.
+ * downgrade_each will apply, with the version table before and after each,
+ * computed once from the current state so that a relative target such as -1
+ * keeps its meaning across the commits.  Checks the whole plan before the
+ * procedure runs any of it.
  */
 Datum
 schemamig_each_steps(PG_FUNCTION_ARGS)
@@ -483,10 +546,16 @@ schemamig_each_steps(PG_FUNCTION_ARGS)
 	sm_check_steps(steps, true);
 	foreach(lc, steps)
 	{
-		Datum		v = CStringGetTextDatum(((SmStep *) lfirst(lc))->rev->id);
-		bool		n = false;
+		SmStep	   *step = lfirst(lc);
+		List	   *after = graph_heads_after_step(g, heads, step);
+		Datum		v[3];
+		bool		n[3] = {false, false, false};
 
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &n);
+		v[0] = CStringGetTextDatum(step->rev->id);
+		v[1] = sm_text_array_datum(heads);
+		v[2] = sm_text_array_datum(after);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		heads = after;
 	}
 	sm_spi_finish();
 	return (Datum) 0;
@@ -552,10 +621,12 @@ sm_revision_applied(SmGraph *g, List *heads, const SmRevision *rev)
 PG_FUNCTION_INFO_V1(schemamig_apply_step);
 
 /*
- * schemamig._apply_step(revision, upgrade) -> boolean: apply one revision in
- * the current transaction, for upgrade_each/downgrade_each.  Returns false,
- * doing nothing, when a concurrent caller already applied (or, downgrading,
- * already reverted) it.
+ * schemamig._apply_step(revision, upgrade, heads_before, heads_after) ->
+ * boolean: apply one revision in the current transaction, for
+ * upgrade_each/downgrade_each.  When the version table still holds
+ * heads_before, it becomes heads_after (both computed by _each_steps).
+ * Otherwise the graph decides, and false means a concurrent caller already
+ * applied (or, downgrading, already reverted) the revision: nothing is done.
  */
 Datum
 schemamig_apply_step(PG_FUNCTION_ARGS)
@@ -564,6 +635,9 @@ schemamig_apply_step(PG_FUNCTION_ARGS)
 	bool		upgrade;
 	SmGraph    *g;
 	List	   *heads;
+	List	   *expected_before = NIL;
+	List	   *expected_after = NIL;
+	bool		expected = false;
 	SmStep	   *step;
 	bool		applied;
 
@@ -573,11 +647,35 @@ schemamig_apply_step(PG_FUNCTION_ARGS)
 				 errmsg("revision must not be null")));
 	id = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	upgrade = PG_GETARG_BOOL(1);
+	if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3))
+	{
+		expected_before = sm_text_array_to_list(PG_GETARG_ARRAYTYPE_P(2), "heads_before");
+		expected_after = sm_text_array_to_list(PG_GETARG_ARRAYTYPE_P(3), "heads_after");
+		expected = true;
+	}
 
 	sm_lock_for_migration();
 	sm_spi_connect();
-	g = graph_load(false);
 	heads = sm_version_heads();
+
+	/*
+	 * The usual case: the version table is still where _each_steps left it,
+	 * so the step and its outcome are known without loading the graph.
+	 */
+	if (expected && string_lists_equal(heads, expected_before))
+	{
+		step = palloc0(sizeof(SmStep));
+		step->rev = sm_load_revision(id);
+		step->upgrade = upgrade;
+		sm_check_steps(list_make1(step), true);
+		(void) sm_apply_steps(NULL, heads, list_make1(step),
+							  list_make1(expected_after), NULL, NULL);
+		sm_spi_finish();
+		PG_RETURN_BOOL(true);
+	}
+
+	/* the version table moved (a concurrent caller): decide from the graph */
+	g = graph_load(false);
 	step = palloc0(sizeof(SmStep));
 	step->rev = graph_find(g, id);
 	step->upgrade = upgrade;
@@ -594,7 +692,7 @@ schemamig_apply_step(PG_FUNCTION_ARGS)
 	}
 	sm_check_steps(list_make1(step), true);
 	sm_load_revision_sql(step->rev);
-	(void) sm_apply_steps(g, heads, list_make1(step), NULL, NULL);
+	(void) sm_apply_steps(g, heads, list_make1(step), NIL, NULL, NULL);
 	sm_spi_finish();
 	PG_RETURN_BOOL(true);
 }
