@@ -34,6 +34,17 @@ as_pg() { runuser -u postgres -- "$@" 9>&-; }
 passed=0
 failed=0
 
+# the control file owns the version; META.json (semver) and the library agree
+control=$(sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" "$SRC/pg_schemamig.control")
+meta=$(grep -m1 '"version"' "$SRC/META.json" | sed 's/.*"version"[^"]*"\([^"]*\)".*/\1/')
+if [ "$meta" = "$control" ] || [ "$meta" = "$control.0" ]; then
+    echo "version: control $control, META.json $meta: ok"
+    passed=$((passed + 1))
+else
+    echo "version: control $control, META.json $meta: MISMATCH"
+    failed=$((failed + 1))
+fi
+
 # pg_regress and isolation: one line per test, "... ok" or "... FAILED"
 count_regress() {
     local log=$1 p f
