@@ -139,6 +139,7 @@ extern void db_disconnect(PGconn *conn);
 extern PGresult *db_exec(PGconn *conn, const char *sql, int nparams,
 						 const char *const *params, const char *what);
 extern bool db_command(PGconn *conn, const char *sql, const char *what);
+extern char *db_value(PGconn *conn, const char *sql, const char *what);
 extern bool db_has_function(PGconn *conn, const char *name);
 extern void db_report_error(const PGresult *res, PGconn *conn,
 							const char *what, const DbGraph *g);

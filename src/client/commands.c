@@ -366,17 +366,10 @@ drop_invalid_indexes(Ctx *ctx, const char *keep, const char *name)
 static char *
 invalid_indexes(Ctx *ctx)
 {
-	PGresult   *res = db_exec(ctx->conn,
-							  "SELECT pg_catalog.string_agg(i.indexrelid::pg_catalog.text, ',') "
-							  "FROM pg_catalog.pg_index i WHERE NOT i.indisvalid",
-							  0, NULL, "looking for INVALID indexes");
-	char	   *s;
-
-	if (res == NULL)
-		return NULL;
-	s = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return s;
+	return db_value(ctx->conn,
+					"SELECT pg_catalog.string_agg(i.indexrelid::pg_catalog.text, ',') "
+					"FROM pg_catalog.pg_index i WHERE NOT i.indisvalid",
+					"looking for INVALID indexes");
 }
 
 /*
@@ -549,16 +542,9 @@ do_downgrade(Ctx *ctx)
 static char *
 current_text(Ctx *ctx)
 {
-	PGresult   *res = db_exec(ctx->conn,
-							  "SELECT pg_catalog.string_agg(v.revision, ', ' ORDER BY v.position) FROM schemamig.version v",
-							  0, NULL, "reading the current revisions");
-	char	   *s;
-
-	if (res == NULL)
-		return NULL;
-	s = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return s;
+	return db_value(ctx->conn,
+					"SELECT pg_catalog.string_agg(v.revision, ', ' ORDER BY v.position) FROM schemamig.version v",
+					"reading the current revisions");
 }
 
 static int

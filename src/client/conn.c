@@ -309,6 +309,23 @@ db_command(PGconn *conn, const char *sql, const char *what)
 	return res != NULL;
 }
 
+/*
+ * Runs a one-row, one-column query without parameters and returns its value
+ * (malloc'd; "" for NULL), or NULL after reporting the error as "what".
+ */
+char *
+db_value(PGconn *conn, const char *sql, const char *what)
+{
+	PGresult   *res = db_exec(conn, sql, 0, NULL, what);
+	char	   *s;
+
+	if (res == NULL)
+		return NULL;
+	s = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return s;
+}
+
 /* True when schemamig.<name>() exists on this server. */
 bool
 db_has_function(PGconn *conn, const char *name)
