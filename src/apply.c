@@ -561,63 +561,6 @@ schemamig_each_steps(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/*
- * sm_revision_applied: is "rev" applied in version-table state "heads"?
- * It is when it is one of the heads or an ancestor of one, following
- * down_revisions and depends_on.
- */
-bool
-sm_revision_applied(SmGraph *g, List *heads, const SmRevision *rev)
-{
-	bool	   *seen = palloc0(sizeof(bool) * graph_count(g));
-	List	   *stack = NIL;
-	ListCell   *lc;
-	bool		found = false;
-
-	foreach(lc, heads)
-	{
-		SmRevision *h = graph_find(g, (char *) lfirst(lc));
-
-		if (h != NULL && !seen[h->index])
-		{
-			seen[h->index] = true;
-			stack = lappend(stack, h);
-		}
-	}
-	while (stack != NIL && !found)
-	{
-		SmRevision *r = llast(stack);
-		ListCell   *lc2;
-
-		stack = list_delete_last(stack);
-		if (r == rev)
-			found = true;
-		foreach(lc2, r->down)
-		{
-			SmRevision *p = graph_find(g, (char *) lfirst(lc2));
-
-			if (p != NULL && !seen[p->index])
-			{
-				seen[p->index] = true;
-				stack = lappend(stack, p);
-			}
-		}
-		foreach(lc2, r->depends)
-		{
-			SmRevision *p = graph_find(g, (char *) lfirst(lc2));
-
-			if (p != NULL && !seen[p->index])
-			{
-				seen[p->index] = true;
-				stack = lappend(stack, p);
-			}
-		}
-	}
-	pfree(seen);
-	list_free(stack);
-	return found;
-}
-
 PG_FUNCTION_INFO_V1(schemamig_apply_step);
 
 /*
@@ -684,7 +627,7 @@ schemamig_apply_step(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", id)));
 
-	applied = sm_revision_applied(g, heads, step->rev);
+	applied = graph_is_applied(g, heads, step->rev);
 	if (applied == upgrade)
 	{
 		sm_spi_finish();

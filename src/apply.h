@@ -23,6 +23,5 @@ extern void sm_load_revision_sql(SmRevision *rev);
 extern void sm_lock_for_migration(void);
 extern List *sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 							Tuplestorestate *ts, TupleDesc td);
-extern bool sm_revision_applied(SmGraph *g, List *heads, const SmRevision *rev);
 
 #endif							/* SM_APPLY_H */

@@ -813,6 +813,22 @@ graph_load(bool with_sql)
 }
 
 /*
+ * graph_is_applied: is "rev" applied in version-table state "heads"?  It is
+ * when a version row is the revision itself or reaches it through down
+ * revisions and dependencies (labels resolved).
+ */
+bool
+graph_is_applied(SmGraph *g, List *heads, const SmRevision *rev)
+{
+	SmIdx		cur = graph_version_rows(g, heads, "the version table");
+	bool	   *applied = graph_walk(g, cur.v, cur.n, SM_EDGE_NORMDOWN);
+	bool		result = applied[rev->index];
+
+	pfree(applied);
+	return result;
+}
+
+/*
  * graph_version_rows maps version-table ids to revision indexes; an id the
  * graph does not know is an error ("what" says where the ids come from).
  */

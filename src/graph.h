@@ -69,6 +69,12 @@ extern List *graph_upgrade_steps(SmGraph *g, List *heads, const char *target);
 extern List *graph_downgrade_steps(SmGraph *g, List *heads, const char *target);
 
 /*
+ * True when "rev" is applied in version-table state "heads": a version row
+ * is the revision or reaches it through down revisions and dependencies.
+ */
+extern bool graph_is_applied(SmGraph *g, List *heads, const SmRevision *rev);
+
+/*
  * True when "target" names a state behind the current heads, so that a
  * direction-less caller (plan) should downgrade to reach it.
  */

@@ -287,7 +287,7 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 		g = graph_load(false);
 		heads = sm_version_heads();
 		rev = find_step_revision(g, id);
-		if (sm_revision_applied(g, heads, rev) == upgrade)
+		if (graph_is_applied(g, heads, rev) == upgrade)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg(upgrade ? "revision \"%s\" is already applied"

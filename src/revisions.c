@@ -223,10 +223,7 @@ schemamig_show(PG_FUNCTION_ARGS)
 static bool
 revision_applied(SmGraph *g, int idx)
 {
-	SmIdx		cur = graph_version_rows(g, sm_version_heads(), "the version table");
-	bool	   *applied = graph_walk(g, cur.v, cur.n, SM_EDGE_NORMDOWN);
-
-	return applied[idx];
+	return graph_is_applied(g, sm_version_heads(), g->revs[idx]);
 }
 
 static bool
