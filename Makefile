@@ -9,7 +9,10 @@ EXTVERSION := $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']
 
 MODULE_big = pg_schemamig
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/common/*.c)))
-DATA = $(wildcard pg_schemamig--*.sql)
+# The install script is assembled from the SQL entry points of each
+# subsystem, src/sql/NN_name.sql in name order (the catalog first).
+SQL_PARTS = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "pg_schemamig - schema migrations inside PostgreSQL"
 
 PG_CPPFLAGS = -Isrc -DPG_SCHEMAMIG_VERSION=\"$(EXTVERSION)\"
@@ -34,6 +37,12 @@ EXTRA_CLEAN = tmp_check tmp_regress tmp_iso output_iso results regression.diffs 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
+	{ printf '/* %s */\n\n' '$@'; \
+	  printf -- '-- complain if script is sourced in psql, rather than via CREATE EXTENSION\n'; \
+	  printf '\\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \\quit\n\n'; \
+	  for f in $(SQL_PARTS); do cat "$$f"; echo; done; } > $@
 
 # One target per suite, so the test runner can count each on its own.
 .PHONY: check-regress check-isolation check-tap

@@ -3,6 +3,9 @@
 #
 #   sudo test/run_tests.sh
 #
+# PG_CONFIG may name another PostgreSQL 15 installation (a private copy, so
+# that several checkouts can test at once); the default is pg_config on PATH.
+#
 # Installs the Debian packages it needs, builds and installs the extension and
 # client, then runs, as the postgres OS user (initdb refuses root), in a
 # postgres-owned copy of the tree: pg_regress (sql/), isolation specs
@@ -13,14 +16,19 @@ cd "$(dirname "$0")/.."
 SRC=$(pwd)
 
 scripts/install_deps.sh || { echo "0 passed, 1 failed"; exit 1; }
-# the installed library is shared by every checkout on the machine
-exec 9>/tmp/pg_schemamig_install.lock
+export PG_CONFIG=${PG_CONFIG:-pg_config}
+# the installed library is shared by every checkout using that installation
+LOCKNAME=$("$PG_CONFIG" --pkglibdir | tr / _)
+exec 9>"/tmp/pg_schemamig_install$LOCKNAME.lock"
 flock 9
 if ! scripts/build_install.sh; then
     echo "build failed"
     echo "0 passed, 1 failed"
     exit 1
 fi
+
+# data from other projects is read in place from ../shared (never copied here)
+export SHARED_DIR=${SHARED_DIR:-$(cd "$SRC/.." && pwd)/shared}
 
 WORK=$(mktemp -d /tmp/pg_schemamig_test.XXXXXX)
 cp -a "$SRC"/. "$WORK"/
@@ -29,7 +37,7 @@ chown -R postgres "$WORK"
 LOGDIR=$WORK/logs
 runuser -u postgres -- mkdir -p "$LOGDIR"
 
-as_pg() { runuser -u postgres -- "$@" 9>&-; }
+as_pg() { runuser -u postgres -- env PG_CONFIG="$PG_CONFIG" SHARED_DIR="$SHARED_DIR" "$@" 9>&-; }
 
 passed=0
 failed=0
