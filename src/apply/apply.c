@@ -13,7 +13,7 @@
  * timer enforces schemamig.statement_timeout (a statement_timeout set from
  * inside a function would not limit the statement already running).
  *
- * src/apply.c
+ * src/apply/apply.c
  *
  *-------------------------------------------------------------------------
  */

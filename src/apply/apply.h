@@ -4,7 +4,7 @@
  *	  Running revisions in the server (apply.c), shared with offline.c and
  *	  planstep.c.
  *
- * src/apply.h
+ * src/apply/apply.h
  *
  *-------------------------------------------------------------------------
  */

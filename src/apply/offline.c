@@ -15,7 +15,7 @@
  * are not.  They set schemamig.offline_script so the drift triggers know
  * the DDL is a migration.
  *
- * src/offline.c
+ * src/apply/offline.c
  *
  *-------------------------------------------------------------------------
  */

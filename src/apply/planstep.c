@@ -20,7 +20,7 @@
  * non-transactional one spans several transactions, so it holds the lock
  * at session level until _end_step (or the end of the session).
  *
- * src/planstep.c
+ * src/apply/planstep.c
  *
  *-------------------------------------------------------------------------
  */

@@ -3,7 +3,7 @@
  * planstep.h
  *	  Plan-step bookkeeping and statement-counting hooks (planstep.c).
  *
- * src/planstep.h
+ * src/apply/planstep.h
  *
  *-------------------------------------------------------------------------
  */

@@ -6,7 +6,7 @@
  * Callers hold the catalog lock (sm_lock_catalog) and have SPI connected.
  * Every query is schema-qualified and parameterised.
  *
- * src/catalog.c
+ * src/catalog/catalog.c
  *
  *-------------------------------------------------------------------------
  */

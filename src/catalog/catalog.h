@@ -3,7 +3,7 @@
  * catalog.h
  *	  Version table and migration log access (catalog.c).
  *
- * src/catalog.h
+ * src/catalog/catalog.h
  *
  *-------------------------------------------------------------------------
  */

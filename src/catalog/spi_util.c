@@ -4,7 +4,7 @@
  *	  Small SPI wrappers that check every return code, plus helpers for
  *	  text arrays, revision ids and the catalog lock.
  *
- * src/spi_util.c
+ * src/catalog/spi_util.c
  *
  *-------------------------------------------------------------------------
  */

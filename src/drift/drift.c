@@ -25,7 +25,7 @@
  * CatalogTupleInsert.  An SPI INSERT ... SELECT cost a quarter of the time of
  * a CREATE TABLE; this costs a few percent (test/bench/drift_bench.sh).
  *
- * src/drift.c
+ * src/drift/drift.c
  *
  *-------------------------------------------------------------------------
  */

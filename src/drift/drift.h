@@ -4,7 +4,7 @@
  *	  Schema snapshots, the drift log written by the event triggers, and
  *	  check().
  *
- * src/drift.h
+ * src/drift/drift.h
  *
  *-------------------------------------------------------------------------
  */

@@ -12,7 +12,7 @@
  * lists here are in registration order, which is how ties between parallel
  * lines are broken.
  *
- * src/graph.c
+ * src/graph/graph.c
  *
  *-------------------------------------------------------------------------
  */

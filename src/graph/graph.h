@@ -10,7 +10,7 @@
  * the caller must have connected).  Ties between parallel lines are broken by
  * registration order (SmRevision.index), as Alembic breaks them by load order.
  *
- * src/graph.h
+ * src/graph/graph.h
  *
  *-------------------------------------------------------------------------
  */

@@ -9,7 +9,7 @@
  * keep registration order wherever Alembic iterates a set, so that ties are
  * broken the same way on every run.
  *
- * src/graph_int.h
+ * src/graph/graph_int.h
  *
  *-------------------------------------------------------------------------
  */

@@ -10,7 +10,7 @@
  * one.  A revision counts as "applied" when it is in schemamig.version or
  * an ancestor (through down revisions and dependencies) of a row there.
  *
- * src/revisions.c
+ * src/graph/revisions.c
  *
  *-------------------------------------------------------------------------
  */

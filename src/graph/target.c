@@ -11,7 +11,7 @@
  * them (revision ids in registration order, then labels) is accepted.
  * Errors name the candidates.
  *
- * src/target.c
+ * src/graph/target.c
  *
  *-------------------------------------------------------------------------
  */

@@ -7,7 +7,7 @@
  *
  * The syntax itself is parsed by src/common/target_parse.c.
  *
- * src/target.h
+ * src/graph/target.h
  *
  *-------------------------------------------------------------------------
  */

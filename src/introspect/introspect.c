@@ -27,7 +27,7 @@
  * Objects that belong to an extension are left out (the extension itself is
  * listed); so are identity sequences, described with their column.
  *
- * src/introspect.c
+ * src/introspect/introspect.c
  *
  *-------------------------------------------------------------------------
  */

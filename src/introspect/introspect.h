@@ -9,7 +9,7 @@
  * reached the same schema by different histories describe it identically.
  * docs/drift.md documents the model; autogenerate and verify reuse it.
  *
- * src/introspect.h
+ * src/introspect/introspect.h
  *
  *-------------------------------------------------------------------------
  */

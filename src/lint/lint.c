@@ -10,7 +10,7 @@
  * user tables; each runs in its own subtransaction that is always rolled
  * back, with transaction_read_only on and a statement timeout.
  *
- * src/lint.c
+ * src/lint/lint.c
  *
  *-------------------------------------------------------------------------
  */

@@ -8,7 +8,7 @@
  * data checks of review(); lint_rules.c walks the raw parse tree and holds
  * one static function per rule; rewrite_guard.c is the event trigger.
  *
- * src/lint.h
+ * src/lint/lint.h
  *
  *-------------------------------------------------------------------------
  */

@@ -16,7 +16,7 @@
  * text between the previous statement and this one turns that statement's
  * findings of those rules into info findings saying "suppressed".
  *
- * src/lint_rules.c
+ * src/lint/lint_rules.c
  *
  *-------------------------------------------------------------------------
  */

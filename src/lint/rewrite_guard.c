@@ -9,7 +9,7 @@
  * starts, with the table already locked.  Outside migrations (and with
  * the setting at -1, the default) the trigger returns at once.
  *
- * src/rewrite_guard.c
+ * src/lint/rewrite_guard.c
  *
  *-------------------------------------------------------------------------
  */

@@ -10,7 +10,7 @@
  * named by SM_CHECKSUM_ALGORITHM and stored next to every checksum; a new
  * algorithm gets a new name and never replaces this one silently.
  *
- * src/checksum.c
+ * src/parse/checksum.c
  *
  *-------------------------------------------------------------------------
  */

@@ -9,7 +9,7 @@
  * per call gives exact error positions.  raw_parser's stmt_location and
  * stmt_len give the boundaries, which copes with dollar quotes and comments.
  *
- * src/sqlsplit.c
+ * src/parse/sqlsplit.c
  *
  *-------------------------------------------------------------------------
  */
