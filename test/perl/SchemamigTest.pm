@@ -27,13 +27,18 @@ sub client_command
 
 # The folder of data from other projects: $SHARED_DIR (test/run_tests.sh
 # sets it, since the suites run in a copy of the tree), else ../shared
-# relative to the checkout.  Dies when there is none: a test that needs the
+# (or ../../shared) relative to the checkout.  Dies when there is none: a test that needs the
 # data must not pass without it.
 sub shared_dir
 {
 	my $dir = $ENV{SHARED_DIR};
-	$dir = dirname(abs_path(__FILE__)) . '/../../../shared'
-	  unless defined $dir && $dir ne '';
+	if (!defined $dir || $dir eq '')
+	{
+		# ../shared beside the checkout, or ../../shared for a worktree
+		my $root = dirname(abs_path(__FILE__)) . '/../..';
+		($dir) = grep { -d "$_/corpora" } ("$root/../shared", "$root/../../shared");
+		$dir //= "$root/../shared";
+	}
 	die "no shared data folder at $dir (set SHARED_DIR)\n" unless -d $dir;
 	return abs_path($dir);
 }
