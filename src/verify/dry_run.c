@@ -29,7 +29,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
-#include "catalog/catalog.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
@@ -187,7 +187,8 @@ relation_label(Oid relid, Snapshot snap)
 		nsp = get_rel_namespace(relid);
 	else if (snap == NULL || !relation_at(relid, snap, &name, &nsp))
 		return NULL;
-	if (IsCatalogNamespace(nsp) || IsToastNamespace(nsp))
+	if (nsp == PG_CATALOG_NAMESPACE || nsp == PG_TOAST_NAMESPACE ||
+		isTempToastNamespace(nsp))
 		return NULL;
 	nspname = namespace_at(nsp, snap);
 	if (nspname == NULL)
