@@ -20,18 +20,13 @@
 #include "nodes/pg_list.h"
 #include "utils/array.h"
 
+#include "names.h"			/* id and label syntax, lock keys */
+
 /* Catalog schema; every query names it explicitly. */
 #define SM_SCHEMA				"schemamig"
 
 /* Checksum algorithm tag, stored with every checksum; never changes silently. */
 #define SM_CHECKSUM_ALGORITHM	"pgtok-sha256-v1"
-
-/* Maximum length of a revision id (also checked by the catalog). */
-#define SM_MAX_ID_LEN			64
-
-/* Key of the transaction-level advisory lock serialising mutating calls. */
-#define SM_LOCK_KEY1			0x736d6967	/* "smig" */
-#define SM_LOCK_KEY2			1
 
 /* lint_on_upgrade values */
 typedef enum SmLintMode
@@ -89,8 +84,7 @@ extern void sm_parse_error_callback(void *arg);
 extern List *sm_split_sql(const char *sql);
 extern bool sm_sql_is_nontransactional(const char *sql);
 
-/* ids */
-extern bool sm_valid_id(const char *id);
+/* ids (the syntax itself: names.h) */
 extern void sm_check_id(const char *id, const char *what);
 
 #endif							/* PG_SCHEMAMIG_H */

@@ -49,7 +49,7 @@ apply_error_callback(void *arg)
 {
 	ApplyErrorContext *ctx = (ApplyErrorContext *) arg;
 
-	errcontext("while applying revision %s \"%s\" (%s)",
+	errcontext(SM_APPLYING_CONTEXT_FMT,
 			   ctx->rev->id, ctx->rev->message,
 			   ctx->upgrade ? "upgrade" : "downgrade");
 }

@@ -132,28 +132,11 @@ sm_text_array_to_list(ArrayType *arr, const char *argname)
 	return result;
 }
 
-/* A revision id is 1 to 64 characters of [A-Za-z0-9_]. */
-bool
-sm_valid_id(const char *id)
-{
-	const char *p;
-
-	if (id == NULL || *id == '\0' || strlen(id) > SM_MAX_ID_LEN)
-		return false;
-	for (p = id; *p; p++)
-	{
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	}
-	return true;
-}
-
 /* sm_check_id raises an error unless "id" is a valid revision id. */
 void
 sm_check_id(const char *id, const char *what)
 {
-	if (!sm_valid_id(id))
+	if (!sm_valid_name(id))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s \"%s\"", what, id ? id : ""),

@@ -709,7 +709,7 @@ graph_load(bool with_sql)
 			rev->downgrade_sql = get_text(tuple, tupdesc, 10);
 		}
 		rev->priv = &g->nodes[row];
-		if (rev->id == NULL || !sm_valid_id(rev->id))
+		if (rev->id == NULL || !sm_valid_name(rev->id))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("schemamig.revision holds an invalid revision id \"%s\"",
@@ -730,7 +730,7 @@ graph_load(bool with_sql)
 			SmHashEnt  *e;
 			bool		found;
 
-			if (!sm_valid_id(label))
+			if (!sm_valid_name(label))
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_CORRUPTED),
 						 errmsg("revision \"%s\" has an invalid branch label \"%s\"",

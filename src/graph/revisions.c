@@ -337,7 +337,7 @@ new_revision_is_clean(const char *id, List *down, List *labels, List *deps)
 	bool		isnull;
 	ListCell   *lc;
 
-	if (!sm_valid_id(id) || is_reserved_name(id))
+	if (!sm_valid_name(id) || is_reserved_name(id))
 		return false;
 	foreach(lc, labels)
 	{
