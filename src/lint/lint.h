@@ -84,11 +84,4 @@ extern void lint_sort_findings(List *findings);
 /* lint.c */
 extern void sm_lint_before_upgrade(const char *revision_id, const char *upgrade_sql);
 
-/*
- * rewrite_guard.c: the statement an applier is running, for the guard's
- * message; NULL means "use debug_query_string".  The caller that runs
- * migration statements through SPI may set it around each statement.
- */
-extern const char *sm_guard_statement;
-
 #endif							/* SM_LINT_H */
