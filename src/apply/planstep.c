@@ -188,13 +188,10 @@ sm_planstep_install_hooks(void)
 static void
 session_lock(bool acquire)
 {
-	LOCKTAG		tag;
-
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, SM_LOCK_KEY1, SM_LOCK_KEY2, 2);
 	if (acquire)
-		(void) LockAcquire(&tag, ExclusiveLock, true, false);
+		(void) sm_lock_catalog_ext(true, false);
 	else
-		(void) LockRelease(&tag, ExclusiveLock, true);
+		sm_unlock_catalog_session();
 }
 
 /* close the open step: forget it, drop its session lock */
@@ -209,7 +206,7 @@ close_step(void)
 	}
 	step_revision = NULL;
 	step_session_lock = false;
-	sm_running_migration = false;
+	sm_migration_set(false);
 }
 
 /*
@@ -320,7 +317,7 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 	/* the SELECT calling us ends after we return, and is counted then */
 	step_completed = -1;
 	step_started = GetCurrentTimestamp();
-	sm_running_migration = true;
+	sm_migration_set(true);
 	PG_RETURN_VOID();
 }
 

@@ -18,22 +18,7 @@
 #define SM_GRAPH_H
 
 #include "pg_schemamig.h"
-
-typedef struct SmRevision
-{
-	int			index;			/* registration order, 0-based */
-	char	   *id;
-	char	   *message;
-	List	   *down;			/* char *: down_revisions, as registered */
-	List	   *labels;			/* char *: branch_labels declared here */
-	List	   *depends;		/* char *: depends_on, as registered */
-	char	   *upgrade_sql;	/* NULL unless loaded with_sql */
-	char	   *downgrade_sql;	/* NULL unless loaded with_sql, or irreversible */
-	bool		has_downgrade;	/* downgrade_sql IS NOT NULL in the catalog */
-	bool		transactional;
-	char	   *checksum;
-	void	   *priv;			/* graph.c's own per-revision data */
-} SmRevision;
+#include "revision.h"
 
 typedef struct SmGraph SmGraph;
 
@@ -50,6 +35,12 @@ typedef struct SmStep
  * connected SPI.  Memory comes from CurrentMemoryContext.
  */
 extern SmGraph *graph_load(bool with_sql);
+
+/*
+ * Build and validate the graph of revisions given in registration order
+ * (as the catalog or the migration files give them).
+ */
+extern SmGraph *graph_build(SmRevision **revs, int n);
 
 extern int	graph_count(SmGraph *g);
 extern SmRevision *graph_revision(SmGraph *g, int index);

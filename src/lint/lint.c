@@ -35,6 +35,7 @@
 #include "utils/timeout.h"
 #include "utils/timestamp.h"
 
+#include "catalog.h"
 #include "lint.h"
 #include "pg_schemamig.h"
 
@@ -666,8 +667,6 @@ schemamig_review(PG_FUNCTION_ARGS)
 	char	   *id;
 	char	   *up;
 	char	   *down;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
 	List	   *checks = NIL;
 	List	   *upf;
 	List	   *downf = NIL;
@@ -679,20 +678,12 @@ schemamig_review(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("revision must not be null")));
 	id = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	values[0] = CStringGetTextDatum(id);
 	sm_spi_connect();
-	if (sm_spi_exec("SELECT upgrade_sql, downgrade_sql FROM schemamig.revision"
-					" WHERE id OPERATOR(pg_catalog.=) $1",
-					SPI_OK_SELECT, 1, argtypes, values, NULL) != 1)
+	if (!sm_catalog_revision_sql(id, &up, &down))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", id),
 				 errhint("review() takes a full revision id; see schemamig.history().")));
-	up = MemoryContextStrdup(cxt, sm_spi_getstr(0, 1));
-	down = sm_spi_getstr(0, 2);
-	if (down != NULL)
-		down = MemoryContextStrdup(cxt, down);
-	MemoryContextSwitchTo(cxt);
 
 	upf = lint_sql(up, &checks);
 	foreach(lc, checks)

@@ -29,7 +29,6 @@
 
 PG_FUNCTION_INFO_V1(schemamig_rewrite_guard);
 
-const char *sm_guard_statement = NULL;
 void		(*sm_rewrite_observer) (Oid relid) = NULL;
 
 /*
@@ -52,7 +51,7 @@ schemamig_rewrite_guard(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("schemamig_rewrite_guard must be called as an event trigger")));
-	if (!sm_running_migration)
+	if (!sm_migration_running())
 		PG_RETURN_NULL();
 	trigdata = (EventTriggerData *) fcinfo->context;
 	relid = DatumGetObjectId(OidFunctionCall0(F_PG_EVENT_TRIGGER_TABLE_REWRITE_OID));
@@ -66,7 +65,7 @@ schemamig_rewrite_guard(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	nsp = get_namespace_name(get_rel_namespace(relid));
 	rel = get_rel_name(relid);
-	statement = sm_guard_statement ? sm_guard_statement :
+	statement = sm_migration_statement() ? sm_migration_statement() :
 		(debug_query_string ? debug_query_string : "");
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

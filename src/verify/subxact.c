@@ -18,6 +18,7 @@
 #include "access/xact.h"
 #include "utils/memutils.h"
 
+#include "migstate.h"
 #include "verify.h"
 
 #define SM_MAX_SUBXACTS 8
@@ -109,7 +110,7 @@ sm_subxact_abort_caught(void)
 void
 sm_refuse_inside_revision(const char *function)
 {
-	if (sm_running_migration)
+	if (sm_migration_running())
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("%s() cannot be called while a revision is running", function)));
