@@ -224,6 +224,8 @@ static const OptDef optdefs[] = {
 	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
 	{"dry-run", 0, false}, {"json", 0, false},
+	{"each", 0, false}, {"orphans", 0, false}, {"fail-on", 0, true},
+	{"lock-timeout", 0, true}, {"statement-timeout", 0, true}, {"lock-retries", 0, true},
 	{NULL, 0, false}
 };
 
@@ -279,6 +281,36 @@ apply_option(const OptDef *d, const char *val)
 		opts.indicate_current = true;
 	else if (strcmp(n, "non-transactional") == 0)
 		opts.non_transactional = true;
+	else if (strcmp(n, "each") == 0)
+		opts.each = true;
+	else if (strcmp(n, "orphans") == 0)
+		opts.orphans = true;
+	else if (strcmp(n, "fail-on") == 0)
+	{
+		if (strcmp(val, "warning") != 0 && strcmp(val, "error") != 0)
+		{
+			log_error("invalid value \"%s\" for --fail-on (warning or error)", val);
+			return false;
+		}
+		opts.fail_on = val;
+	}
+	else if (strcmp(n, "lock-timeout") == 0 || strcmp(n, "statement-timeout") == 0 ||
+			 strcmp(n, "lock-retries") == 0)
+	{
+		char	   *key = xstrdup(n);
+		char	   *flag = xasprintf("--%s", n);
+		char	   *p;
+		int			r;
+
+		for (p = key; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		r = settings_set(key, val, true, flag);
+		free(key);
+		free(flag);
+		if (r < 0)
+			return false;
+	}
 	else if (strcmp(n, "dry-run") == 0)
 		opts.dry_run = true;
 	else if (strcmp(n, "json") == 0)
@@ -471,9 +503,18 @@ read_config(void)
 		}
 		else
 		{
-			log_error("%s:%d: unknown setting \"%s\" (known: directory)", path, lineno, s);
-			fclose(f);
-			return EXIT_USAGE;
+			char	   *where = xasprintf("%s:%d", path, lineno);
+			int			r = settings_set(s, v, false, where);
+
+			free(where);
+			if (r <= 0)
+			{
+				if (r == 0)
+					log_error("%s:%d: unknown setting \"%s\" (known: directory, %s)",
+							  path, lineno, s, settings_names());
+				fclose(f);
+				return EXIT_USAGE;
+			}
 		}
 	}
 	fclose(f);

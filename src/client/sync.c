@@ -104,30 +104,30 @@ arr_add(ArrBuf *a, const char *s)
 }
 
 /*
- * Fills sums[i] with schemamig.checksum() of the files marked SYNC_CHECK,
- * in one query.  Returns false after an error.
+ * Fills sums[i] with schemamig.checksum() of files[i] (the extension's
+ * checksum over PostgreSQL's token stream), in one query.  Returns false
+ * after an error.
  */
-static bool
-file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
+bool
+files_checksums(PGconn *conn, RevFile *const *files, int n, char **sums)
 {
 	ArrBuf		ups,
 				downs,
 				trans;
 	const char *params[3];
 	PGresult   *res;
-	int			i,
-				row = 0;
+	int			i;
 
+	if (n == 0)
+		return true;
 	arr_init(&ups);
 	arr_init(&downs);
 	arr_init(&trans);
-	for (i = 0; i < md->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		if (act[i] != SYNC_CHECK)
-			continue;
-		arr_add(&ups, md->files[i]->upgrade_sql);
-		arr_add(&downs, md->files[i]->downgrade_sql);
-		arr_add(&trans, md->files[i]->transactional ? "t" : "f");
+		arr_add(&ups, files[i]->upgrade_sql);
+		arr_add(&downs, files[i]->downgrade_sql);
+		arr_add(&trans, files[i]->transactional ? "t" : "f");
 	}
 	params[0] = ups.s;
 	params[1] = downs.s;
@@ -142,15 +142,32 @@ file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
 	free(trans.s);
 	if (res == NULL)
 		return false;
-	for (i = 0; i < md->n; i++)
-	{
-		if (act[i] != SYNC_CHECK)
-			continue;
-		sums[i] = xstrdup(PQgetvalue(res, row, 0));
-		row++;
-	}
+	for (i = 0; i < n; i++)
+		sums[i] = xstrdup(PQgetvalue(res, i, 0));
 	PQclear(res);
 	return true;
+}
+
+/* sums[i] for the files marked SYNC_CHECK. */
+static bool
+file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
+{
+	RevFile   **files = xmalloc(sizeof(RevFile *) * (md->n + 1));
+	char	  **got = xmalloc(sizeof(char *) * (md->n + 1));
+	int			i,
+				n = 0;
+	bool		ok;
+
+	for (i = 0; i < md->n; i++)
+		if (act[i] == SYNC_CHECK)
+			files[n++] = md->files[i];
+	ok = files_checksums(conn, files, n, got);
+	for (i = 0, n = 0; ok && i < md->n; i++)
+		if (act[i] == SYNC_CHECK)
+			sums[i] = got[n++];
+	free(files);
+	free(got);
+	return ok;
 }
 
 /* The applied revisions (ancestors of the version table), as a map. */
@@ -311,20 +328,36 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 		ok = false;
 	}
 
-	/* registered revisions without a file */
-	for (i = 0; ok && i < g->n; i++)
+	/* registered revisions without a file: orphans (applied) and strays */
 	{
-		DbRev	   *r = &g->revs[i];
+		int			norph = 0,
+					nstray = 0;
 
-		if (migdir_find(md, r->id) >= 0)
-			continue;
-		if (strmap_get(&applied, r->id) >= 0)
-			log_warning("revision %s is applied but has no file in %s", r->id, md->path);
-		else if (!opts.prune)
+		for (i = 0; ok && i < g->n; i++)
 		{
-			log_warning("revision %s is registered but has no file in %s (not applied)", r->id, md->path);
-			log_hint("Run \"pg_schemamig sync --prune\" to remove it from the database.");
+			DbRev	   *r = &g->revs[i];
+
+			if (migdir_find(md, r->id) >= 0)
+				continue;
+			if (strmap_get(&applied, r->id) >= 0)
+			{
+				log_warning("revision %s is applied here but has no file in %s (an orphan: applied from another branch?)",
+							r->id, md->path);
+				norph++;
+			}
+			else if (!opts.prune)
+			{
+				log_warning("revision %s is registered but has no file in %s; it is never applied",
+							r->id, md->path);
+				nstray++;
+			}
 		}
+		if (norph > 0)
+			log_hint("\"pg_schemamig downgrade --orphans\" takes %s back with the SQL stored in the database.",
+					 norph > 1 ? "them" : "it");
+		if (nstray > 0)
+			log_hint("\"pg_schemamig sync --prune\" removes %s from the database.",
+					 nstray > 1 ? "them" : "it");
 	}
 
 	for (i = 0; i < md->n; i++)
@@ -350,12 +383,6 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 			if (act[i] == SYNC_SAME)
 				continue;
 			ok = register_file(conn, md->files[i], g);
-			if (ok && explicit_sync)
-				log_info("%s %s (%s)", act[i] == SYNC_ADD ? "Registered" : "Updated",
-						 md->files[i]->id, md->files[i]->path);
-			else if (ok)
-				log_verbose("%s %s (%s)", act[i] == SYNC_ADD ? "registered" : "updated",
-							md->files[i]->id, md->files[i]->path);
 		}
 		/* removals, children before parents */
 		for (i = g->n - 1; ok && opts.prune && i >= 0; i--)
@@ -385,6 +412,18 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 			ok = db_command(conn, "COMMIT", "committing the registration");
 		else
 			PQclear(PQexec(conn, "ROLLBACK"));
+		/* what was registered, once it is committed */
+		for (i = 0; ok && i < md->n; i++)
+		{
+			if (act[i] == SYNC_SAME)
+				continue;
+			if (explicit_sync)
+				log_info("%s %s (%s)", act[i] == SYNC_ADD ? "Registered" : "Updated",
+						 md->files[i]->id, md->files[i]->path);
+			else
+				log_verbose("%s %s (%s)", act[i] == SYNC_ADD ? "registered" : "updated",
+							md->files[i]->id, md->files[i]->path);
+		}
 	}
 	if (ok && explicit_sync && opts.prune)
 		log_info("sync: %d added, %d updated, %d unchanged, %d removed",

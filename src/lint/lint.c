@@ -124,8 +124,8 @@ sm_lint_before_upgrade(const char *revision_id, const char *upgrade_sql)
 			ereport(WARNING,
 					(errmsg("revision \"%s\", statement %d: %s",
 							revision_id, f->statement, f->message),
-					 errdetail("Lint rule %s; schemamig.lint_on_upgrade is warning, so the revision runs.",
-							   f->rule),
+					 errdetail("Lint rule %s; schemamig.lint_on_upgrade is warning, so the revision runs. Location: offset %d of the upgrade SQL.",
+							   f->rule, f->location),
 					 errhint("%s", f->hint)));
 		else
 			appendStringInfo(&detail, "%sstatement %d: %s [%s]",

@@ -61,7 +61,8 @@ BEGIN
                     RAISE;
                 END IF;
                 RAISE NOTICE 'revision % could not get a lock, retry % of %', rev, attempt,
-                    pg_catalog.current_setting('schemamig.lock_retries');
+                    pg_catalog.current_setting('schemamig.lock_retries')
+                    USING ERRCODE = '00SM1';
                 PERFORM pg_catalog.pg_sleep(LEAST(0.1 OPERATOR(pg_catalog.*) (2 OPERATOR(pg_catalog.^) attempt), 10));
             END;
         END LOOP;
