@@ -38,8 +38,8 @@ rev('s2', 's1', 'alter busy', 'ALTER TABLE busy ADD COLUMN x int;', 'ALTER TABLE
 sql('CREATE TABLE busy (id int)');
 my $holder = $node->background_psql('settings');
 $holder->query_safe('BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE;');
-cli([ '--lock-timeout=100ms', '-q', 'upgrade' ], 1, '',
-	qr/upgrade failed in revision s2 .*canceling statement due to lock timeout \(SQLSTATE 55P03\)/, 'lock_timeout holds');
+cli([ '--lock-timeout=100ms', '--lock-retries=0', '-q', 'upgrade' ], 1, '',
+	qr/upgrade failed: revision s2 could not get a lock on relation public\.busy within 100 ms.*\(SQLSTATE 55P03\)/, 'lock_timeout holds');
 $holder->query_safe('COMMIT;');
 $holder->quit;
 
