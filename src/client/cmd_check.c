@@ -116,6 +116,9 @@ file_findings(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced, Fin
 		return true;
 	for (i = 0; i < md->nbad; i++)
 		add_finding(f, "error", "unreadable migration file", md->bad[i]);
+	if (!synced && !opts.no_sync && md->nbad == 0)
+		add_finding(f, "error", "sync failed",
+					"the migration files could not be registered (the error is above); what follows compares them with what is registered");
 	for (i = 0; i < g->n; i++)
 	{
 		const DbRev *r = &g->revs[i];
