@@ -69,6 +69,8 @@ typedef struct Options
 	bool		json;			/* --json */
 	bool		each;			/* upgrade/downgrade --each */
 	bool		orphans;		/* downgrade --orphans */
+	bool		ack;			/* drift --ack */
+	bool		help;			/* --help */
 	const char *fail_on;		/* lint/check --fail-on */
 	int			nargs;			/* positional arguments after the command */
 	char	  **args;
@@ -199,6 +201,16 @@ extern void json_str(PQExpBuffer b, const char *s);
 extern void json_kv(PQExpBuffer b, bool first, const char *key, const char *value);
 extern void json_kv_list(PQExpBuffer b, bool first, const char *key, const RevFileList *l);
 extern void json_kv_bool(PQExpBuffer b, bool first, const char *key, bool value);
+
+/* cmd_read.c, cmd_lint.c, cmd_drift.c, cmd_help.c */
+extern void json_revision(PQExpBuffer b, const DbGraph *g, const DbRev *r);
+extern int	print_revisions_json(PGconn *conn, const DbGraph *g, const char *sql,
+								 int nparams, const char *param, const char *what);
+extern int	cmd_lint(PGconn *conn);
+extern int	cmd_drift(PGconn *conn);
+extern int	cmd_snapshot(PGconn *conn);
+extern bool drift_differences(PGconn *conn, char ***lines, int *n);
+extern bool command_help(const char *command);
 
 /* cmd_check.c */
 extern int	cmd_check(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced);

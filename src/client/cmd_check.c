@@ -116,6 +116,9 @@ file_findings(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced, Fin
 		return true;
 	for (i = 0; i < md->nbad; i++)
 		add_finding(f, "error", "unreadable migration file", md->bad[i]);
+	if (!synced && !opts.no_sync && md->nbad == 0)
+		add_finding(f, "error", "sync failed",
+					"the migration files could not be registered (the error is above); what follows compares them with what is registered");
 	for (i = 0; i < g->n; i++)
 	{
 		const DbRev *r = &g->revs[i];
@@ -152,6 +155,7 @@ cmd_check(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced)
 	PGresult   *res;
 	int			i;
 	bool		ok;
+	bool		drifted = false;
 
 	if (!db_has_function(conn, "check"))
 	{
@@ -168,9 +172,28 @@ cmd_check(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced)
 	if (res == NULL)
 		ok = false;
 	for (i = 0; ok && i < PQntuples(res); i++)
+	{
 		add_finding(&f, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
 					PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
+		if (strcmp(PQgetvalue(res, i, 1), "schema drift") == 0)
+			drifted = true;
+	}
 	PQclear(res);
+	if (ok && drifted)
+	{
+		/* what differs: the snapshot's description against the live one */
+		char	  **lines;
+		int			n;
+
+		ok = drift_differences(conn, &lines, &n);
+		for (i = 0; ok && i < n; i++)
+		{
+			add_finding(&f, "error", "schema differs", lines[i]);
+			free(lines[i]);
+		}
+		if (ok)
+			free(lines);
+	}
 	if (ok && opts.json)
 		printf("[%s]\n", f.json.data);
 	else if (ok)

@@ -237,7 +237,8 @@ orphans_check_relative_downgrade(const DbGraph *g, const char *target)
  * downgrade --orphans: takes back every applied revision that has no file
  * in this checkout, children first, with the downgrade SQL stored in the
  * database, in one transaction.  Each orphan head is stepped back on its own
- * line ("ID@-1"), so nothing with a file is touched; if a step would revert
+ * line ("ID@-1"; an orphan merge down to one of its parents, one with a
+ * file first), so nothing with a file is touched; if a step would revert
  * a revision that has a file, everything is rolled back.
  */
 int
@@ -282,7 +283,23 @@ orphans_downgrade(PGconn *conn, DbGraph *g, void (*print_step) (const DbGraph *g
 			DbRev	   *r = dbgraph_find(g, PQgetvalue(res, i, 0));
 
 			if (r != NULL && r->file == NULL)
-				step = xasprintf("%s@-1", r->id);
+			{
+				/* one line back; a merge goes back to a parent, one with a file first */
+				const char *to = NULL;
+				int			k;
+
+				for (k = 0; k < r->down.n && to == NULL && r->down.n > 1; k++)
+				{
+					DbRev	   *p = dbgraph_find(g, r->down.items[k]);
+
+					if (p != NULL && p->file != NULL)
+						to = p->id;
+				}
+				if (r->down.n > 1)
+					step = xstrdup(to ? to : r->down.items[0]);
+				else
+					step = xasprintf("%s@-1", r->id);
+			}
 		}
 		PQclear(res);
 		if (step == NULL)

@@ -44,9 +44,12 @@ print_revisions(Ctx *ctx, const char *sql, int nparams, const char *param, const
 				bool tree_indicators, bool blank_line_in_verbose)
 {
 	const char *params[1] = {param};
-	PGresult   *res = db_exec(ctx->conn, sql, nparams, params, what);
+	PGresult   *res;
 	int			i;
 
+	if (opts.json)
+		return print_revisions_json(ctx->conn, ctx->g, sql, nparams, param, what);
+	res = db_exec(ctx->conn, sql, nparams, params, what);
 	if (res == NULL)
 		return EXIT_MIGRATION;
 	for (i = 0; i < PQntuples(res); i++)
@@ -73,7 +76,7 @@ print_revisions(Ctx *ctx, const char *sql, int nparams, const char *param, const
 static int
 do_current(Ctx *ctx)
 {
-	if (opts.verbose)
+	if (opts.verbose && !opts.json)
 		printf("Current revision(s) for database \"%s\":\n", PQdb(ctx->conn));
 	/* the version table is what "current" shows (Alembic's alembic_version) */
 	return print_revisions(ctx, "SELECT v.revision FROM schemamig.version v ORDER BY v.position", 0, NULL,
@@ -761,23 +764,6 @@ do_stamp(Ctx *ctx)
 	return EXIT_OK;
 }
 
-/* A clear error for an optional server function that is not there. */
-static bool
-require_function(Ctx *ctx, const char *name)
-{
-	if (db_has_function(ctx->conn, name))
-		return true;
-	log_error("this database's pg_schemamig has no schemamig.%s()", name);
-	log_hint("Install a pg_schemamig release that provides %s.", name);
-	return false;
-}
-
-static bool
-is_error_severity(const char *s)
-{
-	return strcasecmp(s, "error") == 0;
-}
-
 /* check lives in cmd_check.c */
 static int
 do_check(Ctx *ctx)
@@ -785,146 +771,13 @@ do_check(Ctx *ctx)
 	return cmd_check(ctx->conn, ctx->g, ctx->md, ctx->synced);
 }
 
-/* The column "name" of a result, or -1. */
-static int
-col(const PGresult *res, const char *name)
-{
-	return PQfnumber(res, name);
-}
-
-static const char *
-value_or(const PGresult *res, int row, int c, const char *dflt)
-{
-	if (c < 0 || PQgetisnull(res, row, c))
-		return dflt;
-	return PQgetvalue(res, row, c);
-}
-
-/*
- * Lints one SQL text that starts at line "first_line" of "path"; prints
- * "path:line: severity: rule: message" per finding.  Returns the number of
- * error findings, or -1 after a database error.
- */
-static int
-lint_text(Ctx *ctx, const char *path, const RevFile *rf, bool upgrade,
-		  const char *sql)
-{
-	const char *params[1] = {sql};
-	PGresult   *res = db_exec(ctx->conn, "SELECT * FROM schemamig.lint($1)", 1, params,
-							  "running schemamig.lint()");
-	int			i,
-				errors = 0;
-	int			csev,
-				crule,
-				cloc,
-				cmsg,
-				chint;
-
-	if (res == NULL)
-		return -1;
-	csev = col(res, "severity");
-	crule = col(res, "rule");
-	cloc = col(res, "location");
-	cmsg = col(res, "message");
-	chint = col(res, "hint");
-	for (i = 0; i < PQntuples(res); i++)
-	{
-		const char *sev = value_or(res, i, csev, "warning");
-		const char *loc = value_or(res, i, cloc, NULL);
-		int			line = 1;
-
-		if (rf != NULL)
-			line = revfile_line_of(rf, upgrade, loc ? (size_t) atol(loc) : 0);
-		else if (loc != NULL)
-		{
-			long		k,
-						off = atol(loc);
-
-			for (k = 0; k < off && sql[k]; k++)
-				if (sql[k] == '\n')
-					line++;
-		}
-		if (is_error_severity(sev))
-			errors++;
-		printf("%s:%d: %s: %s: %s\n", path, line, sev, value_or(res, i, crule, ""),
-			   value_or(res, i, cmsg, ""));
-		if (value_or(res, i, chint, NULL))
-			printf("    hint: %s\n", value_or(res, i, chint, ""));
-	}
-	PQclear(res);
-	return errors;
-}
-
+/* lint lives in cmd_lint.c */
 static int
 do_lint(Ctx *ctx)
 {
-	int			i,
-				errors = 0;
-
-	if (!require_function(ctx, "lint"))
-		return EXIT_MIGRATION;
-	for (i = 0; i < opts.nargs; i++)
-	{
-		const char *path = opts.args[i];
-		char	   *err = NULL;
-		RevFile    *rf = revfile_read(path, &err);
-		int			e;
-
-		if (rf == NULL)
-		{
-			/* not a migration file: lint it as plain SQL */
-			FILE	   *f = fopen(path, "rb");
-			char	   *buf;
-			size_t		n,
-						cap = 8192;
-
-			if (f == NULL)
-			{
-				log_error("%s", err ? err : "out of memory");
-				free(err);
-				return EXIT_MIGRATION;
-			}
-			buf = xmalloc(cap);
-			n = 0;
-			while (!feof(f) && !ferror(f))
-			{
-				if (n + 4096 > cap)
-					buf = xrealloc(buf, cap *= 2);
-				n += fread(buf + n, 1, 4096, f);
-			}
-			fclose(f);
-			buf[n] = '\0';
-			if (strstr(buf, "-- +upgrade") != NULL)
-			{
-				/* it is meant as a migration file: its error stands */
-				log_error("%s", err ? err : "out of memory");
-				free(err);
-				free(buf);
-				return EXIT_MIGRATION;
-			}
-			free(err);
-			e = lint_text(ctx, path, NULL, true, buf);
-			free(buf);
-		}
-		else
-		{
-			e = lint_text(ctx, path, rf, true, rf->upgrade_sql);
-			if (e >= 0 && rf->downgrade_sql && *rf->downgrade_sql)
-			{
-				int			e2 = lint_text(ctx, path, rf, false, rf->downgrade_sql);
-
-				e = e2 < 0 ? e2 : e + e2;
-			}
-			revfile_free(rf);
-		}
-		if (e < 0)
-			return EXIT_MIGRATION;
-		errors += e;
-	}
-	return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
+	return cmd_lint(ctx->conn);
 }
 
-/* verify, upgrade --dry-run and review live in cmd_verify.c */
 static int
 do_verify(Ctx *ctx)
 {
@@ -937,49 +790,17 @@ do_review(Ctx *ctx)
 	return cmd_review(ctx->conn, ctx->g, opts.args[0]);
 }
 
-/* Unacknowledged drift (--all: every row), one block per event. */
+/* drift and snapshot live in cmd_drift.c */
 static int
 do_drift(Ctx *ctx)
 {
-	PGresult   *res;
-	int			i,
-				j,
-				shown = 0,
-				cack;
+	return cmd_drift(ctx->conn);
+}
 
-	res = db_exec(ctx->conn, "SELECT pg_catalog.to_regclass('schemamig.drift') IS NOT NULL", 0, NULL,
-				  "looking up schemamig.drift");
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	if (PQgetvalue(res, 0, 0)[0] != 't')
-	{
-		PQclear(res);
-		log_error("this database's pg_schemamig has no schemamig.drift table");
-		log_hint("Install a pg_schemamig release that records drift.");
-		return EXIT_MIGRATION;
-	}
-	PQclear(res);
-	res = db_exec(ctx->conn, "SELECT * FROM schemamig.drift ORDER BY 1", 0, NULL,
-				  "reading schemamig.drift");
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	cack = col(res, "acknowledged");
-	for (i = 0; i < PQntuples(res); i++)
-	{
-		if (!opts.all && cack >= 0 && value_or(res, i, cack, "f")[0] == 't')
-			continue;
-		if (shown++ > 0)
-			printf("\n");
-		for (j = 0; j < PQnfields(res); j++)
-			if (!PQgetisnull(res, i, j))
-				printf("%s: %s\n", PQfname(res, j), PQgetvalue(res, i, j));
-	}
-	PQclear(res);
-	if (shown == 0)
-		log_info("No drift detected.");
-	else if (!opts.all)
-		log_error("%d unacknowledged drift event%s", shown, shown == 1 ? "" : "s");
-	return (shown > 0 && !opts.all) ? EXIT_MIGRATION : EXIT_OK;
+static int
+do_snapshot(Ctx *ctx)
+{
+	return cmd_snapshot(ctx->conn);
 }
 
 typedef struct DbCommand
@@ -1008,6 +829,7 @@ static const DbCommand dbcommands[] = {
 	{"verify", do_verify, 0, 1, true, false, "[TARGET]"},
 	{"review", do_review, 1, 1, true, true, "REV"},
 	{"drift", do_drift, 0, 0, false, true, ""},
+	{"snapshot", do_snapshot, 0, 0, false, false, ""},
 	{NULL, NULL, 0, 0, false, false, NULL}
 };
 

@@ -30,6 +30,7 @@ typedef enum SyncAction
 	SYNC_SAME,
 	SYNC_ADD,
 	SYNC_UPDATE,				/* registered, but changed */
+	SYNC_AMEND,					/* applied; only its downgrade changed */
 	SYNC_CHECK					/* SQL text differs: compare checksums */
 } SyncAction;
 
@@ -170,6 +171,31 @@ file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
 	return ok;
 }
 
+/*
+ * True when the file differs from its registered revision only in the
+ * downgrade section: the upgrade and transactional with the registered
+ * downgrade give the registered checksum.  An applied revision's downgrade
+ * may be corrected.
+ */
+static bool
+downgrade_only_change(PGconn *conn, const RevFile *f, const DbRev *r)
+{
+	RevFile		probe = *f;
+	RevFile    *files[1];
+	char	   *sum = NULL;
+	bool		same;
+
+	if (r->upgrade_sql == NULL)
+		return false;
+	probe.downgrade_sql = r->downgrade_sql;
+	files[0] = &probe;
+	if (!files_checksums(conn, files, 1, &sum))
+		return false;
+	same = strcmp(sum, r->checksum) == 0;
+	free(sum);
+	return same;
+}
+
 /* The applied revisions (ancestors of the version table), as a map. */
 static bool
 applied_set(PGconn *conn, StrMap *applied, PGresult **keep)
@@ -219,7 +245,12 @@ register_file(PGconn *conn, const RevFile *f, const DbGraph *g)
 	ok = res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (!ok)
 	{
-		char	   *what = xasprintf("could not register revision %s (%s)", f->id, f->path);
+		/* a parse error names the section's text and position: file:line */
+		int			line = res ? revision_error_line(f, PQresultErrorField(res, PG_DIAG_INTERNAL_QUERY),
+													 PQresultErrorField(res, PG_DIAG_INTERNAL_POSITION)) : 0;
+		char	   *what = line > 0 ?
+			xasprintf("could not register revision %s (%s:%d)", f->id, f->path, line) :
+			xasprintf("could not register revision %s (%s)", f->id, f->path);
 
 		db_report_error(res, conn, what, g);
 		free(what);
@@ -311,11 +342,13 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 					  !lists_equal(&r->depends, &f->depends)) ? SYNC_UPDATE : SYNC_SAME;
 			continue;
 		}
-		if (strmap_get(&applied, f->id) >= 0)
+		if (strmap_get(&applied, f->id) >= 0 && downgrade_only_change(conn, f, r))
+			act[i] = SYNC_AMEND;
+		else if (strmap_get(&applied, f->id) >= 0)
 		{
 			log_error("%s: revision %s was changed after it was applied", f->path, f->id);
 			log_detail("Checksum in the database: %s; checksum of the file: %s.", r->checksum, sums[i]);
-			log_hint("Restore the file (see schemamig.revision), or write a new revision for the change.");
+			log_hint("Restore the file (see schemamig.revision), or write a new revision for the change; only the downgrade section of an applied revision may be corrected.");
 			nconflict++;
 		}
 		else
@@ -364,7 +397,7 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 	{
 		if (act[i] == SYNC_ADD)
 			nadd++;
-		else if (act[i] == SYNC_UPDATE || act[i] == SYNC_CHECK)
+		else if (act[i] == SYNC_UPDATE || act[i] == SYNC_CHECK || act[i] == SYNC_AMEND)
 			nupdate++;
 		else
 			nsame++;
@@ -417,7 +450,10 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 		{
 			if (act[i] == SYNC_SAME)
 				continue;
-			if (explicit_sync)
+			if (act[i] == SYNC_AMEND)
+				log_info("Amended the downgrade of applied revision %s (%s); the old text is kept in schemamig.revision_amendment",
+						 md->files[i]->id, md->files[i]->path);
+			else if (explicit_sync)
 				log_info("%s %s (%s)", act[i] == SYNC_ADD ? "Registered" : "Updated",
 						 md->files[i]->id, md->files[i]->path);
 			else

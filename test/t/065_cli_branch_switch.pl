@@ -81,4 +81,15 @@ cli([ 'downgrade', '--orphans' ], 0, "Running downgrade x2 -> x1, feature A2\nRu
 cli(['upgrade'], 0, "Running upgrade a1 -> y1, feature B\n", qr//, 'B: upgrade');
 is(sql("SELECT count(*) FROM schemamig.log WHERE direction = 'downgrade'"), '4', 'every step logged');
 
+# an orphan merge (over a revision with a file and an orphan root) goes back too
+fresh('merges');
+rev('a1', '', 'create tasks', 'CREATE TABLE tasks (id int);', 'DROP TABLE tasks;');
+rev('o1', '', 'other root', 'CREATE TABLE other (id int);', 'DROP TABLE other;');
+rev('m1', 'a1, o1', 'merge', '', '');
+cli([ '-q', 'upgrade' ], 0, '', '', 'a merge of two roots');
+unlink(dir() . '/o1_x.sql', dir() . '/m1_x.sql');
+cli([ 'downgrade', '--orphans' ], 0, "Running downgrade m1 -> a1, o1, merge\nRunning downgrade o1 -> , other root\n", qr//,
+	'the orphan merge and the orphan root go back; a1 stays');
+is(sql("SELECT string_agg(revision, ',') FROM schemamig.version"), 'a1', 'a1 stays applied');
+
 done_testing();
