@@ -36,6 +36,7 @@
 #include "drift.h"
 #include "graph.h"
 #include "lint.h"
+#include "sm_citus.h"
 
 /* What the error-context callback names while a revision runs. */
 typedef struct ApplyErrorContext
@@ -179,6 +180,8 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	volatile bool armed = false;
 	bool		save_running = sm_running_migration;
 	const char *save_statement = sm_guard_statement;
+	char		lock_timeout[32];
+	SmCitusRun	citus_run;
 
 	if (sql == NULL)
 		elog(ERROR, "revision \"%s\" has no %s SQL loaded", rev->id,
@@ -196,12 +199,13 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	nestlevel = NewGUCNestLevel();
 	if (sm_lock_timeout > 0)
 	{
-		char		buf[32];
-
-		snprintf(buf, sizeof(buf), "%dms", sm_lock_timeout);
-		(void) set_config_option("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION,
+		snprintf(lock_timeout, sizeof(lock_timeout), "%dms", sm_lock_timeout);
+		(void) set_config_option("lock_timeout", lock_timeout, PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 	}
+	/* on Citus: the same settings on the workers, sequential mode */
+	sm_citus_revision_begin(&citus_run, stmts,
+							sm_lock_timeout > 0 ? lock_timeout : NULL);
 
 	PG_TRY();
 	{
@@ -234,6 +238,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	}
 	PG_END_TRY();
 
+	sm_citus_revision_end(&citus_run);
 	AtEOXact_GUC(true, nestlevel);
 	error_context_stack = errcb.previous;
 }

@@ -25,6 +25,7 @@
 #include "utils/memutils.h"
 
 #include "graph_int.h"
+#include "sm_citus.h"
 #include "target.h"
 
 typedef struct SmHashEnt
@@ -663,6 +664,9 @@ graph_load(bool with_sql)
 				real_heads = {0, 0, NULL},
 				bases = {0, 0, NULL},
 				real_bases = {0, 0, NULL};
+
+	/* a Citus worker's catalog is empty: say where the history is */
+	sm_citus_require_coordinator();
 
 	nrows = sm_spi_exec(with_sql ?
 						"SELECT id, message, down_revisions, branch_labels, depends_on, "

@@ -62,6 +62,24 @@ static void close_step(void);
 static int	utility_depth = 0;
 static int	executor_depth = 0;
 
+/*
+ * For each utility statement being processed, outermost first: its node tag
+ * and the executor depth it started at.  A statement started directly by
+ * another one (no executor in between, and not by DO or CALL, whose bodies
+ * are the user's own statements) is an extension's internal work, as when
+ * Citus converts a table it was just asked to create.
+ */
+#define SM_UTILITY_STACK 32
+static NodeTag utility_tags[SM_UTILITY_STACK];
+static int	utility_executor_depth[SM_UTILITY_STACK];
+
+/*
+ * The library can be loaded by an event trigger in the middle of a
+ * statement, which the hook then never saw start: that statement counts as
+ * an unseen parent until the next top-level statement.
+ */
+static bool unseen_parent = false;
+
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
@@ -82,6 +100,13 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	bool		toplevel = (context == PROCESS_UTILITY_TOPLEVEL &&
 							utility_depth == 0 && executor_depth == 0);
 
+	if (toplevel)
+		unseen_parent = false;
+	if (utility_depth < SM_UTILITY_STACK)
+	{
+		utility_tags[utility_depth] = nodeTag(pstmt->utilityStmt);
+		utility_executor_depth[utility_depth] = executor_depth;
+	}
 	utility_depth++;
 	PG_TRY();
 	{
@@ -102,10 +127,38 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 		step_completed++;
 }
 
+/*
+ * sm_utility_is_internal says whether the utility statement now running was
+ * started by another utility statement rather than by the user: see
+ * utility_tags.  Called by the drift triggers, which fire inside it.
+ */
+bool
+sm_utility_is_internal(void)
+{
+	int			parent;
+
+	if (utility_depth == 0)
+	{
+		/* a statement the hook did not see start: the library is new */
+		unseen_parent = true;
+		return false;
+	}
+	if (utility_depth == 1)
+		return unseen_parent && utility_executor_depth[0] == 0;
+	if (utility_depth > SM_UTILITY_STACK)
+		return false;
+	parent = utility_depth - 2;
+	if (utility_tags[parent] == T_DoStmt || utility_tags[parent] == T_CallStmt)
+		return false;
+	return utility_executor_depth[parent] == utility_executor_depth[utility_depth - 1];
+}
+
 static void
 sm_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 			   bool execute_once)
 {
+	if (executor_depth == 0 && utility_depth == 0)
+		unseen_parent = false;	/* a new top-level statement */
 	executor_depth++;
 	PG_TRY();
 	{

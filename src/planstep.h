@@ -13,5 +13,6 @@
 extern void sm_planstep_install_hooks(void);
 extern void sm_planstep_xact_end(void);
 extern bool sm_planstep_session_active(void);
+extern bool sm_utility_is_internal(void);
 
 #endif							/* SM_PLANSTEP_H */

@@ -20,6 +20,7 @@
 #include "utils/lsyscache.h"
 
 #include "pg_schemamig.h"
+#include "sm_citus.h"
 
 void
 sm_spi_connect(void)
@@ -184,6 +185,7 @@ void
 sm_check_catalog_writable(void)
 {
 	PreventCommandIfReadOnly("pg_schemamig");
+	sm_citus_require_coordinator();
 	if (RecoveryInProgress())
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
