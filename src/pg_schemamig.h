@@ -65,6 +65,22 @@ extern bool sm_lock_catalog_ext(bool session, bool nowait);
 extern void sm_unlock_catalog_session(void);
 extern void sm_check_catalog_writable(void);
 
+/* sqltoken.c: one token of PostgreSQL's scanner */
+typedef struct SmToken
+{
+	int			code;			/* token code (parser/gram.h), or the character */
+	int			location;		/* byte offset in the scanned text */
+	const char *value;			/* semantic value (identifier, constant,
+								 * operator or keyword text), or NULL */
+	bool		keyword;		/* a keyword: value is its lower-case name */
+} SmToken;
+
+/* called per token; returns false to stop the scan */
+typedef bool (*SmTokenCallback) (const SmToken *token, void *arg);
+
+extern void sm_scan_tokens(const char *sql, bool fixed, SmTokenCallback cb,
+						   void *arg);
+
 /* checksum.c */
 extern char *sm_checksum(const char *upgrade_sql, const char *downgrade_sql,
 						 bool transactional);

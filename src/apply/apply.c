@@ -170,6 +170,14 @@ disarm_statement_timeout(TimestampTz outer_fin)
 void
 sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 {
+	sm_run_revision_sql_hooked(rev, upgrade, NULL);
+}
+
+/* sm_run_revision_sql with optional per-statement hooks (apply.h). */
+void
+sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
+						   const SmRunHooks *hooks)
+{
 	const char *sql = upgrade ? rev->upgrade_sql : rev->downgrade_sql;
 	ErrorContextCallback errcb;
 	ApplyErrorContext ctx;
@@ -214,19 +222,34 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 		foreach(lc, stmts)
 		{
 			SmStatement *st = lfirst(lc);
+			int			stmt_no = foreach_current_index(lc) + 1;
+			const char *text = st->sql;
 			int			rc;
 
 			CHECK_FOR_INTERRUPTS();
-			sm_migration_set_statement(st->sql);	/* named by the rewrite guard */
-			rc = SPI_execute(st->sql, false, 0);
+			if (hooks != NULL && hooks->replace != NULL)
+			{
+				const char *r = hooks->replace(hooks->arg, stmt_no, st);
+
+				if (r != NULL && r[0] == '\0')
+					continue;
+				if (r != NULL)
+					text = r;
+			}
+			if (hooks != NULL && hooks->before != NULL)
+				hooks->before(hooks->arg, stmt_no, st);
+			sm_migration_set_statement(text);	/* named by the rewrite guard */
+			rc = SPI_execute(text, false, 0);
 			if (rc == SPI_ERROR_TRANSACTION)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_TRANSACTION_TERMINATION),
 						 errmsg("transaction control statements are not allowed in a revision"),
-						 errdetail("Statement %d: %s", foreach_current_index(lc) + 1, st->sql),
+						 errdetail("Statement %d: %s", stmt_no, st->sql),
 						 errhint("pg_schemamig runs each revision in a transaction of its own making; use transactional = false for statements that cannot run in one.")));
 			if (rc < 0)
 				elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+			if (hooks != NULL && hooks->after != NULL)
+				hooks->after(hooks->arg, stmt_no, st, SPI_processed);
 		}
 	}
 	PG_FINALLY();

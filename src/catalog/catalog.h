@@ -2,7 +2,8 @@
  *
  * catalog.h
  *	  The one module that runs SQL on schemamig.*: the revision table, the
- *	  version table and the migration log (catalog.c).
+ *	  version table and the migration log (catalog.c), snapshots, the drift
+ *	  log and check()'s reads (catalog_drift.c).
  *
  * src/catalog/catalog.h
  *
@@ -39,5 +40,33 @@ extern void sm_log_step(const char *revision, const char *direction,
 						List *heads_before, List *heads_after,
 						TimestampTz started_at, TimestampTz finished_at,
 						const char *checksum);
+
+/* catalog_drift.c: schemamig.snapshot, schemamig.drift, check()'s reads */
+typedef struct SmSnapshotRow
+{
+	char	   *id;				/* as text */
+	char	   *fingerprint;
+	char	   *algorithm;
+	bool		all_schemas;	/* taken over every tracked schema */
+	List	   *schemas;		/* char *, unless all_schemas */
+	char	   *heads;			/* "a, b", or NULL at base */
+} SmSnapshotRow;
+
+typedef struct SmDriftRow
+{
+	char	   *id;				/* as text */
+	char	   *command_tag;
+	char	   *object;			/* object type and identity */
+	char	   *role;
+} SmDriftRow;
+
+extern void sm_catalog_snapshot_insert(List *heads, List *schemas, bool all,
+									   const char *fingerprint,
+									   const char *algorithm);
+extern bool sm_catalog_latest_snapshot(SmSnapshotRow *out);
+extern uint64 sm_catalog_drift_acknowledge(bool all, int64 upto, const char *role);
+extern List *sm_catalog_unacknowledged_drift(void);
+extern List *sm_catalog_checksummed_revisions(const char *algorithm);
+extern List *sm_catalog_changed_since_applied(void);
 
 #endif							/* SM_CATALOG_H */

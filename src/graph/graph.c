@@ -617,6 +617,164 @@ normalize_dependencies(SmGraph *g)
 	pfree(lowest);
 }
 
+/* qsort order of SmMissingParent: id, kind, name (C collation) */
+static int
+missing_cmp(const void *a, const void *b)
+{
+	const SmMissingParent *x = *(SmMissingParent *const *) a;
+	const SmMissingParent *y = *(SmMissingParent *const *) b;
+	int			c = strcmp(x->id, y->id);
+
+	if (c == 0)
+		c = strcmp(x->kind, y->kind);
+	if (c == 0)
+		c = strcmp(x->name, y->name);
+	return c;
+}
+
+/*
+ * graph_missing_parents lists, for revisions not yet built into a graph,
+ * every down revision that is no revision's id and every dependency that is
+ * neither an id nor a branch label: a List of SmMissingParent sorted by
+ * revision id, kind ("depends_on", "down_revision") and name.  check() and
+ * the client report them all, where graph_build stops at the first.
+ */
+List *
+graph_missing_parents(SmRevision **revs, int n)
+{
+	HTAB	   *ids = make_hash("schemamig revision ids", n);
+	HTAB	   *labels = make_hash("schemamig branch labels", 16);
+	SmMissingParent **found = NULL;
+	int			nfound = 0;
+	int			cap = 0;
+	int			i;
+	List	   *result = NIL;
+
+	for (i = 0; i < n; i++)
+	{
+		ListCell   *lc;
+		SmHashEnt  *e;
+		bool		dup;
+
+		if (revs[i]->id != NULL && strlen(revs[i]->id) <= SM_MAX_ID_LEN)
+		{
+			e = hash_search(ids, revs[i]->id, HASH_ENTER, &dup);
+			e->index = i;
+		}
+		foreach(lc, revs[i]->labels)
+		{
+			if (strlen(lfirst(lc)) > SM_MAX_ID_LEN)
+				continue;
+			e = hash_search(labels, lfirst(lc), HASH_ENTER, &dup);
+			e->index = i;
+		}
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			pass;
+
+		for (pass = 0; pass < 2; pass++)
+		{
+			List	   *names = pass == 0 ? revs[i]->down : revs[i]->depends;
+			ListCell   *lc;
+
+			foreach(lc, names)
+			{
+				const char *name = lfirst(lc);
+				SmMissingParent *m;
+
+				if (hash_lookup(ids, name) >= 0 ||
+					(pass == 1 && hash_lookup(labels, name) >= 0))
+					continue;
+				m = palloc(sizeof(SmMissingParent));
+				m->index = i;
+				m->id = revs[i]->id;
+				m->kind = pass == 0 ? "down_revision" : "depends_on";
+				m->name = name;
+				if (nfound >= cap)
+				{
+					cap = cap ? cap * 2 : 8;
+					found = found ? repalloc(found, sizeof(*found) * cap) : palloc(sizeof(*found) * cap);
+				}
+				found[nfound++] = m;
+			}
+		}
+	}
+	if (nfound > 1)
+		qsort(found, nfound, sizeof(*found), missing_cmp);
+	for (i = 0; i < nfound; i++)
+		result = lappend(result, found[i]);
+	hash_destroy(ids);
+	hash_destroy(labels);
+	return result;
+}
+
+/*
+ * graph_unreachable returns, in registration order, the ids of the
+ * revisions that no walk up from a base (a revision without down revisions)
+ * reaches through down revisions: with every parent present, exactly those
+ * on or after a cycle.  NIL when there are none.
+ */
+List *
+graph_unreachable(SmRevision **revs, int n)
+{
+	HTAB	   *ids = make_hash("schemamig revision ids", n);
+	SmIntBuf   *children = palloc0(sizeof(SmIntBuf) * Max(n, 1));
+	bool	   *reached = palloc0(sizeof(bool) * Max(n, 1));
+	int		   *queue = palloc(sizeof(int) * Max(n, 1));
+	int			qh = 0,
+				qt = 0;
+	int			i;
+	List	   *result = NIL;
+
+	for (i = 0; i < n; i++)
+	{
+		SmHashEnt  *e;
+		bool		dup;
+
+		if (revs[i]->id == NULL || strlen(revs[i]->id) > SM_MAX_ID_LEN)
+			continue;
+		e = hash_search(ids, revs[i]->id, HASH_ENTER, &dup);
+		if (!dup)
+			e->index = i;
+	}
+	for (i = 0; i < n; i++)
+	{
+		ListCell   *lc;
+
+		if (revs[i]->down == NIL)
+		{
+			reached[i] = true;
+			queue[qt++] = i;
+		}
+		foreach(lc, revs[i]->down)
+		{
+			int			p = hash_lookup(ids, lfirst(lc));
+
+			if (p >= 0)
+				intbuf_push(&children[p], i);
+		}
+	}
+	while (qh < qt)
+	{
+		SmIntBuf   *kids = &children[queue[qh++]];
+		int			k;
+
+		CHECK_FOR_INTERRUPTS();
+		for (k = 0; k < kids->n; k++)
+			if (!reached[kids->v[k]])
+			{
+				reached[kids->v[k]] = true;
+				queue[qt++] = kids->v[k];
+			}
+	}
+	for (i = 0; i < n; i++)
+		if (!reached[i])
+			result = lappend(result, revs[i]->id);
+	hash_destroy(ids);
+	return result;
+}
+
 /*
  * graph_load reads schemamig.revision in registration order (through the
  * catalog module) and builds and validates the graph.  Everything is

@@ -42,6 +42,22 @@ extern SmGraph *graph_load(bool with_sql);
  */
 extern SmGraph *graph_build(SmRevision **revs, int n);
 
+/* A down revision or dependency that names nothing (graph_missing_parents). */
+typedef struct SmMissingParent
+{
+	int			index;			/* the revision's position in the input */
+	const char *id;				/* the revision */
+	const char *kind;			/* "down_revision" or "depends_on" */
+	const char *name;			/* what it names */
+} SmMissingParent;
+
+/*
+ * Checks over revisions not yet built into a graph, reporting every problem
+ * where graph_build stops at the first (check(), the client's files).
+ */
+extern List *graph_missing_parents(SmRevision **revs, int n);
+extern List *graph_unreachable(SmRevision **revs, int n);
+
 extern int	graph_count(SmGraph *g);
 extern SmRevision *graph_revision(SmGraph *g, int index);
 extern SmRevision *graph_find(SmGraph *g, const char *id);

@@ -585,34 +585,24 @@ review_created(const char *sql)
 	return created;
 }
 
+/* collects identifiers and keywords for review_words */
+static bool
+review_word(const SmToken *t, void *arg)
+{
+	List	  **words = (List **) arg;
+
+	if (t->code == IDENT || t->keyword)
+		*words = lappend(*words, pstrdup(t->value));
+	return true;
+}
+
 /* Identifiers and keywords of sql, as the parser spells them. */
 static List *
 review_words(const char *sql)
 {
-	core_yy_extra_type yyextra;
-	core_yyscan_t scanner;
-	core_YYSTYPE yylval;
-	YYLTYPE		yylloc;
-	int			tok;
 	List	   *words = NIL;
 
-	scanner = scanner_init(sql, &yyextra, &ScanKeywords, ScanKeywordTokens);
-	for (;;)
-	{
-		CHECK_FOR_INTERRUPTS();
-		yylval.keyword = NULL;
-		tok = core_yylex(&yylval, &yylloc, scanner);
-		if (tok == 0)
-			break;
-		if (tok == IDENT)
-			words = lappend(words, pstrdup(yylval.str));
-		else if (tok >= 256 && yylval.keyword != NULL &&
-				 tok != UIDENT && tok != FCONST && tok != SCONST && tok != USCONST &&
-				 tok != BCONST && tok != XCONST && tok != Op && tok != ICONST &&
-				 tok != PARAM)
-			words = lappend(words, pstrdup(yylval.keyword));	/* a keyword */
-	}
-	scanner_finish(scanner);
+	sm_scan_tokens(sql, false, review_word, &words);
 	return words;
 }
 

@@ -84,4 +84,10 @@ extern void lint_sort_findings(List *findings);
 /* lint.c */
 extern void sm_lint_before_upgrade(const char *revision_id, const char *upgrade_sql);
 
+/*
+ * rewrite_guard.c: when set (dry_run does, around each statement), called
+ * for every table_rewrite event with the table about to be rewritten.
+ */
+extern void (*sm_rewrite_observer) (Oid relid);
+
 #endif							/* SM_LINT_H */

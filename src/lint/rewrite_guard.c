@@ -7,7 +7,8 @@
  * Static linters can only guess whether a statement rewrites a table; the
  * server knows, because it fires table_rewrite just before the rewrite
  * starts, with the table already locked.  Outside migrations (and with
- * the setting at -1, the default) the trigger returns at once.
+ * the setting at -1, the default) the trigger returns at once.  dry_run()
+ * also learns here which tables a statement rewrites (sm_rewrite_observer).
  *
  * src/lint/rewrite_guard.c
  *
@@ -29,6 +30,8 @@
 
 PG_FUNCTION_INFO_V1(schemamig_rewrite_guard);
 
+void		(*sm_rewrite_observer) (Oid relid) = NULL;
+
 /*
  * schemamig_rewrite_guard is the table_rewrite event trigger function.
  * The size counted is pg_table_size (heap, TOAST, free space and
@@ -49,10 +52,14 @@ schemamig_rewrite_guard(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("schemamig_rewrite_guard must be called as an event trigger")));
-	if (!sm_migration_running() || sm_max_rewrite_size < 0)
+	if (!sm_migration_running())
 		PG_RETURN_NULL();
 	trigdata = (EventTriggerData *) fcinfo->context;
 	relid = DatumGetObjectId(OidFunctionCall0(F_PG_EVENT_TRIGGER_TABLE_REWRITE_OID));
+	if (sm_rewrite_observer != NULL)
+		sm_rewrite_observer(relid);
+	if (sm_max_rewrite_size < 0)
+		PG_RETURN_NULL();
 	/* a distributed table's size is its shards', not the coordinator's shell */
 	size = -1;
 	if (sm_citus_present())
