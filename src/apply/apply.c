@@ -214,14 +214,13 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 
 	nestlevel = NewGUCNestLevel();
 	if (sm_lock_timeout > 0)
-	{
 		snprintf(lock_timeout, sizeof(lock_timeout), "%dms", sm_lock_timeout);
-		(void) set_config_option("lock_timeout", lock_timeout, PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
-	}
 	/* on Citus: the same settings on the workers, sequential mode */
 	sm_citus_revision_begin(&citus_run, stmts,
 							sm_lock_timeout > 0 ? lock_timeout : NULL);
+	if (sm_lock_timeout > 0)
+		(void) set_config_option("lock_timeout", lock_timeout, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 
 	PG_TRY();
 	{

@@ -264,7 +264,7 @@ citus_set_local(const char *name, const char *value)
 
 /*
  * sm_citus_revision_begin prepares one revision run inside the caller's GUC
- * nest level: SET LOCAL is forwarded to the workers
+ * nest level, before the caller sets the revision's own lock_timeout: SET LOCAL is forwarded to the workers
  * (citus.propagate_set_commands), multi-shard work runs in sequential mode
  * (so that DDL may follow a multi-shard write to a table with a foreign key
  * to a reference table, inside one transaction), and the per-revision
