@@ -34,8 +34,10 @@ typedef struct LintState
 	bool		opaque_changes; /* a DO block or function call ran */
 	List	   *notnull_checked;	/* "rel.col" with a valid IS NOT NULL check */
 	List	   *not_valid;		/* LintNotValid added NOT VALID in this SQL */
-	bool		lock_timeout_set;
-	bool		timeout_reported;
+	bool		lock_timeout_set;	/* SET lock_timeout earlier in the SQL */
+	bool		timeout_reported;	/* require-timeout-settings was reported */
+	bool		statement_timeout_set;
+	bool		statement_timeout_reported;
 	int			xact_depth;		/* explicit BEGIN nesting */
 	int			xact_location;	/* where the open BEGIN is */
 	int			xact_stmtno;	/* and its statement number */
@@ -87,12 +89,14 @@ extern bool lint_nonrewriting_type_change(Oid relid, const char *colname,
 extern bool lint_volatile_walker(Node *node, void *context);
 extern char *lint_notnull_test_column(Node *expr);
 extern bool lint_has_notnull_check(Oid relid, const char *colname);
+extern List *lint_constraint_notnull_columns(Oid relid, const char *conname);
 extern char *lint_paren_text(const char *sql, int from);
 extern LintDataCheck *lint_new_check(LintState *st, LintCheckKind kind,
 									 RangeVar *rv, Oid relid, int location);
 extern List *lint_names(List *strings);
 
 /* lint_table.c */
+extern void lint_table_schema(LintState *st, RangeVar *rel);
 extern void lint_create_table(LintState *st, CreateStmt *cs);
 extern void lint_alter_table(LintState *st, AlterTableStmt *ats);
 

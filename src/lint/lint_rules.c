@@ -54,6 +54,7 @@ const LintRuleDef lint_rule_defs[] = {
 	{"prefer-repack", LINT_WARNING, "VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock"},
 	{"backfilling-data", LINT_WARNING, "UPDATE or DELETE of existing rows inside the migration's transaction"},
 	{"require-timeout-settings", LINT_WARNING, "strong locks taken without a lock_timeout"},
+	{"require-statement-timeout", LINT_WARNING, "strong locks held by a statement without a statement_timeout"},
 	/* transactions */
 	{"ban-concurrent-index-creation-in-transaction", LINT_ERROR, "CONCURRENTLY inside a transaction block fails"},
 	{"transaction-nesting", LINT_ERROR, "transaction control inside a revision"},
@@ -373,20 +374,35 @@ lint_report_sized(LintState *st, const char *rule, LintRel *r, int location,
 }
 
 /*
- * lint_need_timeout: a statement takes a strong lock on an existing table;
- * report once per SQL when no lock_timeout protects the queue behind it.
+ * lint_need_timeout: a statement takes a lock that blocks reads or writes
+ * (SHARE or stronger) on an existing table.  Reported once per SQL each:
+ * require-timeout-settings when no lock_timeout protects the queue that
+ * forms behind the waiting lock request, require-statement-timeout when no
+ * statement timeout bounds how long the statement holds the lock.
+ * SET lock_timeout / statement_timeout earlier in the SQL, or
+ * schemamig.lock_timeout / schemamig.statement_timeout (which upgrade()
+ * applies to each revision), count.
  */
 void
 lint_need_timeout(LintState *st, LintRel *r)
 {
-	if (r->created || st->lock_timeout_set || st->timeout_reported ||
-		sm_lock_timeout > 0)
+	if (r->created || (r->exists && r->bytes == 0))
 		return;
-	if (r->exists && r->bytes == 0)
-		return;
-	st->timeout_reported = true;
-	lint_report(st, "require-timeout-settings", -1,
-				psprintf("statement locks %s without a lock_timeout; while it waits for its lock, every other query on the table queues behind it",
-						 r->name),
-				"Start the migration with SET lock_timeout = '2s' (and a statement_timeout), or set schemamig.lock_timeout, and retry on timeout.");
+	if (!st->lock_timeout_set && !st->timeout_reported && sm_lock_timeout <= 0)
+	{
+		st->timeout_reported = true;
+		lint_report(st, "require-timeout-settings", -1,
+					psprintf("statement locks %s without a lock_timeout; while it waits for its lock, every other query on the table queues behind it",
+							 r->name),
+					"Start the migration with SET lock_timeout = '2s' (and a statement_timeout), or set schemamig.lock_timeout, and retry on timeout.");
+	}
+	if (!st->statement_timeout_set && !st->statement_timeout_reported &&
+		sm_statement_timeout <= 0)
+	{
+		st->statement_timeout_reported = true;
+		lint_report(st, "require-statement-timeout", -1,
+					psprintf("statement locks %s without a statement_timeout; however long it runs, the table stays locked",
+							 r->name),
+					"Start the migration with SET statement_timeout = '5min' (a bound you accept for the lock), or set schemamig.statement_timeout.");
+	}
 }

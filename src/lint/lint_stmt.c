@@ -17,6 +17,7 @@
 
 #include "catalog/index.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "commands/defrem.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -315,7 +316,11 @@ lint_statement(LintState *st, Node *stmt)
 				CreateTableAsStmt *cta = (CreateTableAsStmt *) stmt;
 
 				if (cta->into && cta->into->rel)
+				{
+					if (cta->objtype == OBJECT_TABLE)
+						lint_table_schema(st, cta->into->rel);
 					st->created = lappend(st->created, cta->into->rel);
+				}
 				break;
 			}
 		case T_CreateSchemaStmt:
@@ -396,15 +401,22 @@ lint_statement(LintState *st, Node *stmt)
 			{
 				VariableSetStmt *vs = (VariableSetStmt *) stmt;
 
-				if (vs->name && strcmp(vs->name, "lock_timeout") == 0)
-				{
-					A_Const    *v = vs->args ? (A_Const *) linitial(vs->args) : NULL;
-					bool		zero = v != NULL && IsA(v, A_Const) && !v->isnull &&
-						((IsA(&v->val, Integer) && intVal(&v->val) == 0) ||
-						 (IsA(&v->val, String) && strcmp(strVal(&v->val), "0") == 0));
+				A_Const    *v;
+				bool		on;
 
-					st->lock_timeout_set = vs->kind == VAR_SET_VALUE && !zero;
-				}
+				if (vs->name == NULL || (strcmp(vs->name, "lock_timeout") != 0 &&
+										 strcmp(vs->name, "statement_timeout") != 0))
+					break;
+				/* SET x = 0, SET x TO DEFAULT and RESET x turn the timeout off */
+				v = vs->args ? (A_Const *) linitial(vs->args) : NULL;
+				on = vs->kind == VAR_SET_VALUE &&
+					!(v != NULL && IsA(v, A_Const) && !v->isnull &&
+					  ((IsA(&v->val, Integer) && intVal(&v->val) == 0) ||
+					   (IsA(&v->val, String) && strcmp(strVal(&v->val), "0") == 0)));
+				if (strcmp(vs->name, "lock_timeout") == 0)
+					st->lock_timeout_set = on;
+				else
+					st->statement_timeout_set = on;
 				break;
 			}
 		case T_ReindexStmt:
@@ -414,6 +426,9 @@ lint_statement(LintState *st, Node *stmt)
 				RangeVar   *tab = NULL;
 				LintRel		r;
 
+				/* system catalogs cannot be reindexed CONCURRENTLY */
+				if (rs->kind == REINDEX_OBJECT_SYSTEM)
+					break;
 				foreach(lc, rs->params)
 				{
 					DefElem    *opt = (DefElem *) lfirst(lc);
@@ -433,6 +448,11 @@ lint_statement(LintState *st, Node *stmt)
 					break;
 				}
 				lint_rel(st, tab, &r);
+				/* PostgreSQL refuses REINDEX CONCURRENTLY of system catalogs */
+				if (OidIsValid(r.relid) &&
+					get_rel_namespace(r.relid) == PG_CATALOG_NAMESPACE)
+					break;
+				lint_need_timeout(st, &r);
 				lint_report_sized(st, "require-concurrent-reindex", &r, -1,
 								  psprintf("REINDEX without CONCURRENTLY blocks writes to %s while it rebuilds", r.name),
 								  "REINDEX ... CONCURRENTLY in a revision with transactional = false.");
@@ -483,6 +503,7 @@ lint_statement(LintState *st, Node *stmt)
 					if (!IsA(vr, VacuumRelation) || vr->relation == NULL)
 						continue;
 					lint_rel(st, vr->relation, &r);
+					lint_need_timeout(st, &r);
 					lint_report_sized(st, "prefer-repack", &r, vr->relation->location,
 									  pstrdup("VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock"),
 									  "Use pg_repack (or pg_squeeze), which rewrites online.");
@@ -502,9 +523,38 @@ lint_statement(LintState *st, Node *stmt)
 					break;
 				}
 				lint_rel(st, cs->relation, &r);
+				lint_need_timeout(st, &r);
 				lint_report_sized(st, "prefer-repack", &r, cs->relation->location,
 								  pstrdup("CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock"),
 								  "Use pg_repack --order-by, which rewrites online.");
+				break;
+			}
+		case T_LockStmt:
+			{
+				LockStmt   *ls = (LockStmt *) stmt;
+				ListCell   *lc;
+
+				/* weaker modes queue no read or write behind them */
+				if (ls->mode < ShareLock)
+					break;
+				foreach(lc, ls->relations)
+				{
+					LintRel		r;
+
+					lint_rel(st, (RangeVar *) lfirst(lc), &r);
+					lint_need_timeout(st, &r);
+				}
+				break;
+			}
+		case T_CreateTrigStmt:
+			{
+				LintRel		r;
+
+				/* CREATE TRIGGER takes SHARE ROW EXCLUSIVE on the table */
+				if (((CreateTrigStmt *) stmt)->relation == NULL)
+					break;
+				lint_rel(st, ((CreateTrigStmt *) stmt)->relation, &r);
+				lint_need_timeout(st, &r);
 				break;
 			}
 		case T_UpdateStmt:
@@ -524,6 +574,13 @@ lint_statement(LintState *st, Node *stmt)
 						"Write the DDL as plain statements so that it can be reviewed.");
 			break;
 		case T_SelectStmt:
+			/* SELECT ... INTO creates a table */
+			if (((SelectStmt *) stmt)->intoClause != NULL &&
+				((SelectStmt *) stmt)->intoClause->rel != NULL)
+			{
+				lint_table_schema(st, ((SelectStmt *) stmt)->intoClause->rel);
+				st->created = lappend(st->created, ((SelectStmt *) stmt)->intoClause->rel);
+			}
 			/* SELECT f() may change anything: review()'s counts become unreliable */
 			if (st->checks != NULL && ((SelectStmt *) stmt)->targetList != NIL)
 				st->opaque_changes = st->opaque_changes ||

@@ -54,6 +54,21 @@ lint_column_is_key(ColumnDef *cd)
 }
 
 /*
+ * lint_table_schema: require-table-schema for a table created (CREATE
+ * TABLE, CREATE TABLE AS, SELECT INTO) without a schema name; temporary
+ * tables live in their own schema.
+ */
+void
+lint_table_schema(LintState *st, RangeVar *rel)
+{
+	if (rel->schemaname == NULL && rel->relpersistence != RELPERSISTENCE_TEMP)
+		lint_report(st, "require-table-schema", rel->location,
+					psprintf("table %s is created in the first schema of the caller's search_path",
+							 rel->relname),
+					"Qualify the name (CREATE TABLE app.tasks ...) if the migration must not depend on search_path.");
+}
+
+/*
  * lint_create_table: type smells of the new columns (with the table's
  * primary key columns as keys); remembers the table as created.
  */
@@ -65,12 +80,7 @@ lint_create_table(LintState *st, CreateStmt *cs)
 
 	if (cs->relation == NULL)
 		return;
-	if (cs->relation->schemaname == NULL &&
-		cs->relation->relpersistence != RELPERSISTENCE_TEMP)
-		lint_report(st, "require-table-schema", cs->relation->location,
-					psprintf("table %s is created in the first schema of the caller's search_path",
-							 cs->relation->relname),
-					"Qualify the name (CREATE TABLE app.tasks ...) if the migration must not depend on search_path.");
+	lint_table_schema(st, cs->relation);
 	foreach(lc, cs->tableElts)
 	{
 		Constraint *c = (Constraint *) lfirst(lc);
@@ -332,7 +342,16 @@ lint_validate_constraint(LintState *st, RangeVar *rv, LintRel *r, const char *co
 			lint_new_check(st, LINT_CHECK_CHECK, rv, r->relid, -1)->expr = nv->expr;
 		return;
 	}
-	/* a constraint added NOT VALID by an earlier revision */
+	/*
+	 * A constraint added NOT VALID by an earlier revision: once validated, a
+	 * CHECK (col IS NOT NULL) lets a later SET NOT NULL skip its scan.
+	 */
+	if (OidIsValid(r->relid))
+	{
+		foreach(lc, lint_constraint_notnull_columns(r->relid, conname))
+			st->notnull_checked = lappend(st->notnull_checked,
+										  psprintf("%s.%s", rv->relname, (char *) lfirst(lc)));
+	}
 	if (st->checks && OidIsValid(r->relid))
 		lint_new_check(st, LINT_CHECK_VALIDATE, rv, r->relid, -1)->conname =
 			pstrdup(conname);

@@ -19,6 +19,7 @@
 
 #include <ctype.h>
 
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "parser/parser.h"
 
@@ -34,6 +35,41 @@ static inline bool
 lint_ident_char(unsigned char c)
 {
 	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* Bytes of an identifier shown in identifier-too-long's message. */
+#define LINT_IDENT_EXCERPT 20
+
+/*
+ * lint_long_identifier checks the identifier text s[0, len) (a quoted one
+ * still with its doubled quotes) and reports identifier-too-long when it
+ * has NAMEDATALEN bytes or more.  Lengths and the excerpt in the message
+ * are clipped on character boundaries of the database encoding, as
+ * PostgreSQL's own truncation is, so the message stays valid text.
+ */
+static void
+lint_long_identifier(LintState *st, int location, const char *s, int len,
+					 bool quoted)
+{
+	StringInfoData name;
+	int			i;
+
+	if (len < NAMEDATALEN)
+		return;					/* the common case: no copy */
+	initStringInfo(&name);
+	for (i = 0; i < len; i++)
+	{
+		appendStringInfoChar(&name, s[i]);
+		if (quoted && s[i] == '"' && i + 1 < len && s[i + 1] == '"')
+			i++;
+	}
+	if (name.len < NAMEDATALEN)
+		return;
+	lint_report(st, "identifier-too-long", location,
+				psprintf("identifier \"%s...\" is %d bytes long and is truncated to %d bytes",
+						 pnstrdup(name.data, pg_mbcliplen(name.data, name.len, LINT_IDENT_EXCERPT)),
+						 name.len, pg_mbcliplen(name.data, name.len, NAMEDATALEN - 1)),
+				"Use a name of at most 63 bytes: truncated names collide and differ from what the application expects.");
 }
 
 /*
@@ -98,7 +134,6 @@ lint_identifiers(LintState *st, int start, int len)
 		}
 		else if (c == '"')
 		{
-			int			n = 0;
 			int			j;
 
 			for (j = i + 1; j < len; j++)
@@ -107,13 +142,8 @@ lint_identifiers(LintState *st, int start, int len)
 					j++;
 				else if (s[j] == '"')
 					break;
-				n++;
 			}
-			if (n >= NAMEDATALEN)
-				lint_report(st, "identifier-too-long", start + i,
-							psprintf("identifier \"%s...\" is %d bytes long and is truncated to %d bytes",
-									 pnstrdup(s + i + 1, 20), n, NAMEDATALEN - 1),
-							"Use a name of at most 63 bytes: truncated names collide and differ from what the application expects.");
+			lint_long_identifier(st, start + i, s + i + 1, j - i - 1, true);
 			i = j + 1;
 		}
 		else if (lint_ident_char(c) && !isdigit(c))
@@ -122,11 +152,8 @@ lint_identifiers(LintState *st, int start, int len)
 
 			while (j < len && lint_ident_char((unsigned char) s[j]))
 				j++;
-			if (j - i >= NAMEDATALEN && !(j < len && s[j] == '\''))
-				lint_report(st, "identifier-too-long", start + i,
-							psprintf("identifier \"%s...\" is %d bytes long and is truncated to %d bytes",
-									 pnstrdup(s + i, 20), j - i, NAMEDATALEN - 1),
-							"Use a name of at most 63 bytes: truncated names collide and differ from what the application expects.");
+			if (!(j < len && s[j] == '\''))
+				lint_long_identifier(st, start + i, s + i, j - i, false);
 			i = j;
 		}
 		else if (isdigit(c))
@@ -241,9 +268,8 @@ lint_suppress(LintState *st, int from, int to, int first)
 		{
 			ListCell   *lc;
 
-			/* squawk's newer names for the timeout rule */
-			if (strcmp(tok, "require-lock-timeout") == 0 ||
-				strcmp(tok, "require-statement-timeout") == 0)
+			/* squawk's name for the lock timeout rule */
+			if (strcmp(tok, "require-lock-timeout") == 0)
 				tok = "require-timeout-settings";
 
 			if (!lint_rule_exists(tok))

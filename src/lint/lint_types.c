@@ -91,10 +91,12 @@ void
 lint_column_type(LintState *st, ColumnDef *cd, bool is_key)
 {
 	const char *name = lint_type_name(cd->typeName);
+	const char *of;
 	int			loc;
 
 	if (name == NULL)
 		return;
+	of = cd->typeName->arrayBounds != NIL ? "an array of " : "";
 	loc = cd->typeName->location >= 0 ? cd->typeName->location : cd->location;
 	if (strcmp(name, "serial") == 0 || strcmp(name, "bigserial") == 0 ||
 		strcmp(name, "smallserial") == 0)
@@ -104,8 +106,9 @@ lint_column_type(LintState *st, ColumnDef *cd, bool is_key)
 					"Use bigint GENERATED ALWAYS AS IDENTITY: it has no separately owned sequence to grant, dump or drop.");
 		is_key = true;
 	}
-	if (cd->typeName->arrayBounds != NIL)
-		return;
+	/* the rules below apply to arrays of the type too, except the key ones */
+	if (*of)
+		is_key = false;
 	if (is_key && (strcmp(name, "int4") == 0 || strcmp(name, "serial") == 0))
 		lint_report(st, "prefer-bigint-over-int", loc,
 					psprintf("key column %s is a 32-bit integer (at most 2147483647 values)", cd->colname),
@@ -116,19 +119,19 @@ lint_column_type(LintState *st, ColumnDef *cd, bool is_key)
 					"Use bigint for keys; widening later rewrites the table.");
 	if (strcmp(name, "varchar") == 0 && cd->typeName->typmods != NIL)
 		lint_report(st, "prefer-text-field", loc,
-					psprintf("column %s is varchar with a length limit", cd->colname),
+					psprintf("column %s is %svarchar with a length limit", cd->colname, of),
 					"Use text with CHECK (char_length(col) <= n) added NOT VALID: changing the limit later needs no ACCESS EXCLUSIVE lock.");
 	if (strcmp(name, "bpchar") == 0)
 		lint_report(st, "ban-char-field", loc,
-					psprintf("column %s is char(n)", cd->colname),
+					psprintf("column %s is %schar(n)", cd->colname, of),
 					"Use text (with a CHECK on the length if needed): char(n) pads with blanks and is never faster.");
 	if (strcmp(name, "timestamp") == 0)
 		lint_report(st, "prefer-timestamptz", loc,
-					psprintf("column %s is timestamp without time zone", cd->colname),
+					psprintf("column %s is %stimestamp without time zone", cd->colname, of),
 					"Use timestamptz: it stores an instant, and comparisons do not depend on the session's TimeZone.");
 	if (strcmp(name, "json") == 0)
 		lint_report(st, "prefer-jsonb", loc,
-					psprintf("column %s is json", cd->colname),
+					psprintf("column %s is %sjson", cd->colname, of),
 					"Use jsonb: json has no equality operator (DISTINCT, UNION and GROUP BY fail) and no index support.");
 }
 
@@ -267,28 +270,27 @@ lint_notnull_test_column(Node *expr)
 }
 
 /*
- * lint_has_notnull_check: does relid have a validated CHECK constraint
- * implying colname IS NOT NULL (alone or in a top-level AND)?  Then SET NOT
- * NULL skips its scan (PostgreSQL 12+).
+ * lint_check_notnull_attnums: the columns (AttrNumber, in an int list) that
+ * CHECK constraints of relid imply IS NOT NULL (the constraint is "col IS
+ * NOT NULL" or has it in a top-level AND).  Only the constraint named
+ * conname when that is not NULL; only validated constraints when
+ * validated_only.
  */
-bool
-lint_has_notnull_check(Oid relid, const char *colname)
+static List *
+lint_check_notnull_attnums(Oid relid, const char *conname, bool validated_only)
 {
-	AttrNumber	attnum = get_attnum(relid, colname);
 	Relation	conrel;
 	SysScanDesc scan;
 	ScanKeyData key;
 	HeapTuple	tup;
-	bool		found = false;
+	List	   *result = NIL;
 
-	if (attnum == InvalidAttrNumber)
-		return false;
 	conrel = table_open(ConstraintRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(relid));
 	scan = systable_beginscan(conrel, ConstraintRelidTypidNameIndexId, true,
 							  NULL, 1, &key);
-	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 		Datum		bin;
@@ -297,7 +299,9 @@ lint_has_notnull_check(Oid relid, const char *colname)
 		List	   *conj;
 		ListCell   *lc;
 
-		if (con->contype != CONSTRAINT_CHECK || !con->convalidated)
+		if (con->contype != CONSTRAINT_CHECK ||
+			(validated_only && !con->convalidated) ||
+			(conname != NULL && strcmp(NameStr(con->conname), conname) != 0))
 			continue;
 		bin = heap_getattr(tup, Anum_pg_constraint_conbin,
 						   RelationGetDescr(conrel), &isnull);
@@ -313,14 +317,50 @@ lint_has_notnull_check(Oid relid, const char *colname)
 			NullTest   *nt = (NullTest *) lfirst(lc);
 
 			if (IsA(nt, NullTest) && nt->nulltesttype == IS_NOT_NULL &&
-				!nt->argisrow && nt->arg != NULL && IsA(nt->arg, Var) &&
-				((Var *) nt->arg)->varattno == attnum)
-				found = true;
+				!nt->argisrow && nt->arg != NULL && IsA(nt->arg, Var))
+				result = lappend_int(result, ((Var *) nt->arg)->varattno);
 		}
 	}
 	systable_endscan(scan);
 	table_close(conrel, AccessShareLock);
-	return found;
+	return result;
+}
+
+/*
+ * lint_has_notnull_check: does relid have a validated CHECK constraint
+ * implying colname IS NOT NULL?  Then SET NOT NULL skips its scan
+ * (PostgreSQL 12+).
+ */
+bool
+lint_has_notnull_check(Oid relid, const char *colname)
+{
+	AttrNumber	attnum = get_attnum(relid, colname);
+
+	if (attnum == InvalidAttrNumber)
+		return false;
+	return list_member_int(lint_check_notnull_attnums(relid, NULL, true), attnum);
+}
+
+/*
+ * lint_constraint_notnull_columns: names of the columns that relid's CHECK
+ * constraint conname (validated or not) implies IS NOT NULL; NIL when
+ * there is no such constraint.  VALIDATE CONSTRAINT of it lets a later SET
+ * NOT NULL skip its scan.
+ */
+List *
+lint_constraint_notnull_columns(Oid relid, const char *conname)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, lint_check_notnull_attnums(relid, conname, false))
+	{
+		char	   *name = get_attname(relid, (AttrNumber) lfirst_int(lc), true);
+
+		if (name != NULL)
+			result = lappend(result, name);
+	}
+	return result;
 }
 
 /*
