@@ -41,9 +41,9 @@ SELECT * FROM pg_temp.r('SELECT 1 AS x INTO copy');
 SELECT * FROM pg_temp.r('CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x');
 
 -- timeouts: lock_timeout (require-timeout-settings) and statement_timeout
--- (require-statement-timeout), from the SQL or from schemamig.*
-RESET schemamig.lock_timeout;
-RESET schemamig.statement_timeout;
+-- (require-statement-timeout), from the SQL or from schemamig.* (0: none)
+SET schemamig.lock_timeout = 0;
+SET schemamig.statement_timeout = 0;
 SELECT severity, rule, statement, message FROM schemamig.lint('ALTER TABLE t ADD COLUMN d boolean') ORDER BY rule;
 SELECT * FROM pg_temp.r('SET lock_timeout = ''1s''; ALTER TABLE t ADD COLUMN d boolean');
 SELECT * FROM pg_temp.r('SET statement_timeout = ''5s''; ALTER TABLE t ADD COLUMN d boolean');
@@ -54,8 +54,8 @@ SET schemamig.statement_timeout = '1min';
 SELECT * FROM pg_temp.r('SET lock_timeout = ''1s''; ALTER TABLE t ADD COLUMN d boolean');
 SET schemamig.lock_timeout = '2s';
 SELECT * FROM pg_temp.r('ALTER TABLE t ADD COLUMN d boolean');
-RESET schemamig.lock_timeout;
-RESET schemamig.statement_timeout;
+SET schemamig.lock_timeout = 0;
+SET schemamig.statement_timeout = 0;
 -- statements that take a lock blocking reads or writes on an existing table
 SELECT * FROM pg_temp.r('REINDEX INDEX t_a_idx');
 SELECT * FROM pg_temp.r('VACUUM FULL t');

@@ -36,6 +36,13 @@
 #include "drift.h"
 #include "graph.h"
 #include "lint.h"
+#include "lockwait.h"
+
+/*
+ * The revision whose SQL is running, kept after an error in it (cleared
+ * when it completes), so that a lock-timeout retry can name it.
+ */
+static char running_revision[SM_MAX_ID_LEN + 1] = "";
 
 /* What the error-context callback names while a revision runs. */
 typedef struct ApplyErrorContext
@@ -49,7 +56,7 @@ apply_error_callback(void *arg)
 {
 	ApplyErrorContext *ctx = (ApplyErrorContext *) arg;
 
-	errcontext("while applying revision %s \"%s\" (%s)",
+	errcontext(SM_APPLYING_CONTEXT_FMT,
 			   ctx->rev->id, ctx->rev->message,
 			   ctx->upgrade ? "upgrade" : "downgrade");
 }
@@ -169,6 +176,14 @@ disarm_statement_timeout(TimestampTz outer_fin)
 void
 sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 {
+	sm_run_revision_sql_hooked(rev, upgrade, NULL);
+}
+
+/* sm_run_revision_sql with optional per-statement hooks (apply.h). */
+void
+sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
+						   const SmRunHooks *hooks)
+{
 	const char *sql = upgrade ? rev->upgrade_sql : rev->downgrade_sql;
 	ErrorContextCallback errcb;
 	ApplyErrorContext ctx;
@@ -177,8 +192,8 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	int			nestlevel;
 	TimestampTz outer_fin = 0;
 	volatile bool armed = false;
-	bool		save_running = sm_running_migration;
-	const char *save_statement = sm_guard_statement;
+	bool		save_running = sm_migration_running();
+	const char *save_statement = sm_migration_statement();
 
 	if (sql == NULL)
 		elog(ERROR, "revision \"%s\" has no %s SQL loaded", rev->id,
@@ -192,6 +207,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	error_context_stack = &errcb;
 
 	stmts = sm_split_sql(sql);
+	strlcpy(running_revision, rev->id, sizeof(running_revision));
 
 	nestlevel = NewGUCNestLevel();
 	if (sm_lock_timeout > 0)
@@ -205,37 +221,56 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 
 	PG_TRY();
 	{
-		sm_running_migration = true;
+		sm_migration_set(true);
 		armed = arm_statement_timeout(sm_statement_timeout, &outer_fin);
 		foreach(lc, stmts)
 		{
 			SmStatement *st = lfirst(lc);
+			int			stmt_no = foreach_current_index(lc) + 1;
+			const char *text = st->sql;
 			int			rc;
 
 			CHECK_FOR_INTERRUPTS();
-			sm_guard_statement = st->sql;	/* named by the rewrite guard */
-			rc = SPI_execute(st->sql, false, 0);
+			if (hooks != NULL && hooks->replace != NULL)
+			{
+				const char *r = hooks->replace(hooks->arg, stmt_no, st);
+
+				if (r != NULL && r[0] == '\0')
+					continue;
+				if (r != NULL)
+					text = r;
+			}
+			if (hooks != NULL && hooks->before != NULL)
+				hooks->before(hooks->arg, stmt_no, st);
+			sm_migration_set_statement(text);	/* named by the rewrite guard */
+			sm_lockwait_arm();
+			rc = SPI_execute(text, false, 0);
+			sm_lockwait_disarm();
 			if (rc == SPI_ERROR_TRANSACTION)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_TRANSACTION_TERMINATION),
 						 errmsg("transaction control statements are not allowed in a revision"),
-						 errdetail("Statement %d: %s", foreach_current_index(lc) + 1, st->sql),
+						 errdetail("Statement %d: %s", stmt_no, st->sql),
 						 errhint("pg_schemamig runs each revision in a transaction of its own making; use transactional = false for statements that cannot run in one.")));
 			if (rc < 0)
 				elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+			if (hooks != NULL && hooks->after != NULL)
+				hooks->after(hooks->arg, stmt_no, st, SPI_processed);
 		}
 	}
 	PG_FINALLY();
 	{
+		sm_lockwait_disarm();
 		if (armed)
 			disarm_statement_timeout(outer_fin);
-		sm_running_migration = save_running;
-		sm_guard_statement = save_statement;
+		sm_migration_set(save_running);
+		sm_migration_set_statement(save_statement);
 	}
 	PG_END_TRY();
 
 	AtEOXact_GUC(true, nestlevel);
 	error_context_stack = errcb.previous;
+	running_revision[0] = '\0';
 }
 
 /* equal lists of C strings, in the same order */
@@ -262,36 +297,12 @@ string_lists_equal(List *a, List *b)
 static SmRevision *
 sm_load_revision(const char *id)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext old;
-	SmRevision *rev;
-	bool		isnull;
-	char	   *down;
+	SmRevision *rev = sm_catalog_revision(id);
 
-	values[0] = CStringGetTextDatum(id);
-	if (sm_spi_exec("SELECT id, message, down_revisions, branch_labels, depends_on, "
-					"upgrade_sql, downgrade_sql, transactional, checksum "
-					"FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) $1",
-					SPI_OK_SELECT, 1, argtypes, values, NULL) != 1)
+	if (rev == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", id)));
-	old = MemoryContextSwitchTo(caller);
-	rev = palloc0(sizeof(SmRevision));
-	rev->id = pstrdup(sm_spi_getstr(0, 1));
-	rev->message = pstrdup(sm_spi_getstr(0, 2));
-	rev->down = sm_spi_gettextarray(0, 3);
-	rev->labels = sm_spi_gettextarray(0, 4);
-	rev->depends = sm_spi_gettextarray(0, 5);
-	rev->upgrade_sql = pstrdup(sm_spi_getstr(0, 6));
-	down = sm_spi_getstr(0, 7);
-	rev->downgrade_sql = down ? pstrdup(down) : NULL;
-	rev->has_downgrade = (down != NULL);
-	rev->transactional = sm_spi_getbool(0, 8, &isnull);
-	rev->checksum = pstrdup(sm_spi_getstr(0, 9));
-	MemoryContextSwitchTo(old);
 	return rev;
 }
 
@@ -302,26 +313,10 @@ sm_load_revision(const char *id)
 void
 sm_load_revision_sql(SmRevision *rev)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext old;
-	char	   *up;
-	char	   *down;
-
-	values[0] = CStringGetTextDatum(rev->id);
-	if (sm_spi_exec("SELECT upgrade_sql, downgrade_sql FROM schemamig.revision "
-					"WHERE id OPERATOR(pg_catalog.=) $1",
-					SPI_OK_SELECT, 1, argtypes, values, NULL) != 1)
+	if (!sm_catalog_revision_sql(rev->id, &rev->upgrade_sql, &rev->downgrade_sql))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", rev->id)));
-	up = sm_spi_getstr(0, 1);
-	down = sm_spi_getstr(0, 2);
-	old = MemoryContextSwitchTo(caller);
-	rev->upgrade_sql = pstrdup(up);
-	rev->downgrade_sql = down ? pstrdup(down) : NULL;
-	MemoryContextSwitchTo(old);
 }
 
 /*
@@ -333,16 +328,13 @@ sm_load_revision_sql(SmRevision *rev)
 void
 sm_lock_for_migration(void)
 {
-	LOCKTAG		tag;
-
 	sm_check_catalog_writable();
 	if (!IsolationUsesXactSnapshot())
 	{
 		sm_lock_catalog();
 		return;
 	}
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, SM_LOCK_KEY1, SM_LOCK_KEY2, 2);
-	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+	if (!sm_lock_catalog_ext(false, true))
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("could not serialize access due to a concurrent migration"),
@@ -364,19 +356,9 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 	MemoryContext outer = CurrentMemoryContext;
 	MemoryContext stepcxt;
 	ListCell   *lc;
-	SPIPlanPtr	logplan;
-	Oid			argtypes[7] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-	TIMESTAMPTZOID, INTERVALOID, TEXTOID};
 
 	if (steps == NIL)
 		return heads;
-
-	logplan = SPI_prepare("INSERT INTO schemamig.log (revision, direction, heads_before, heads_after, "
-						  "started_at, duration, role, checksum, backend_pid) "
-						  "VALUES ($1, $2, $3, $4, $5, $6, CURRENT_USER, $7, pg_catalog.pg_backend_pid())",
-						  7, argtypes);
-	if (logplan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 
 	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "pg_schemamig step",
 									ALLOCSET_DEFAULT_SIZES);
@@ -388,8 +370,6 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 		TimestampTz end;
 		List	   *after;
 		Interval   *dur;
-		Datum		values[7];
-		int			rc;
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
@@ -410,18 +390,10 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 			after = graph_heads_after_step(g, heads, step);
 		MemoryContextSwitchTo(stepcxt);
 
+		sm_log_step(step->rev->id, step->upgrade ? "upgrade" : "downgrade",
+					heads, after, start, end, step->rev->checksum);
 		dur = palloc0(sizeof(Interval));
 		dur->time = end - start;
-		values[0] = CStringGetTextDatum(step->rev->id);
-		values[1] = CStringGetTextDatum(step->upgrade ? "upgrade" : "downgrade");
-		values[2] = sm_text_array_datum(heads);
-		values[3] = sm_text_array_datum(after);
-		values[4] = TimestampTzGetDatum(start);
-		values[5] = IntervalPGetDatum(dur);
-		values[6] = CStringGetTextDatum(step->rev->checksum);
-		rc = SPI_execute_plan(logplan, values, NULL, false, 0);
-		if (rc != SPI_OK_INSERT)
-			elog(ERROR, "could not write schemamig.log: %s", SPI_result_code_string(rc));
 
 		step_notice(step, (long) ((end - start) / 1000));
 
@@ -442,10 +414,94 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 		heads = after;
 	}
 	MemoryContextDelete(stepcxt);
-	SPI_freeplan(logplan);
 
 	sm_version_write(heads);
 	return heads;
+}
+
+/*
+ * apply_with_retries runs the steps of one upgrade()/downgrade() call and
+ * records the snapshot, retrying the whole call on a lock timeout.
+ *
+ * One transaction cannot release the locks of the revisions it already ran,
+ * and sleeping while holding them would stall the application on those
+ * tables.  So each attempt runs in a subtransaction: on a lock timeout
+ * (lock_not_available) it is rolled back, which releases every lock the
+ * call took (only the catalog's advisory lock stays), and after a backoff
+ * the call starts again from its first revision.  When the transaction
+ * held a blocking lock of its own from before the call, rolling back the
+ * call would not release it: then there is no retry, and the error says to
+ * migrate one revision per transaction instead.
+ *
+ * With schemamig.lock_timeout = 0 nothing of this happens: the steps run
+ * directly in the caller's transaction, as they always did.
+ */
+static List *
+apply_with_retries(SmGraph *g, List *heads, List *steps, ReturnSetInfo *rsinfo)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	int			attempt = 0;
+
+	if (sm_lock_timeout <= 0)
+	{
+		heads = sm_apply_steps(g, heads, steps, NIL, rsinfo->setResult, rsinfo->setDesc);
+		sm_snapshot_record(heads);
+		return heads;
+	}
+
+	for (;;)
+	{
+		List	   *volatile result = NIL;
+		ErrorData  *edata = NULL;
+		char	   *subject;
+		char	   *held;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		sm_lockwait_forget();
+		running_revision[0] = '\0';
+		PG_TRY();
+		{
+			result = sm_apply_steps(g, heads, steps, NIL, rsinfo->setResult, rsinfo->setDesc);
+			sm_snapshot_record(result);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_CATCH();
+		{
+			sm_lockwait_capture();
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_END_TRY();
+
+		if (edata == NULL)
+			return result;
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			ReThrowError(edata);
+
+		attempt++;
+		subject = running_revision[0] != '\0' ?
+			psprintf("revision %s", running_revision) :
+			pstrdup("the schema snapshot after the migration");
+		held = sm_blocking_lock_held();
+		if (held != NULL)
+			sm_lock_give_up(subject, attempt,
+							psprintf("This transaction held a lock on %s from before the call, which a retry "
+									 "could not release; run the migration in a transaction of its own, or one "
+									 "revision per transaction with CALL schemamig.upgrade_each() or the "
+									 "pg_schemamig client.", held));
+		tuplestore_clear(rsinfo->setResult);
+		sm_lock_retry(subject, attempt,
+					  "The call was rolled back, so it holds no lock while it waits; it starts again from its first revision.");
+		FreeErrorData(edata);
+	}
 }
 
 /*
@@ -477,10 +533,7 @@ run_migration(FunctionCallInfo fcinfo, bool upgrade)
 	sm_check_steps(steps, true);
 
 	if (steps != NIL)
-	{
-		heads = sm_apply_steps(g, heads, steps, NIL, rsinfo->setResult, rsinfo->setDesc);
-		sm_snapshot_record(heads);
-	}
+		(void) apply_with_retries(g, heads, steps, rsinfo);
 
 	sm_spi_finish();
 	return (Datum) 0;
@@ -563,6 +616,31 @@ schemamig_each_steps(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(schemamig_apply_step);
 
+static Datum apply_step(FunctionCallInfo fcinfo);
+
+/*
+ * schemamig._apply_step: see apply_step.  A lock timeout is captured for
+ * the retry that upgrade_each makes (schemamig._lock_retry).
+ */
+Datum
+schemamig_apply_step(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+
+	sm_lockwait_forget();
+	PG_TRY();
+	{
+		result = apply_step(fcinfo);
+	}
+	PG_CATCH();
+	{
+		sm_lockwait_capture();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return result;
+}
+
 /*
  * schemamig._apply_step(revision, upgrade, heads_before, heads_after) ->
  * boolean: apply one revision in the current transaction, for
@@ -571,8 +649,8 @@ PG_FUNCTION_INFO_V1(schemamig_apply_step);
  * Otherwise the graph decides, and false means a concurrent caller already
  * applied (or, downgrading, already reverted) the revision: nothing is done.
  */
-Datum
-schemamig_apply_step(PG_FUNCTION_ARGS)
+static Datum
+apply_step(FunctionCallInfo fcinfo)
 {
 	char	   *id;
 	bool		upgrade;

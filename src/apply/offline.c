@@ -297,8 +297,7 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 	bool		in_tx = false;
 	const char *lockstmt;
 
-	lockstmt = psprintf("SELECT pg_catalog.pg_advisory_xact_lock(%d, %d);\n",
-						(int32) SM_LOCK_KEY1, (int32) SM_LOCK_KEY2);
+	lockstmt = "SELECT pg_catalog.pg_advisory_xact_lock(" SM_LOCK_KEY1_SQL ", " SM_LOCK_KEY2_SQL ");\n";
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf,
