@@ -55,7 +55,7 @@ const LintRuleDef lint_rule_defs[] = {
 	{"prefer-repack", LINT_WARNING, "VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock"},
 	{"backfilling-data", LINT_WARNING, "UPDATE or DELETE of existing rows inside the migration's transaction"},
 	{"require-timeout-settings", LINT_WARNING, "strong locks taken without a lock_timeout"},
-	{"require-statement-timeout", LINT_WARNING, "strong locks held by a statement without a statement_timeout"},
+	{"require-statement-timeout", LINT_INFO, "strong locks held by a statement without a statement_timeout"},
 	/* transactions */
 	{"ban-concurrent-index-creation-in-transaction", LINT_ERROR, "CONCURRENTLY inside a transaction block fails"},
 	{"transaction-nesting", LINT_ERROR, "transaction control inside a revision"},
