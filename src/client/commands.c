@@ -78,8 +78,8 @@ do_current(Ctx *ctx)
 {
 	if (opts.verbose && !opts.json)
 		printf("Current revision(s) for database \"%s\":\n", PQdb(ctx->conn));
-	/* the version table is what "current" shows (Alembic's alembic_version) */
-	return print_revisions(ctx, "SELECT v.revision FROM schemamig.version v ORDER BY v.position", 0, NULL,
+	/* as "alembic current": the version table and what it implies through depends_on */
+	return print_revisions(ctx, "SELECT c.revision FROM schemamig.current() c", 0, NULL,
 						   "reading the current revisions", false, false, false, true, false);
 }
 

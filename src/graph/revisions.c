@@ -166,7 +166,11 @@ schemamig_branches(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* current(): the version table's revisions, in table order */
+/*
+ * current(): what "alembic current" shows: the version table's revisions
+ * (in table order) and the tips of the lines they imply through depends_on
+ * (graph_all_current).  The raw table is schemamig.version.
+ */
 Datum
 schemamig_current(PG_FUNCTION_ARGS)
 {
@@ -175,7 +179,8 @@ schemamig_current(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	put_idx_rows(rsinfo, g, graph_version_rows(g, sm_version_heads(), "the version table"));
+	put_idx_rows(rsinfo, g, graph_all_current(g, graph_version_rows(g, sm_version_heads(),
+																	  "the version table")));
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -367,6 +372,27 @@ insert_revision(const char *id, const char *message, const char *upgrade_sql,
 }
 
 /*
+ * has_prefix_candidate: does a revision id or branch label of more than
+ * three characters start with "name" (target_revision_for_ident then
+ * resolves it, or reports it as ambiguous)?
+ */
+static bool
+has_prefix_candidate(SmGraph *g, const char *name)
+{
+	size_t		len = strlen(name);
+	ListCell   *lc;
+	int			i;
+
+	for (i = 0; i < g->n; i++)
+		if (strlen(g->revs[i]->id) > 3 && strncmp(g->revs[i]->id, name, len) == 0)
+			return true;
+	foreach(lc, g->label_keys)
+		if (strlen(lfirst(lc)) > 3 && strncmp(lfirst(lc), name, len) == 0)
+			return true;
+	return false;
+}
+
+/*
  * register_revision: the body of add_revision, also used by merge.  SPI
  * must be connected and the catalog lock held.  Returns the id.
  */
@@ -454,11 +480,18 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("down revision \"%s\" does not exist", (char *) lfirst(lc))));
 	foreach(lc, deps)
-		if (graph_index_of(g, lfirst(lc)) < 0 && graph_label_index(g, lfirst(lc)) < 0)
+	{
+		const char *dep = lfirst(lc);
+
+		if (graph_index_of(g, dep) >= 0 || graph_label_index(g, dep) >= 0)
+			continue;
+		/* a unique prefix stands for the full id, as "alembic revision --depends-on" stores it */
+		if (!has_prefix_candidate(g, dep))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("dependency \"%s\" is neither a revision nor a branch label",
-							(char *) lfirst(lc))));
+					 errmsg("dependency \"%s\" is neither a revision nor a branch label", dep)));
+		lfirst(lc) = pstrdup(g->revs[target_revision_for_ident(g, dep, NULL)]->id);
+	}
 
 	if (!existing)
 	{
