@@ -37,6 +37,9 @@ int			sm_max_rewrite_size = -1;
 
 bool		sm_running_migration = false;
 bool		sm_offline_script = false;
+int			sm_revision_depth = 0;
+bool		sm_plan_step_open = false;
+bool		sm_allow_drop_extension = false;
 
 static const struct config_enum_entry lint_mode_options[] = {
 	{"off", SM_LINT_OFF, false},
@@ -63,6 +66,7 @@ sm_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 			sm_planstep_xact_end();
 			sm_running_migration = sm_planstep_session_active();
+			sm_revision_depth = 0;
 			break;
 		default:
 			break;
@@ -134,6 +138,15 @@ _PG_init(void)
 							 false,
 							 PGC_SUSET,
 							 GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("schemamig.allow_drop_extension",
+							 "Allows DROP EXTENSION pg_schemamig while revisions are applied.",
+							 "Dropping the extension erases the history of every applied revision; off refuses it.",
+							 &sm_allow_drop_extension,
+							 false,
+							 PGC_USERSET,
+							 0,
 							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("schemamig");

@@ -29,10 +29,6 @@
 /* Maximum length of a revision id (also checked by the catalog). */
 #define SM_MAX_ID_LEN			64
 
-/* Key of the transaction-level advisory lock serialising mutating calls. */
-#define SM_LOCK_KEY1			0x736d6967	/* "smig" */
-#define SM_LOCK_KEY2			1
-
 /* lint_on_upgrade values */
 typedef enum SmLintMode
 {
@@ -56,6 +52,15 @@ extern int	sm_max_rewrite_size;
  */
 extern bool sm_running_migration;
 extern bool sm_offline_script;
+
+/*
+ * sm_revision_depth counts the revisions whose SQL is running in this
+ * backend (apply.c); sm_plan_step_open is true while a plan step is open
+ * (planstep.c).  Mutating calls are refused while either is set.
+ */
+extern int	sm_revision_depth;
+extern bool sm_plan_step_open;
+extern bool sm_allow_drop_extension;
 extern bool sm_migration_in_progress(void);
 
 /* spi_util.c */
@@ -68,12 +73,31 @@ extern bool sm_spi_getbool(uint64 row, int col, bool *isnull);
 extern List *sm_spi_gettextarray(uint64 row, int col);
 extern Datum sm_text_array_datum(List *strings);
 extern List *sm_text_array_to_list(ArrayType *arr, const char *argname);
-extern void sm_lock_catalog(void);
 extern void sm_check_catalog_writable(void);
+
+/* guard.c */
+struct _SPI_plan;
+extern void sm_lock_catalog(void);
+extern void sm_session_lock(bool acquire);
+extern void sm_refuse_inside_revision(void);
+extern Oid	sm_extension_owner(void);
+extern uint64 sm_spi_exec_owner(const char *sql, int expected, int nargs,
+								Oid *argtypes, Datum *values, const char *nulls);
+extern int	sm_spi_execute_plan_owner(struct _SPI_plan *plan, Datum *values,
+									  const char *nulls);
+extern Datum sm_caller_name_datum(void);
 
 /* checksum.c */
 extern char *sm_checksum(const char *upgrade_sql, const char *downgrade_sql,
 						 bool transactional);
+
+/* sqlsplit.c: why a statement can never be part of a revision */
+typedef struct SmRefusal
+{
+	int			sqlstate;
+	const char *message;
+	const char *hint;
+} SmRefusal;
 
 /* sqlsplit.c: one parsed statement of a revision's SQL */
 typedef struct SmStatement
@@ -83,11 +107,14 @@ typedef struct SmStatement
 	int			length;			/* byte length in the revision's SQL */
 	NodeTag		tag;			/* node tag of the raw statement */
 	bool		nontransactional;	/* cannot run inside a transaction block */
+	const SmRefusal *refusal;	/* never allowed in a revision, or NULL */
 } SmStatement;
 
 extern void sm_parse_error_callback(void *arg);
 extern List *sm_split_sql(const char *sql);
 extern bool sm_sql_is_nontransactional(const char *sql);
+extern void sm_check_statement(const SmStatement *st, int n, const char *id,
+							   const char *direction);
 
 /* ids */
 extern bool sm_valid_id(const char *id);

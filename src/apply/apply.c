@@ -4,7 +4,7 @@
  *	  Running migrations in the server: upgrade(), downgrade() and the step
  *	  functions behind the upgrade_each/downgrade_each procedures.
  *
- * Every mutating call takes the catalog advisory lock first, then reads the
+ * Every mutating call takes the catalog lock (guard.c) first, then reads the
  * graph and the version table, so concurrent callers wait and then see the
  * work already done.  Revision SQL is split with PostgreSQL's parser and each
  * statement runs through its own SPI call, in the caller's transaction: an
@@ -191,9 +191,23 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
 
-	stmts = sm_split_sql(sql);
-
+	/*
+	 * The settings that change how SQL text reads are pinned to the values
+	 * offline scripts pin (offline.c), so that online and offline agree.
+	 */
 	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("standard_conforming_strings", "on", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("check_function_bodies", "on", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("xmloption", "content", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+
+	stmts = sm_split_sql(sql);
+	foreach(lc, stmts)
+		sm_check_statement(lfirst(lc), foreach_current_index(lc) + 1, rev->id,
+						   upgrade ? "upgrade" : "downgrade");
+
 	if (sm_lock_timeout > 0)
 	{
 		char		buf[32];
@@ -206,6 +220,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	PG_TRY();
 	{
 		sm_running_migration = true;
+		sm_revision_depth++;
 		armed = arm_statement_timeout(sm_statement_timeout, &outer_fin);
 		foreach(lc, stmts)
 		{
@@ -229,6 +244,7 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	{
 		if (armed)
 			disarm_statement_timeout(outer_fin);
+		sm_revision_depth--;
 		sm_running_migration = save_running;
 		sm_guard_statement = save_statement;
 	}
@@ -325,28 +341,16 @@ sm_load_revision_sql(SmRevision *rev)
 }
 
 /*
- * sm_lock_for_migration takes the catalog lock.  Under REPEATABLE READ or
- * SERIALIZABLE the transaction snapshot predates any work a concurrent
- * migration committed while we waited, so waiting there would re-apply it:
- * refuse instead, with a serialization failure the caller can retry.
+ * sm_lock_for_migration refuses a call where the catalog must not change
+ * (inside a running revision, read-only) and takes the catalog lock, which
+ * also refuses a REPEATABLE READ snapshot that misses committed work
+ * (guard.c).
  */
 void
 sm_lock_for_migration(void)
 {
-	LOCKTAG		tag;
-
 	sm_check_catalog_writable();
-	if (!IsolationUsesXactSnapshot())
-	{
-		sm_lock_catalog();
-		return;
-	}
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, SM_LOCK_KEY1, SM_LOCK_KEY2, 2);
-	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
-		ereport(ERROR,
-				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-				 errmsg("could not serialize access due to a concurrent migration"),
-				 errhint("Retry the transaction, or migrate at READ COMMITTED.")));
+	sm_lock_catalog();
 }
 
 /*
@@ -365,16 +369,19 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 	MemoryContext stepcxt;
 	ListCell   *lc;
 	SPIPlanPtr	logplan;
-	Oid			argtypes[7] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-	TIMESTAMPTZOID, INTERVALOID, TEXTOID};
+	Oid			argtypes[8] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+	TIMESTAMPTZOID, INTERVALOID, TEXTOID, NAMEOID};
+	Datum		caller;
 
 	if (steps == NIL)
 		return heads;
 
+	/* the log row is written as the owner, naming the calling role */
+	caller = sm_caller_name_datum();
 	logplan = SPI_prepare("INSERT INTO schemamig.log (revision, direction, heads_before, heads_after, "
 						  "started_at, duration, role, checksum, backend_pid) "
-						  "VALUES ($1, $2, $3, $4, $5, $6, CURRENT_USER, $7, pg_catalog.pg_backend_pid())",
-						  7, argtypes);
+						  "VALUES ($1, $2, $3, $4, $5, $6, $8, $7, pg_catalog.pg_backend_pid())",
+						  8, argtypes);
 	if (logplan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 
@@ -388,7 +395,7 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 		TimestampTz end;
 		List	   *after;
 		Interval   *dur;
-		Datum		values[7];
+		Datum		values[8];
 		int			rc;
 		MemoryContext old;
 
@@ -419,7 +426,8 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 		values[4] = TimestampTzGetDatum(start);
 		values[5] = IntervalPGetDatum(dur);
 		values[6] = CStringGetTextDatum(step->rev->checksum);
-		rc = SPI_execute_plan(logplan, values, NULL, false, 0);
+		values[7] = caller;
+		rc = sm_spi_execute_plan_owner(logplan, values, NULL);
 		if (rc != SPI_OK_INSERT)
 			elog(ERROR, "could not write schemamig.log: %s", SPI_result_code_string(rc));
 

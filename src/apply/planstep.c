@@ -188,13 +188,7 @@ sm_planstep_install_hooks(void)
 static void
 session_lock(bool acquire)
 {
-	LOCKTAG		tag;
-
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, SM_LOCK_KEY1, SM_LOCK_KEY2, 2);
-	if (acquire)
-		(void) LockAcquire(&tag, ExclusiveLock, true, false);
-	else
-		(void) LockRelease(&tag, ExclusiveLock, true);
+	sm_session_lock(acquire);
 }
 
 /* close the open step: forget it, drop its session lock */
@@ -210,6 +204,7 @@ close_step(void)
 	step_revision = NULL;
 	step_session_lock = false;
 	sm_running_migration = false;
+	sm_plan_step_open = false;
 }
 
 /*
@@ -321,6 +316,7 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 	step_completed = -1;
 	step_started = GetCurrentTimestamp();
 	sm_running_migration = true;
+	sm_plan_step_open = true;
 	PG_RETURN_VOID();
 }
 
@@ -358,9 +354,12 @@ schemamig_end_step(PG_FUNCTION_ARGS)
 				 errmsg("no step of revision \"%s\" is open in this session", id),
 				 errhint("Run the plan rows in order, starting with schemamig._begin_step.")));
 
-	/* the bookkeeping below runs under the transaction-level lock */
+	/*
+	 * the bookkeeping below runs under the transaction-level lock (taken
+	 * before the session lock goes, so that no other caller comes between)
+	 */
 	if (had_session_lock)
-		sm_lock_for_migration();
+		sm_lock_catalog();
 	close_step();
 
 	if (completed != expected)
@@ -382,5 +381,34 @@ schemamig_end_step(PG_FUNCTION_ARGS)
 	sm_version_write(after);
 	sm_snapshot_record(after);
 	sm_spi_finish();
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(schemamig_session_lock);
+
+/*
+ * schemamig._session_lock(hold): a client that runs plan() rows holds the
+ * catalog lock for its session across them, so that no other caller can
+ * change the version table between the plan and its steps.  Only roles
+ * with EXECUTE on it (not PUBLIC) can take it.
+ */
+static bool client_session_lock = false;
+
+Datum
+schemamig_session_lock(PG_FUNCTION_ARGS)
+{
+	bool		hold = PG_GETARG_BOOL(0);
+
+	if (hold && !client_session_lock)
+	{
+		sm_check_catalog_writable();
+		sm_session_lock(true);
+		client_session_lock = true;
+	}
+	else if (!hold && client_session_lock)
+	{
+		sm_session_lock(false);
+		client_session_lock = false;
+	}
 	PG_RETURN_VOID();
 }

@@ -4,7 +4,8 @@
  *	  Reading and writing the version table and the migration log.
  *
  * Callers hold the catalog lock (sm_lock_catalog) and have SPI connected.
- * Every query is schema-qualified and parameterised.
+ * Every query is schema-qualified and parameterised; writes run with the
+ * extension owner's rights (guard.c), rows name the calling role.
  *
  * src/catalog/catalog.c
  *
@@ -55,11 +56,11 @@ sm_version_write(List *heads)
 	Oid			argtypes[1] = {TEXTARRAYOID};
 	Datum		values[1];
 
-	sm_spi_exec("DELETE FROM schemamig.version", SPI_OK_DELETE, 0, NULL, NULL, NULL);
+	sm_spi_exec_owner("DELETE FROM schemamig.version", SPI_OK_DELETE, 0, NULL, NULL, NULL);
 	if (heads == NIL)
 		return;
 	values[0] = sm_text_array_datum(heads);
-	sm_spi_exec("INSERT INTO schemamig.version (revision, position) "
+	sm_spi_exec_owner("INSERT INTO schemamig.version (revision, position) "
 				"SELECT h.revision, h.position "
 				"FROM pg_catalog.unnest($1) WITH ORDINALITY AS h(revision, position)",
 				SPI_OK_INSERT, 1, argtypes, values, NULL);
@@ -75,10 +76,10 @@ sm_log_step(const char *revision, const char *direction,
 			TimestampTz started_at, TimestampTz finished_at,
 			const char *checksum)
 {
-	Oid			argtypes[7] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-	TIMESTAMPTZOID, INTERVALOID, TEXTOID};
-	Datum		values[7];
-	char		nulls[7] = "       ";
+	Oid			argtypes[8] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+	TIMESTAMPTZOID, INTERVALOID, TEXTOID, NAMEOID};
+	Datum		values[8];
+	char		nulls[8] = "        ";
 	Interval   *dur = palloc0(sizeof(Interval));
 
 	dur->time = finished_at - started_at;
@@ -91,9 +92,10 @@ sm_log_step(const char *revision, const char *direction,
 	values[5] = IntervalPGetDatum(dur);
 	values[6] = checksum ? CStringGetTextDatum(checksum) : (Datum) 0;
 	nulls[6] = checksum ? ' ' : 'n';
+	values[7] = sm_caller_name_datum();
 
-	sm_spi_exec("INSERT INTO schemamig.log (revision, direction, heads_before, heads_after, "
-				"started_at, duration, role, checksum, backend_pid) "
-				"VALUES ($1, $2, $3, $4, $5, $6, CURRENT_USER, $7, pg_catalog.pg_backend_pid())",
-				SPI_OK_INSERT, 7, argtypes, values, nulls);
+	sm_spi_exec_owner("INSERT INTO schemamig.log (revision, direction, heads_before, heads_after, "
+					  "started_at, duration, role, checksum, backend_pid) "
+					  "VALUES ($1, $2, $3, $4, $5, $6, $8, $7, pg_catalog.pg_backend_pid())",
+					  SPI_OK_INSERT, 8, argtypes, values, nulls);
 }

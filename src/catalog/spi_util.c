@@ -162,27 +162,14 @@ sm_check_id(const char *id, const char *what)
 }
 
 /*
- * sm_lock_catalog takes the transaction-level advisory lock that serialises
- * every mutating call.  Concurrent callers wait, then see committed work.
- * Being an ordinary heavyweight lock owned by the backend, it can never go
- * stale: it is released at commit, abort or backend exit.
- */
-void
-sm_lock_catalog(void)
-{
-	LOCKTAG		tag;
-
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, SM_LOCK_KEY1, SM_LOCK_KEY2, 2);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
-}
-
-/*
  * sm_check_catalog_writable refuses mutating calls where the catalog cannot
- * or must not be written: read-only transactions and hot standbys.
+ * or must not be written: inside a running revision (guard.c), read-only
+ * transactions and hot standbys.
  */
 void
 sm_check_catalog_writable(void)
 {
+	sm_refuse_inside_revision();
 	PreventCommandIfReadOnly("pg_schemamig");
 	if (RecoveryInProgress())
 		ereport(ERROR,

@@ -27,9 +27,6 @@
 #define DEFAULT_DIRECTORY	"migrations"
 #define CONFIG_FILE			"pg_schemamig.conf"
 
-/* Key of the catalog's advisory lock (pg_schemamig.h: SM_LOCK_KEY1/2). */
-#define SM_LOCK_KEY1_SQL	"1936550247"
-#define SM_LOCK_KEY2_SQL	"1"
 
 /* Command-line options, after the config file was read. */
 typedef struct Options

@@ -446,9 +446,9 @@ schemamig_drift_sql_drop(PG_FUNCTION_ARGS)
 static char *
 snapshot_take(List *heads)
 {
-	Oid			argtypes[4] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID};
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Oid			argtypes[5] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, NAMEOID};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	List	   *schemas;
 	bool		all;
 	char	   *fingerprint;
@@ -466,12 +466,13 @@ snapshot_take(List *heads)
 		values[1] = sm_text_array_datum(schemas);
 	values[2] = CStringGetTextDatum(fingerprint);
 	values[3] = CStringGetTextDatum(SM_FINGERPRINT_ALGORITHM);
-	sm_spi_exec("INSERT INTO " SM_SCHEMA ".snapshot (heads, schemas, fingerprint, algorithm)"
-				" SELECT ARRAY(SELECT h FROM pg_catalog.unnest($1) h ORDER BY h COLLATE \"C\"),"
-				" CASE WHEN $2 IS NOT NULL THEN"
-				" ARRAY(SELECT DISTINCT s COLLATE \"C\" FROM pg_catalog.unnest($2) s ORDER BY 1) END,"
-				" $3, $4",
-				SPI_OK_INSERT, 4, argtypes, values, nulls);
+	values[4] = sm_caller_name_datum();
+	sm_spi_exec_owner("INSERT INTO " SM_SCHEMA ".snapshot (heads, schemas, fingerprint, algorithm, taken_by)"
+					  " SELECT ARRAY(SELECT h FROM pg_catalog.unnest($1) h ORDER BY h COLLATE \"C\"),"
+					  " CASE WHEN $2 IS NOT NULL THEN"
+					  " ARRAY(SELECT DISTINCT s COLLATE \"C\" FROM pg_catalog.unnest($2) s ORDER BY 1) END,"
+					  " $3, $4, $5",
+					  SPI_OK_INSERT, 5, argtypes, values, nulls);
 	return fingerprint;
 }
 
@@ -529,7 +530,7 @@ schemamig_acknowledge_drift(PG_FUNCTION_ARGS)
 	values[1] = DirectFunctionCall1(namein,
 									CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
 	sm_spi_connect();
-	n = sm_spi_exec("UPDATE " SM_SCHEMA ".drift"
+	n = sm_spi_exec_owner("UPDATE " SM_SCHEMA ".drift"
 					" SET acknowledged = true, acknowledged_at = pg_catalog.now(),"
 					" acknowledged_by = $2"
 					" WHERE NOT acknowledged"

@@ -284,6 +284,7 @@ check_sql(const char *sql, const char *id, const char *direction, bool transacti
 	{
 		SmStatement *st = lfirst(lc);
 
+		sm_check_statement(st, foreach_current_index(lc) + 1, id, direction);
 		if (st->nontransactional)
 		{
 			nontx = true;
@@ -375,10 +376,10 @@ insert_revision(const char *id, const char *message, const char *upgrade_sql,
 				const char *downgrade_sql, List *down, List *labels, List *deps,
 				bool transactional)
 {
-	Oid			argtypes[10] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID};
-	Datum		values[10];
-	char		nulls[10] = "          ";
+	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, NAMEOID};
+	Datum		values[11];
+	char		nulls[11] = "           ";
 	char	   *checksum;
 
 	(void) check_sql(upgrade_sql, id, "upgrade", transactional);
@@ -396,10 +397,12 @@ insert_revision(const char *id, const char *message, const char *upgrade_sql,
 	values[7] = BoolGetDatum(transactional);
 	values[8] = CStringGetTextDatum(checksum);
 	values[9] = CStringGetTextDatum(SM_CHECKSUM_ALGORITHM);
-	sm_spi_exec("INSERT INTO schemamig.revision (id, message, down_revisions, branch_labels, "
-				"depends_on, upgrade_sql, downgrade_sql, transactional, checksum, checksum_algorithm) "
-				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-				SPI_OK_INSERT, 10, argtypes, values, nulls);
+	values[10] = sm_caller_name_datum();
+	sm_spi_exec_owner("INSERT INTO schemamig.revision (id, message, down_revisions, branch_labels, "
+					  "depends_on, upgrade_sql, downgrade_sql, transactional, checksum, checksum_algorithm, "
+					  "created_by) "
+					  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+					  SPI_OK_INSERT, 11, argtypes, values, nulls);
 }
 
 /*
@@ -416,10 +419,10 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	char	   *checksum;
 	bool		same;
 	ListCell   *lc;
-	Oid			argtypes[10] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID};
-	Datum		values[10];
-	char		nulls[10] = "          ";
+	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, NAMEOID};
+	Datum		values[11];
+	char		nulls[11] = "           ";
 
 	if (id != NULL && down_given && new_revision_is_clean(id, down, labels, deps))
 	{
@@ -522,6 +525,7 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	values[7] = BoolGetDatum(transactional);
 	values[8] = CStringGetTextDatum(checksum);
 	values[9] = CStringGetTextDatum(SM_CHECKSUM_ALGORITHM);
+	values[10] = sm_caller_name_datum();
 
 	same = strcmp(existing->checksum, checksum) == 0 &&
 		lists_equal(existing->down, down) &&
@@ -532,7 +536,7 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	{
 		/* identical revision: a no-op, apart from a changed message */
 		if (strcmp(existing->message, message) != 0)
-			sm_spi_exec("UPDATE schemamig.revision SET message = $2 "
+			sm_spi_exec_owner("UPDATE schemamig.revision SET message = $2 "
 						"WHERE id OPERATOR(pg_catalog.=) $1",
 						SPI_OK_UPDATE, 2, argtypes, values, nulls);
 		return id;
@@ -543,12 +547,12 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 				 errmsg("revision \"%s\" is already applied and registered with different %s",
 						id, strcmp(existing->checksum, checksum) != 0 ? "SQL" : "parents, labels or dependencies"),
 				 errhint("Register the change as a new revision.")));
-	sm_spi_exec("UPDATE schemamig.revision SET message = $2, down_revisions = $3, "
-				"branch_labels = $4, depends_on = $5, upgrade_sql = $6, downgrade_sql = $7, "
-				"transactional = $8, checksum = $9, checksum_algorithm = $10, "
-				"created_at = pg_catalog.now(), created_by = CURRENT_USER "
-				"WHERE id OPERATOR(pg_catalog.=) $1",
-				SPI_OK_UPDATE, 10, argtypes, values, nulls);
+	sm_spi_exec_owner("UPDATE schemamig.revision SET message = $2, down_revisions = $3, "
+					  "branch_labels = $4, depends_on = $5, upgrade_sql = $6, downgrade_sql = $7, "
+					  "transactional = $8, checksum = $9, checksum_algorithm = $10, "
+					  "created_at = pg_catalog.now(), created_by = $11 "
+					  "WHERE id OPERATOR(pg_catalog.=) $1",
+					  SPI_OK_UPDATE, 11, argtypes, values, nulls);
 	/* the new parents must not close a cycle */
 	(void) graph_load(false);
 	return id;
@@ -704,7 +708,7 @@ schemamig_remove_revision(PG_FUNCTION_ARGS)
 				 errmsg("cannot remove revision \"%s\" because it is applied", id),
 				 errhint("Downgrade it first, or stamp the version table below it.")));
 	values[0] = CStringGetTextDatum(id);
-	sm_spi_exec("DELETE FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) $1",
+	sm_spi_exec_owner("DELETE FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) $1",
 				SPI_OK_DELETE, 1, argtypes, values, NULL);
 	sm_spi_finish();
 	PG_RETURN_VOID();
