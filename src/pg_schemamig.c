@@ -38,6 +38,7 @@ int			sm_max_rewrite_size = -1;
 bool		sm_running_migration = false;
 bool		sm_offline_script = false;
 int			sm_revision_depth = 0;
+SmCurrentUtility sm_current_utility = {NULL, 0, 0, NULL};
 bool		sm_plan_step_open = false;
 bool		sm_allow_drop_extension = false;
 

@@ -58,6 +58,20 @@ extern bool sm_offline_script;
  * backend (apply.c); sm_plan_step_open is true while a plan step is open
  * (planstep.c).  Mutating calls are refused while either is set.
  */
+/*
+ * The utility command now running (the innermost), as the ProcessUtility
+ * hook (planstep.c) saw it: its query string, where the command lies in it
+ * and its parse tree.  query is NULL outside any command the hook saw.
+ */
+typedef struct SmCurrentUtility
+{
+	const char *query;
+	int			location;
+	int			length;
+	Node	   *stmt;
+} SmCurrentUtility;
+extern SmCurrentUtility sm_current_utility;
+
 extern int	sm_revision_depth;
 extern bool sm_plan_step_open;
 extern bool sm_allow_drop_extension;

@@ -81,8 +81,14 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 {
 	bool		toplevel = (context == PROCESS_UTILITY_TOPLEVEL &&
 							utility_depth == 0 && executor_depth == 0);
+	SmCurrentUtility saved = sm_current_utility;
 
 	utility_depth++;
+	/* where this command lies in its query string, for the drift log */
+	sm_current_utility.query = queryString;
+	sm_current_utility.location = pstmt->stmt_location;
+	sm_current_utility.length = pstmt->stmt_len;
+	sm_current_utility.stmt = pstmt->utilityStmt;
 	PG_TRY();
 	{
 		if (prev_ProcessUtility)
@@ -95,6 +101,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	PG_FINALLY();
 	{
 		utility_depth--;
+		sm_current_utility = saved;
 	}
 	PG_END_TRY();
 

@@ -31,6 +31,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/indexing.h"
@@ -83,9 +84,12 @@ typedef struct DriftTarget
 {
 	Relation	rel;
 	Oid			seqoid;
+	Oid			idxoid;			/* schemamig.drift_id */
 	List	   *tracked;		/* NIL: every non-system schema */
 	char	   *role;
-	const char *statement;
+	const char *tag;			/* the event's command tag */
+	bool		have_statement;
+	char	   *statement;		/* computed on the first row */
 } DriftTarget;
 
 /*
@@ -96,7 +100,7 @@ typedef struct DriftTarget
  * table is missing (as while DROP EXTENSION pg_schemamig runs).
  */
 static bool
-drift_open(DriftTarget *target)
+drift_open(DriftTarget *target, const char *tag)
 {
 	Oid			nsp;
 	Oid			relid;
@@ -104,8 +108,13 @@ drift_open(DriftTarget *target)
 
 	if (sm_migration_in_progress() || creating_extension || IsBinaryUpgrade)
 		return false;
+	/*
+	 * Citus's own connections, only where Citus is installed: anyone can
+	 * choose an application_name
+	 */
 	if (application_name != NULL &&
-		strncmp(application_name, "citus_internal", strlen("citus_internal")) == 0)
+		strncmp(application_name, "citus_internal", strlen("citus_internal")) == 0 &&
+		IsTransactionState() && OidIsValid(get_extension_oid("citus", true)))
 		return false;
 	if (!IsTransactionState())
 		return false;
@@ -114,7 +123,9 @@ drift_open(DriftTarget *target)
 		return false;
 	relid = get_relname_relid("drift", nsp);
 	target->seqoid = get_relname_relid("drift_id_seq", nsp);
-	if (!OidIsValid(relid) || !OidIsValid(target->seqoid))
+	target->idxoid = get_relname_relid("drift_id", nsp);
+	if (!OidIsValid(relid) || !OidIsValid(target->seqoid) ||
+		!OidIsValid(target->idxoid))
 		return false;
 
 	target->tracked = sm_tracked_schema_list(&all);
@@ -123,7 +134,9 @@ drift_open(DriftTarget *target)
 	target->role = GetUserNameFromId(GetUserId(), true);
 	if (target->role == NULL)
 		target->role = psprintf("%u", GetUserId());
-	target->statement = debug_query_string;
+	target->tag = tag;
+	target->have_statement = false;
+	target->statement = NULL;
 	target->rel = table_open(relid, RowExclusiveLock);
 	return true;
 }
@@ -175,6 +188,40 @@ text_or_null(const char *s, bool *isnull)
 	return s ? CStringGetTextDatum(s) : (Datum) 0;
 }
 
+/* is "id" already used by a row of schemamig.drift? */
+static bool
+drift_id_used(DriftTarget *target, int64 id)
+{
+	ScanKeyData key;
+	SysScanDesc scan;
+	bool		used;
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
+	scan = systable_beginscan(target->rel, target->idxoid, true, NULL, 1, &key);
+	used = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	return used;
+}
+
+/*
+ * drift_next_id: the next id of the sequence that no row uses.  After a
+ * restore the sequence can lag behind the rows (the dump's setval comes
+ * after rows that the restore's own DDL logged were renumbered, see
+ * schemamig._drift_restored), and an id must never name two rows:
+ * acknowledge_drift(n) acknowledges what its caller saw up to n.
+ */
+static int64
+drift_next_id(DriftTarget *target)
+{
+	for (;;)
+	{
+		int64		id = nextval_internal(target->seqoid, false);
+
+		if (!drift_id_used(target, id))
+			return id;
+	}
+}
+
 /*
  * drift_insert writes one row.  The row is formed by column name, so the
  * table may gain columns in later versions (they are left NULL).  The table
@@ -199,7 +246,7 @@ drift_insert(DriftTarget *target, const char *tag, const char *type,
 		if (att->attisdropped)
 			nulls[i] = true;
 		else if (strcmp(name, "id") == 0)
-			values[i] = Int64GetDatum(nextval_internal(target->seqoid, false));
+			values[i] = Int64GetDatum(drift_next_id(target));
 		else if (strcmp(name, "logged_at") == 0)
 			values[i] = TimestampTzGetDatum(GetCurrentTimestamp());
 		else if (strcmp(name, "role") == 0)
@@ -215,7 +262,15 @@ drift_insert(DriftTarget *target, const char *tag, const char *type,
 		else if (strcmp(name, "schema_name") == 0)
 			values[i] = text_or_null(nsp, &nulls[i]);
 		else if (strcmp(name, "statement") == 0)
+		{
+			/* the command's own text, secrets redacted (drift_statement.c) */
+			if (!target->have_statement)
+			{
+				target->statement = sm_drift_statement(target->tag);
+				target->have_statement = true;
+			}
 			values[i] = text_or_null(target->statement, &nulls[i]);
+		}
 		else if (strcmp(name, "acknowledged") == 0)
 			values[i] = BoolGetDatum(false);
 		else
@@ -386,7 +441,7 @@ drift_event(bool drops, const char *tag)
 	ctx = AllocSetContextCreate(CurrentMemoryContext, "schemamig drift",
 								ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(ctx);
-	if (drift_open(&target))
+	if (drift_open(&target, tag))
 	{
 		if (drops)
 			drift_log_drops(&target, tag);
@@ -415,7 +470,7 @@ schemamig_drift_ddl_command_end(PG_FUNCTION_ARGS)
 	/* drops are logged by the sql_drop trigger, with the dropped objects */
 	if (trigdata->parsetree != NULL && IsA(trigdata->parsetree, DropStmt))
 		PG_RETURN_VOID();
-	drift_event(false, NULL);
+	drift_event(false, GetCommandTagName(trigdata->tag));
 	PG_RETURN_VOID();
 }
 
