@@ -7,7 +7,6 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS pg_schemamig CASCADE;
 CREATE EXTENSION pg_schemamig;
 DROP TABLE IF EXISTS x_t;
-RESET client_min_messages;
 \set VERBOSITY default
 SET schemamig.allow_drop_extension = off;
 

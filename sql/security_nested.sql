@@ -5,7 +5,6 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS pg_schemamig CASCADE;
 CREATE EXTENSION pg_schemamig;
 DROP TABLE IF EXISTS n_t;
-RESET client_min_messages;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 SET schemamig.lint_on_upgrade = off;

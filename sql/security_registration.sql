@@ -4,7 +4,6 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS pg_schemamig CASCADE;
 CREATE EXTENSION pg_schemamig;
-RESET client_min_messages;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 

@@ -35,13 +35,6 @@ char	   *sm_tracked_schemas = NULL;
 int			sm_lint_on_upgrade = SM_LINT_WARNING;
 int			sm_max_rewrite_size = -1;
 
-bool		sm_running_migration = false;
-bool		sm_offline_script = false;
-int			sm_revision_depth = 0;
-SmCurrentUtility sm_current_utility = {NULL, 0, 0, NULL};
-bool		sm_plan_step_open = false;
-bool		sm_allow_drop_extension = false;
-
 static const struct config_enum_entry lint_mode_options[] = {
 	{"off", SM_LINT_OFF, false},
 	{"warning", SM_LINT_WARNING, false},
@@ -66,7 +59,7 @@ sm_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 			sm_planstep_xact_end();
-			sm_running_migration = sm_planstep_session_active();
+			sm_migration_set(sm_planstep_session_active());
 			sm_revision_depth = 0;
 			break;
 		default:
@@ -154,16 +147,6 @@ _PG_init(void)
 
 	RegisterXactCallback(sm_xact_callback, NULL);
 	sm_planstep_install_hooks();
-}
-
-/*
- * sm_migration_in_progress: is the DDL now running a migration (not drift)?
- * True inside upgrade()/downgrade() and plan steps, and in offline scripts.
- */
-bool
-sm_migration_in_progress(void)
-{
-	return sm_running_migration || sm_offline_script;
 }
 
 PG_FUNCTION_INFO_V1(schemamig_library_version);

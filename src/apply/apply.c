@@ -4,7 +4,7 @@
  *	  Running migrations in the server: upgrade(), downgrade() and the step
  *	  functions behind the upgrade_each/downgrade_each procedures.
  *
- * Every mutating call takes the catalog lock (guard.c) first, then reads the
+ * Every mutating call takes the catalog advisory lock first, then reads the
  * graph and the version table, so concurrent callers wait and then see the
  * work already done.  Revision SQL is split with PostgreSQL's parser and each
  * statement runs through its own SPI call, in the caller's transaction: an
@@ -49,7 +49,7 @@ apply_error_callback(void *arg)
 {
 	ApplyErrorContext *ctx = (ApplyErrorContext *) arg;
 
-	errcontext("while applying revision %s \"%s\" (%s)",
+	errcontext(SM_APPLYING_CONTEXT_FMT,
 			   ctx->rev->id, ctx->rev->message,
 			   ctx->upgrade ? "upgrade" : "downgrade");
 }
@@ -169,6 +169,14 @@ disarm_statement_timeout(TimestampTz outer_fin)
 void
 sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 {
+	sm_run_revision_sql_hooked(rev, upgrade, NULL);
+}
+
+/* sm_run_revision_sql with optional per-statement hooks (apply.h). */
+void
+sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
+						   const SmRunHooks *hooks)
+{
 	const char *sql = upgrade ? rev->upgrade_sql : rev->downgrade_sql;
 	ErrorContextCallback errcb;
 	ApplyErrorContext ctx;
@@ -177,8 +185,8 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 	int			nestlevel;
 	TimestampTz outer_fin = 0;
 	volatile bool armed = false;
-	bool		save_running = sm_running_migration;
-	const char *save_statement = sm_guard_statement;
+	bool		save_running = sm_migration_running();
+	const char *save_statement = sm_migration_statement();
 
 	if (sql == NULL)
 		elog(ERROR, "revision \"%s\" has no %s SQL loaded", rev->id,
@@ -219,25 +227,40 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 
 	PG_TRY();
 	{
-		sm_running_migration = true;
+		sm_migration_set(true);
 		sm_revision_depth++;
 		armed = arm_statement_timeout(sm_statement_timeout, &outer_fin);
 		foreach(lc, stmts)
 		{
 			SmStatement *st = lfirst(lc);
+			int			stmt_no = foreach_current_index(lc) + 1;
+			const char *text = st->sql;
 			int			rc;
 
 			CHECK_FOR_INTERRUPTS();
-			sm_guard_statement = st->sql;	/* named by the rewrite guard */
-			rc = SPI_execute(st->sql, false, 0);
+			if (hooks != NULL && hooks->replace != NULL)
+			{
+				const char *r = hooks->replace(hooks->arg, stmt_no, st);
+
+				if (r != NULL && r[0] == '\0')
+					continue;
+				if (r != NULL)
+					text = r;
+			}
+			if (hooks != NULL && hooks->before != NULL)
+				hooks->before(hooks->arg, stmt_no, st);
+			sm_migration_set_statement(text);	/* named by the rewrite guard */
+			rc = SPI_execute(text, false, 0);
 			if (rc == SPI_ERROR_TRANSACTION)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_TRANSACTION_TERMINATION),
 						 errmsg("transaction control statements are not allowed in a revision"),
-						 errdetail("Statement %d: %s", foreach_current_index(lc) + 1, st->sql),
+						 errdetail("Statement %d: %s", stmt_no, st->sql),
 						 errhint("pg_schemamig runs each revision in a transaction of its own making; use transactional = false for statements that cannot run in one.")));
 			if (rc < 0)
 				elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+			if (hooks != NULL && hooks->after != NULL)
+				hooks->after(hooks->arg, stmt_no, st, SPI_processed);
 		}
 	}
 	PG_FINALLY();
@@ -245,8 +268,8 @@ sm_run_revision_sql(const SmRevision *rev, bool upgrade)
 		if (armed)
 			disarm_statement_timeout(outer_fin);
 		sm_revision_depth--;
-		sm_running_migration = save_running;
-		sm_guard_statement = save_statement;
+		sm_migration_set(save_running);
+		sm_migration_set_statement(save_statement);
 	}
 	PG_END_TRY();
 
@@ -278,36 +301,12 @@ string_lists_equal(List *a, List *b)
 static SmRevision *
 sm_load_revision(const char *id)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext old;
-	SmRevision *rev;
-	bool		isnull;
-	char	   *down;
+	SmRevision *rev = sm_catalog_revision(id);
 
-	values[0] = CStringGetTextDatum(id);
-	if (sm_spi_exec("SELECT id, message, down_revisions, branch_labels, depends_on, "
-					"upgrade_sql, downgrade_sql, transactional, checksum "
-					"FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) $1",
-					SPI_OK_SELECT, 1, argtypes, values, NULL) != 1)
+	if (rev == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", id)));
-	old = MemoryContextSwitchTo(caller);
-	rev = palloc0(sizeof(SmRevision));
-	rev->id = pstrdup(sm_spi_getstr(0, 1));
-	rev->message = pstrdup(sm_spi_getstr(0, 2));
-	rev->down = sm_spi_gettextarray(0, 3);
-	rev->labels = sm_spi_gettextarray(0, 4);
-	rev->depends = sm_spi_gettextarray(0, 5);
-	rev->upgrade_sql = pstrdup(sm_spi_getstr(0, 6));
-	down = sm_spi_getstr(0, 7);
-	rev->downgrade_sql = down ? pstrdup(down) : NULL;
-	rev->has_downgrade = (down != NULL);
-	rev->transactional = sm_spi_getbool(0, 8, &isnull);
-	rev->checksum = pstrdup(sm_spi_getstr(0, 9));
-	MemoryContextSwitchTo(old);
 	return rev;
 }
 
@@ -318,26 +317,10 @@ sm_load_revision(const char *id)
 void
 sm_load_revision_sql(SmRevision *rev)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	MemoryContext caller = CurrentMemoryContext;
-	MemoryContext old;
-	char	   *up;
-	char	   *down;
-
-	values[0] = CStringGetTextDatum(rev->id);
-	if (sm_spi_exec("SELECT upgrade_sql, downgrade_sql FROM schemamig.revision "
-					"WHERE id OPERATOR(pg_catalog.=) $1",
-					SPI_OK_SELECT, 1, argtypes, values, NULL) != 1)
+	if (!sm_catalog_revision_sql(rev->id, &rev->upgrade_sql, &rev->downgrade_sql))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", rev->id)));
-	up = sm_spi_getstr(0, 1);
-	down = sm_spi_getstr(0, 2);
-	old = MemoryContextSwitchTo(caller);
-	rev->upgrade_sql = pstrdup(up);
-	rev->downgrade_sql = down ? pstrdup(down) : NULL;
-	MemoryContextSwitchTo(old);
 }
 
 /*
@@ -368,22 +351,9 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 	MemoryContext outer = CurrentMemoryContext;
 	MemoryContext stepcxt;
 	ListCell   *lc;
-	SPIPlanPtr	logplan;
-	Oid			argtypes[8] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-	TIMESTAMPTZOID, INTERVALOID, TEXTOID, NAMEOID};
-	Datum		caller;
 
 	if (steps == NIL)
 		return heads;
-
-	/* the log row is written as the owner, naming the calling role */
-	caller = sm_caller_name_datum();
-	logplan = SPI_prepare("INSERT INTO schemamig.log (revision, direction, heads_before, heads_after, "
-						  "started_at, duration, role, checksum, backend_pid) "
-						  "VALUES ($1, $2, $3, $4, $5, $6, $8, $7, pg_catalog.pg_backend_pid())",
-						  8, argtypes);
-	if (logplan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 
 	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "pg_schemamig step",
 									ALLOCSET_DEFAULT_SIZES);
@@ -395,8 +365,6 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 		TimestampTz end;
 		List	   *after;
 		Interval   *dur;
-		Datum		values[8];
-		int			rc;
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
@@ -417,19 +385,10 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 			after = graph_heads_after_step(g, heads, step);
 		MemoryContextSwitchTo(stepcxt);
 
+		sm_log_step(step->rev->id, step->upgrade ? "upgrade" : "downgrade",
+					heads, after, start, end, step->rev->checksum);
 		dur = palloc0(sizeof(Interval));
 		dur->time = end - start;
-		values[0] = CStringGetTextDatum(step->rev->id);
-		values[1] = CStringGetTextDatum(step->upgrade ? "upgrade" : "downgrade");
-		values[2] = sm_text_array_datum(heads);
-		values[3] = sm_text_array_datum(after);
-		values[4] = TimestampTzGetDatum(start);
-		values[5] = IntervalPGetDatum(dur);
-		values[6] = CStringGetTextDatum(step->rev->checksum);
-		values[7] = caller;
-		rc = sm_spi_execute_plan_owner(logplan, values, NULL);
-		if (rc != SPI_OK_INSERT)
-			elog(ERROR, "could not write schemamig.log: %s", SPI_result_code_string(rc));
 
 		step_notice(step, (long) ((end - start) / 1000));
 
@@ -450,7 +409,6 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 		heads = after;
 	}
 	MemoryContextDelete(stepcxt);
-	SPI_freeplan(logplan);
 
 	sm_version_write(heads);
 	return heads;

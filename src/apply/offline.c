@@ -322,7 +322,7 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 	bool		in_tx = false;
 	const char *lockstmt;
 
-	/* the catalog lock of guard.c, and the generation it moves on */
+	/* the catalog lock of guard.c (no SQL function but this can take it) */
 	lockstmt = "SELECT schemamig._lock();\n";
 
 	initStringInfo(&buf);

@@ -88,7 +88,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	sm_current_utility.query = queryString;
 	sm_current_utility.location = pstmt->stmt_location;
 	sm_current_utility.length = pstmt->stmt_len;
-	sm_current_utility.stmt = pstmt->utilityStmt;
+	sm_current_utility.stmt = (struct Node *) pstmt->utilityStmt;
 	PG_TRY();
 	{
 		if (prev_ProcessUtility)
@@ -195,7 +195,10 @@ sm_planstep_install_hooks(void)
 static void
 session_lock(bool acquire)
 {
-	sm_session_lock(acquire);
+	if (acquire)
+		(void) sm_lock_catalog_ext(true, false);
+	else
+		sm_unlock_catalog_session();
 }
 
 /* close the open step: forget it, drop its session lock */
@@ -210,7 +213,7 @@ close_step(void)
 	}
 	step_revision = NULL;
 	step_session_lock = false;
-	sm_running_migration = false;
+	sm_migration_set(false);
 	sm_plan_step_open = false;
 }
 
@@ -322,7 +325,7 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 	/* the SELECT calling us ends after we return, and is counted then */
 	step_completed = -1;
 	step_started = GetCurrentTimestamp();
-	sm_running_migration = true;
+	sm_migration_set(true);
 	sm_plan_step_open = true;
 	PG_RETURN_VOID();
 }
@@ -361,10 +364,7 @@ schemamig_end_step(PG_FUNCTION_ARGS)
 				 errmsg("no step of revision \"%s\" is open in this session", id),
 				 errhint("Run the plan rows in order, starting with schemamig._begin_step.")));
 
-	/*
-	 * the bookkeeping below runs under the transaction-level lock (taken
-	 * before the session lock goes, so that no other caller comes between)
-	 */
+	/* the bookkeeping below runs under the transaction-level lock */
 	if (had_session_lock)
 		sm_lock_catalog();
 	close_step();
@@ -409,12 +409,12 @@ schemamig_session_lock(PG_FUNCTION_ARGS)
 	if (hold && !client_session_lock)
 	{
 		sm_check_catalog_writable();
-		sm_session_lock(true);
+		(void) sm_lock_catalog_ext(true, false);
 		client_session_lock = true;
 	}
 	else if (!hold && client_session_lock)
 	{
-		sm_session_lock(false);
+		sm_unlock_catalog_session();
 		client_session_lock = false;
 	}
 	PG_RETURN_VOID();

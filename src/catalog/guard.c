@@ -59,11 +59,9 @@
 PG_FUNCTION_INFO_V1(schemamig_guard_drop_extension);
 
 /*
- * The lock's tag: database, "smig", 1, and a last field that the SQL-level
- * advisory lock functions never use (they use 1 and 2).
+ * The lock's tag: database, the keys of names.h, and a last field that the
+ * SQL-level advisory lock functions never use (they use 1 and 2).
  */
-#define SM_LOCK_KEY1		0x736d6967	/* "smig" */
-#define SM_LOCK_KEY2		1
 #define SM_LOCK_TAG_KIND	0x534d		/* "SM" */
 
 static void
@@ -126,13 +124,14 @@ sm_spi_exec_owner(const char *sql, int expected, int nargs, Oid *argtypes,
 	return n;
 }
 
-/* SPI_execute_plan as the extension owner; returns its result code */
-int
-sm_spi_execute_plan_owner(SPIPlanPtr plan, Datum *values, const char *nulls)
+/* sm_spi_exec_plan as the extension owner (a prepared catalog statement) */
+uint64
+sm_spi_exec_plan_owner(SPIPlanPtr plan, const char *what, int expected,
+					   Datum *values, const char *nulls)
 {
 	Oid			save_user;
 	int			save_sec;
-	volatile int rc = 0;
+	volatile uint64 n = 0;
 
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(sm_extension_owner(),
@@ -140,14 +139,14 @@ sm_spi_execute_plan_owner(SPIPlanPtr plan, Datum *values, const char *nulls)
 						   SECURITY_RESTRICTED_OPERATION);
 	PG_TRY();
 	{
-		rc = SPI_execute_plan(plan, values, nulls, false, 0);
+		n = sm_spi_exec_plan(plan, what, expected, values, nulls);
 	}
 	PG_FINALLY();
 	{
 		SetUserIdAndSecContext(save_user, save_sec);
 	}
 	PG_END_TRY();
-	return rc;
+	return n;
 }
 
 /* the calling role's name, for the role columns the owner writes */
@@ -160,15 +159,23 @@ sm_caller_name_datum(void)
 }
 
 /*
- * sm_refuse_inside_revision refuses a mutating call made by a revision's
- * own SQL (upgrade(), downgrade(), a plan step): a revision that removed or
- * re-applied revisions would corrupt the version table it is recorded in,
- * and a nested upgrade() would recurse.
+ * sm_refuse_inside_revision refuses a call made by a revision's own SQL
+ * (run by upgrade(), downgrade(), verify(), dry_run() or a plan step): a
+ * revision that removed or re-applied revisions would corrupt the version
+ * table it is recorded in, and a nested upgrade() would recurse.  Every
+ * mutating function calls it (through sm_check_catalog_writable, with
+ * "function" NULL); verify() and dry_run() name themselves.
  */
 void
-sm_refuse_inside_revision(void)
+sm_refuse_inside_revision(const char *function)
 {
-	if (sm_revision_depth > 0 || sm_plan_step_open)
+	if (!(sm_revision_depth > 0 || sm_plan_step_open || sm_migration_running()))
+		return;
+	if (function != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s() cannot be called while a revision is running", function)));
+	else
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("pg_schemamig functions that change the catalog cannot be called inside a running revision"),
@@ -239,24 +246,45 @@ bump_generation(void)
 }
 
 /*
+ * sm_lock_catalog_ext takes the lock itself: at session level when
+ * "session", without waiting when "nowait" (then returns whether it got
+ * it).  Nothing else names the lock.
+ */
+bool
+sm_lock_catalog_ext(bool session, bool nowait)
+{
+	LOCKTAG		tag;
+
+	catalog_locktag(&tag);
+	return LockAcquire(&tag, ExclusiveLock, session, nowait) != LOCKACQUIRE_NOT_AVAIL;
+}
+
+/* sm_unlock_catalog_session releases the session-level form of the lock. */
+void
+sm_unlock_catalog_session(void)
+{
+	LOCKTAG		tag;
+
+	catalog_locktag(&tag);
+	(void) LockRelease(&tag, ExclusiveLock, true);
+}
+
+/*
  * sm_lock_catalog takes the transaction-level lock that serialises every
  * mutating call; concurrent callers wait, then see committed work.  Under
  * REPEATABLE READ or SERIALIZABLE the snapshot predates whatever a holder
  * commits, so there the lock is not waited for, and a snapshot that misses
  * committed work is refused: both with a serialization failure the caller
- * can retry.
+ * can retry.  Then the generation moves on.
  */
 void
 sm_lock_catalog(void)
 {
-	LOCKTAG		tag;
-
-	catalog_locktag(&tag);
 	if (!IsolationUsesXactSnapshot())
-		(void) LockAcquire(&tag, ExclusiveLock, false, false);
+		(void) sm_lock_catalog_ext(false, false);
 	else
 	{
-		if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+		if (!sm_lock_catalog_ext(false, true))
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 					 errmsg("could not serialize access due to a concurrent migration"),
@@ -264,22 +292,6 @@ sm_lock_catalog(void)
 		check_generation();
 	}
 	bump_generation();
-}
-
-/*
- * sm_session_lock takes (or releases) the same lock for the session: a
- * non-transactional plan step spans several transactions.
- */
-void
-sm_session_lock(bool acquire)
-{
-	LOCKTAG		tag;
-
-	catalog_locktag(&tag);
-	if (acquire)
-		(void) LockAcquire(&tag, ExclusiveLock, true, false);
-	else
-		(void) LockRelease(&tag, ExclusiveLock, true);
 }
 
 /* does a DROP statement's object list name pg_schemamig? */

@@ -21,13 +21,21 @@
 
 #include "pg_schemamig.h"
 
+/*
+ * sm_spi_connect connects SPI and stays in the caller's memory context
+ * (SPI_connect alone would leave SPI's procedure context current, which
+ * SPI_finish frees): what callers build between connect and finish
+ * outlives the connection.
+ */
 void
 sm_spi_connect(void)
 {
+	MemoryContext caller = CurrentMemoryContext;
 	int			rc = SPI_connect();
 
 	if (rc != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
+	MemoryContextSwitchTo(caller);
 }
 
 void
@@ -41,18 +49,40 @@ sm_spi_finish(void)
 
 /*
  * sm_spi_exec runs one catalog query with parameters and checks that SPI
- * returned "expected".  Returns SPI_processed.
+ * returned "expected".  Returns SPI_processed.  The caller's memory context
+ * is current again on return (SPI itself would leave its procedure context
+ * current); SPI_tuptable stays valid until the next query or SPI_finish.
  */
 uint64
 sm_spi_exec(const char *sql, int expected, int nargs,
 			Oid *argtypes, Datum *values, const char *nulls)
 {
+	MemoryContext caller = CurrentMemoryContext;
 	int			rc;
 
 	rc = SPI_execute_with_args(sql, nargs, argtypes, values, nulls, false, 0);
+	MemoryContextSwitchTo(caller);
 	if (rc != expected)
 		elog(ERROR, "SPI_execute_with_args failed (%s) for query: %s",
 			 SPI_result_code_string(rc), sql);
+	return SPI_processed;
+}
+
+/*
+ * sm_spi_exec_plan runs a prepared catalog statement the same way (the
+ * caller's memory context current again on return).
+ */
+uint64
+sm_spi_exec_plan(SPIPlanPtr plan, const char *what, int expected,
+				 Datum *values, const char *nulls)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	int			rc;
+
+	rc = SPI_execute_plan(plan, values, nulls, false, 0);
+	MemoryContextSwitchTo(caller);
+	if (rc != expected)
+		elog(ERROR, "could not %s: %s", what, SPI_result_code_string(rc));
 	return SPI_processed;
 }
 
@@ -132,28 +162,11 @@ sm_text_array_to_list(ArrayType *arr, const char *argname)
 	return result;
 }
 
-/* A revision id is 1 to 64 characters of [A-Za-z0-9_]. */
-bool
-sm_valid_id(const char *id)
-{
-	const char *p;
-
-	if (id == NULL || *id == '\0' || strlen(id) > SM_MAX_ID_LEN)
-		return false;
-	for (p = id; *p; p++)
-	{
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	}
-	return true;
-}
-
 /* sm_check_id raises an error unless "id" is a valid revision id. */
 void
 sm_check_id(const char *id, const char *what)
 {
-	if (!sm_valid_id(id))
+	if (!sm_valid_name(id))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s \"%s\"", what, id ? id : ""),
@@ -169,7 +182,7 @@ sm_check_id(const char *id, const char *what)
 void
 sm_check_catalog_writable(void)
 {
-	sm_refuse_inside_revision();
+	sm_refuse_inside_revision(NULL);
 	PreventCommandIfReadOnly("pg_schemamig");
 	if (RecoveryInProgress())
 		ereport(ERROR,

@@ -243,7 +243,7 @@ apply_option(const OptDef *d, const char *val)
 		opts.head = val;
 	else if (strcmp(n, "rev-id") == 0)
 	{
-		if (!revfile_valid_id(val))
+		if (!sm_valid_name(val))
 		{
 			log_error("invalid revision id \"%s\" (allowed: letters, digits and _, 1 to %d characters)",
 					  val, REVFILE_MAX_ID_LEN);

@@ -108,15 +108,16 @@ drift_open(DriftTarget *target, const char *tag)
 
 	if (sm_migration_in_progress() || creating_extension || IsBinaryUpgrade)
 		return false;
+	if (!IsTransactionState())
+		return false;
+
 	/*
-	 * Citus's own connections, only where Citus is installed: anyone can
+	 * Citus's own connections, only where Citus is installed: any role can
 	 * choose an application_name
 	 */
 	if (application_name != NULL &&
 		strncmp(application_name, "citus_internal", strlen("citus_internal")) == 0 &&
-		IsTransactionState() && OidIsValid(get_extension_oid("citus", true)))
-		return false;
-	if (!IsTransactionState())
+		OidIsValid(get_extension_oid("citus", true)))
 		return false;
 	nsp = get_namespace_oid(SM_SCHEMA, true);
 	if (!OidIsValid(nsp))
@@ -206,7 +207,7 @@ drift_id_used(DriftTarget *target, int64 id)
 /*
  * drift_next_id: the next id of the sequence that no row uses.  After a
  * restore the sequence can lag behind the rows (the dump's setval comes
- * after rows that the restore's own DDL logged were renumbered, see
+ * after the restore's own rows were renumbered, see
  * schemamig._drift_restored), and an id must never name two rows:
  * acknowledge_drift(n) acknowledges what its caller saw up to n.
  */
@@ -501,33 +502,14 @@ schemamig_drift_sql_drop(PG_FUNCTION_ARGS)
 static char *
 snapshot_take(List *heads)
 {
-	Oid			argtypes[5] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, NAMEOID};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	List	   *schemas;
 	bool		all;
 	char	   *fingerprint;
 
 	schemas = sm_tracked_schema_list(&all);
 	fingerprint = sm_fingerprint(schemas, all);
-
-	values[0] = sm_text_array_datum(heads);
-	if (all)
-	{
-		values[1] = (Datum) 0;
-		nulls[1] = 'n';
-	}
-	else
-		values[1] = sm_text_array_datum(schemas);
-	values[2] = CStringGetTextDatum(fingerprint);
-	values[3] = CStringGetTextDatum(SM_FINGERPRINT_ALGORITHM);
-	values[4] = sm_caller_name_datum();
-	sm_spi_exec_owner("INSERT INTO " SM_SCHEMA ".snapshot (heads, schemas, fingerprint, algorithm, taken_by)"
-					  " SELECT ARRAY(SELECT h FROM pg_catalog.unnest($1) h ORDER BY h COLLATE \"C\"),"
-					  " CASE WHEN $2 IS NOT NULL THEN"
-					  " ARRAY(SELECT DISTINCT s COLLATE \"C\" FROM pg_catalog.unnest($2) s ORDER BY 1) END,"
-					  " $3, $4, $5",
-					  SPI_OK_INSERT, 5, argtypes, values, nulls);
+	sm_catalog_snapshot_insert(heads, schemas, all, fingerprint,
+							   SM_FINGERPRINT_ALGORITHM);
 	return fingerprint;
 }
 
@@ -546,18 +528,11 @@ schemamig_snapshot(PG_FUNCTION_ARGS)
 {
 	char	   *fingerprint;
 	text	   *result;
-	MemoryContext outer = CurrentMemoryContext;
 
 	sm_check_catalog_writable();
 	sm_lock_catalog();
 	sm_spi_connect();
 	fingerprint = snapshot_take(sm_version_heads());
-	/*
-	 * Every SPI call leaves SPI's memory current, so the fingerprint may
-	 * live there: build the result in the caller's memory before SPI_finish
-	 * frees it.
-	 */
-	MemoryContextSwitchTo(outer);
 	result = cstring_to_text(fingerprint);
 	sm_spi_finish();
 	PG_RETURN_TEXT_P(result);
@@ -569,28 +544,13 @@ schemamig_snapshot(PG_FUNCTION_ARGS)
 Datum
 schemamig_acknowledge_drift(PG_FUNCTION_ARGS)
 {
-	Oid			argtypes[2] = {INT8OID, NAMEOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
 	uint64		n;
 
 	sm_check_catalog_writable();
-	if (PG_ARGISNULL(0))
-	{
-		values[0] = (Datum) 0;
-		nulls[0] = 'n';
-	}
-	else
-		values[0] = PG_GETARG_DATUM(0);
-	values[1] = DirectFunctionCall1(namein,
-									CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
 	sm_spi_connect();
-	n = sm_spi_exec_owner("UPDATE " SM_SCHEMA ".drift"
-					" SET acknowledged = true, acknowledged_at = pg_catalog.now(),"
-					" acknowledged_by = $2"
-					" WHERE NOT acknowledged"
-					" AND ($1 IS NULL OR id OPERATOR(pg_catalog.<=) $1)",
-					SPI_OK_UPDATE, 2, argtypes, values, nulls);
+	n = sm_catalog_drift_acknowledge(PG_ARGISNULL(0),
+									 PG_ARGISNULL(0) ? 0 : PG_GETARG_INT64(0),
+									 GetUserNameFromId(GetUserId(), false));
 	sm_spi_finish();
 	PG_RETURN_INT64((int64) n);
 }
@@ -680,55 +640,46 @@ check_graph_load(ReturnSetInfo *rsinfo)
 static void
 check_graph(ReturnSetInfo *rsinfo)
 {
-	uint64		n;
-	uint64		i;
+	SmRevision **revs;
+	int			n;
+	List	   *missing;
+	List	   *cyclic = NIL;
+	ListCell   *lc;
 
-	n = sm_spi_exec("SELECT m.id, m.parent, m.kind FROM ("
-					"SELECT r.id, p.parent, 'down_revision' AS kind"
-					" FROM " SM_SCHEMA ".revision r, pg_catalog.unnest(r.down_revisions) p(parent)"
-					" WHERE NOT EXISTS (SELECT 1 FROM " SM_SCHEMA ".revision x"
-					"   WHERE x.id OPERATOR(pg_catalog.=) p.parent)"
-					" UNION ALL"
-					" SELECT r.id, p.parent, 'depends_on'"
-					" FROM " SM_SCHEMA ".revision r, pg_catalog.unnest(r.depends_on) p(parent)"
-					" WHERE NOT EXISTS (SELECT 1 FROM " SM_SCHEMA ".revision x"
-					"   WHERE x.id OPERATOR(pg_catalog.=) p.parent"
-					"   OR p.parent OPERATOR(pg_catalog.=) ANY (x.branch_labels))"
-					") m ORDER BY m.id COLLATE \"C\", m.kind COLLATE \"C\", m.parent COLLATE \"C\"",
-					SPI_OK_SELECT, 0, NULL, NULL, NULL);
-	for (i = 0; i < n; i++)
+	revs = sm_catalog_revisions(false, &n);
+	missing = graph_missing_parents(revs, n);
+	foreach(lc, missing)
+	{
+		SmMissingParent *m = lfirst(lc);
+
 		check_row(rsinfo, "error", "missing parent",
-				  psprintf("revision %s names unknown %s %s",
-						   sm_spi_getstr(i, 1), sm_spi_getstr(i, 3),
-						   sm_spi_getstr(i, 2)));
+				  psprintf("revision %s names unknown %s %s", m->id, m->kind, m->name));
+	}
 
 	/*
 	 * With every parent present, a revision that no walk up from a base
 	 * reaches lies on or after a cycle.
 	 */
-	if (n == 0)
+	if (missing == NIL)
 	{
-		n = sm_spi_exec("WITH RECURSIVE up(id) AS ("
-						" SELECT r.id FROM " SM_SCHEMA ".revision r"
-						"  WHERE pg_catalog.cardinality(r.down_revisions) OPERATOR(pg_catalog.=) 0"
-						" UNION"
-						" SELECT r.id FROM " SM_SCHEMA ".revision r JOIN up"
-						"  ON up.id OPERATOR(pg_catalog.=) ANY (r.down_revisions))"
-						" SELECT pg_catalog.string_agg(r.id, ', ' ORDER BY r.seq)"
-						" FROM " SM_SCHEMA ".revision r"
-						" WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.id OPERATOR(pg_catalog.=) r.id)"
-						" HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0",
-						SPI_OK_SELECT, 0, NULL, NULL, NULL);
-		if (n > 0)
+		cyclic = graph_unreachable(revs, n);
+		if (cyclic != NIL)
+		{
+			StringInfoData buf;
+
+			initStringInfo(&buf);
+			foreach(lc, cyclic)
+				appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", (char *) lfirst(lc));
 			check_row(rsinfo, "error", "cycle",
-					  psprintf("revisions on or after a cycle: %s", sm_spi_getstr(0, 1)));
+					  psprintf("revisions on or after a cycle: %s", buf.data));
+		}
 	}
 
 	/*
-	 * Otherwise load the graph as every other call does: anything else it
+	 * Otherwise build the graph as every other call does: anything else it
 	 * refuses is a problem too, and it knows the heads.
 	 */
-	if (n == 0)
+	if (missing == NIL && cyclic == NIL)
 		check_graph_load(rsinfo);
 }
 
@@ -740,77 +691,48 @@ check_graph(ReturnSetInfo *rsinfo)
 static void
 check_checksums(ReturnSetInfo *rsinfo)
 {
-	uint64		n;
-	uint64		i;
 	MemoryContext loop;
 	MemoryContext old;
+	ListCell   *lc;
 
-	n = sm_spi_exec("SELECT id, upgrade_sql, downgrade_sql, transactional, checksum"
-					" FROM " SM_SCHEMA ".revision"
-					" WHERE checksum_algorithm OPERATOR(pg_catalog.=) '" SM_CHECKSUM_ALGORITHM "'"
-					" ORDER BY seq",
-					SPI_OK_SELECT, 0, NULL, NULL, NULL);
 	loop = AllocSetContextCreate(CurrentMemoryContext, "schemamig check",
 								 ALLOCSET_DEFAULT_SIZES);
-	for (i = 0; i < n; i++)
+	foreach(lc, sm_catalog_checksummed_revisions(SM_CHECKSUM_ALGORITHM))
 	{
-		bool		isnull;
-		char	   *id = sm_spi_getstr(i, 1);
-		char	   *stored = sm_spi_getstr(i, 5);
-		char	   *upgrade_sql;
-		char	   *downgrade_sql;
-		bool		transactional;
+		SmRevision *rev = lfirst(lc);
 		char	   *actual;
+		bool		differs;
 
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(loop);
-		upgrade_sql = sm_spi_getstr(i, 2);
-		downgrade_sql = sm_spi_getstr(i, 3);
-		transactional = sm_spi_getbool(i, 4, &isnull);
-		actual = sm_checksum(upgrade_sql, downgrade_sql, transactional);
+		actual = sm_checksum(rev->upgrade_sql, rev->downgrade_sql, rev->transactional);
+		differs = rev->checksum == NULL || strcmp(actual, rev->checksum) != 0;
 		MemoryContextSwitchTo(old);
-		if (stored == NULL || strcmp(actual, stored) != 0)
+		if (differs)
 			check_row(rsinfo, "error", "checksum mismatch",
-					  psprintf("the SQL of revision %s no longer matches its stored checksum", id));
+					  psprintf("the SQL of revision %s no longer matches its stored checksum", rev->id));
 		MemoryContextReset(loop);
 	}
 	MemoryContextDelete(loop);
 
-	n = sm_spi_exec("SELECT l.revision FROM ("
-					" SELECT DISTINCT ON (lg.revision) lg.revision, lg.direction, lg.checksum"
-					" FROM " SM_SCHEMA ".log lg"
-					" WHERE lg.revision IS NOT NULL"
-					"   AND lg.direction OPERATOR(pg_catalog.=) ANY (ARRAY['upgrade', 'downgrade'])"
-					" ORDER BY lg.revision, lg.id DESC) l"
-					" JOIN " SM_SCHEMA ".revision r ON r.id OPERATOR(pg_catalog.=) l.revision"
-					" WHERE l.direction OPERATOR(pg_catalog.=) 'upgrade' AND l.checksum IS NOT NULL"
-					"   AND l.checksum OPERATOR(pg_catalog.<>) r.checksum"
-					" ORDER BY r.seq",
-					SPI_OK_SELECT, 0, NULL, NULL, NULL);
-	for (i = 0; i < n; i++)
+	foreach(lc, sm_catalog_changed_since_applied())
 		check_row(rsinfo, "error", "checksum changed",
 				  psprintf("revision %s was applied with a different checksum than it has now",
-						   sm_spi_getstr(i, 1)));
+						   (char *) lfirst(lc)));
 }
 
 /* check_drift_log reports every unacknowledged drift row, oldest first. */
 static void
 check_drift_log(ReturnSetInfo *rsinfo)
 {
-	uint64		n;
-	uint64		i;
+	ListCell   *lc;
 
-	n = sm_spi_exec("SELECT id::text, command_tag,"
-					" pg_catalog.concat_ws(' ', object_type, object_identity), role::text"
-					" FROM " SM_SCHEMA ".drift WHERE NOT acknowledged ORDER BY id",
-					SPI_OK_SELECT, 0, NULL, NULL, NULL);
-	for (i = 0; i < n; i++)
+	foreach(lc, sm_catalog_unacknowledged_drift())
 	{
-		CHECK_FOR_INTERRUPTS();
+		SmDriftRow *r = lfirst(lc);
+
 		check_row(rsinfo, "warning", "drift",
-				  psprintf("#%s %s %s by %s", sm_spi_getstr(i, 1),
-						   sm_spi_getstr(i, 2), sm_spi_getstr(i, 3),
-						   sm_spi_getstr(i, 4)));
+				  psprintf("#%s %s %s by %s", r->id, r->command_tag, r->object, r->role));
 	}
 }
 
@@ -821,52 +743,29 @@ check_drift_log(ReturnSetInfo *rsinfo)
 static void
 check_fingerprint(ReturnSetInfo *rsinfo)
 {
-	uint64		n;
 	List	   *heads = sm_version_heads();
-	char	   *heads_text;
-	char	   *snapshot_id;
-	char	   *stored;
-	char	   *algorithm;
-	List	   *schemas;
-	bool		all;
-	bool		isnull;
+	SmSnapshotRow snap;
 	char	   *live;
 
-	n = sm_spi_exec("SELECT s.id::text, s.fingerprint, s.algorithm, s.schemas,"
-					" pg_catalog.array_to_string(s.heads, ', ')"
-					" FROM " SM_SCHEMA ".snapshot s"
-					" WHERE s.heads OPERATOR(pg_catalog.=) ARRAY(SELECT v.revision"
-					"   FROM " SM_SCHEMA ".version v ORDER BY v.revision COLLATE \"C\")"
-					" ORDER BY s.id DESC LIMIT 1",
-					SPI_OK_SELECT, 0, NULL, NULL, NULL);
-	if (n == 0)
+	if (!sm_catalog_latest_snapshot(&snap))
 	{
 		if (heads != NIL)
 			check_row(rsinfo, "warning", "no snapshot",
 					  "No schema snapshot was recorded at the current heads; run schemamig.snapshot() once the schema is as expected.");
 		return;
 	}
-	snapshot_id = sm_spi_getstr(0, 1);
-	stored = sm_spi_getstr(0, 2);
-	algorithm = sm_spi_getstr(0, 3);
-	(void) SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
-	all = isnull;
-	schemas = all ? NIL : sm_spi_gettextarray(0, 4);
-	heads_text = sm_spi_getstr(0, 5);
-	if (heads_text == NULL || heads_text[0] == '\0')
-		heads_text = "base";
-
-	if (strcmp(algorithm, SM_FINGERPRINT_ALGORITHM) != 0)
+	if (strcmp(snap.algorithm, SM_FINGERPRINT_ALGORITHM) != 0)
 	{
 		check_row(rsinfo, "info", "outdated snapshot",
 				  psprintf("snapshot #%s was taken with fingerprint algorithm %s, not %s; run schemamig.snapshot() to compare again",
-						   snapshot_id, algorithm, SM_FINGERPRINT_ALGORITHM));
+						   snap.id, snap.algorithm, SM_FINGERPRINT_ALGORITHM));
 		return;
 	}
-	live = sm_fingerprint(schemas, all);
-	if (strcmp(live, stored) != 0)
+	live = sm_fingerprint(snap.schemas, snap.all_schemas);
+	if (strcmp(live, snap.fingerprint) != 0)
 		check_row(rsinfo, "error", "schema drift",
-				  psprintf("the live schema differs from snapshot #%s taken at %s", snapshot_id, heads_text));
+				  psprintf("the live schema differs from snapshot #%s taken at %s", snap.id,
+						   snap.heads ? snap.heads : "base"));
 }
 
 /*

@@ -18,12 +18,14 @@
  */
 #include "postgres.h"
 
-#include "executor/spi.h"
+#include <limits.h>
+
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "catalog.h"
 #include "graph_int.h"
 #include "target.h"
 
@@ -615,45 +617,191 @@ normalize_dependencies(SmGraph *g)
 	pfree(lowest);
 }
 
-/* a text column of an SPI result as a C string (NULL for NULL) */
-static char *
-get_text(HeapTuple tuple, TupleDesc tupdesc, int col)
+/* qsort order of SmMissingParent: id, kind, name (C collation) */
+static int
+missing_cmp(const void *a, const void *b)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(tuple, tupdesc, col, &isnull);
+	const SmMissingParent *x = *(SmMissingParent *const *) a;
+	const SmMissingParent *y = *(SmMissingParent *const *) b;
+	int			c = strcmp(x->id, y->id);
 
-	return isnull ? NULL : TextDatumGetCString(d);
-}
-
-/* a text[] column of an SPI result as a List of C strings */
-static List *
-get_text_list(HeapTuple tuple, TupleDesc tupdesc, int col)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tuple, tupdesc, col, &isnull);
-	ArrayType  *arr;
-
-	if (isnull)
-		return NIL;
-	arr = DatumGetArrayTypeP(d);
-	if (ARR_NDIM(arr) == 0)
-		return NIL;
-	return sm_text_array_to_list(arr, NULL);
+	if (c == 0)
+		c = strcmp(x->kind, y->kind);
+	if (c == 0)
+		c = strcmp(x->name, y->name);
+	return c;
 }
 
 /*
- * graph_load reads schemamig.revision in registration order and builds and
- * validates the graph: unknown down revisions and dependencies, labels used
- * twice or equal to a revision id, cycles.  Everything is allocated in the
- * memory context current at entry, which is also current on return.
+ * graph_missing_parents lists, for revisions not yet built into a graph,
+ * every down revision that is no revision's id and every dependency that is
+ * neither an id nor a branch label: a List of SmMissingParent sorted by
+ * revision id, kind ("depends_on", "down_revision") and name.  check() and
+ * the client report them all, where graph_build stops at the first.
+ */
+List *
+graph_missing_parents(SmRevision **revs, int n)
+{
+	HTAB	   *ids = make_hash("schemamig revision ids", n);
+	HTAB	   *labels = make_hash("schemamig branch labels", 16);
+	SmMissingParent **found = NULL;
+	int			nfound = 0;
+	int			cap = 0;
+	int			i;
+	List	   *result = NIL;
+
+	for (i = 0; i < n; i++)
+	{
+		ListCell   *lc;
+		SmHashEnt  *e;
+		bool		dup;
+
+		if (revs[i]->id != NULL && strlen(revs[i]->id) <= SM_MAX_ID_LEN)
+		{
+			e = hash_search(ids, revs[i]->id, HASH_ENTER, &dup);
+			e->index = i;
+		}
+		foreach(lc, revs[i]->labels)
+		{
+			if (strlen(lfirst(lc)) > SM_MAX_ID_LEN)
+				continue;
+			e = hash_search(labels, lfirst(lc), HASH_ENTER, &dup);
+			e->index = i;
+		}
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			pass;
+
+		for (pass = 0; pass < 2; pass++)
+		{
+			List	   *names = pass == 0 ? revs[i]->down : revs[i]->depends;
+			ListCell   *lc;
+
+			foreach(lc, names)
+			{
+				const char *name = lfirst(lc);
+				SmMissingParent *m;
+
+				if (hash_lookup(ids, name) >= 0 ||
+					(pass == 1 && hash_lookup(labels, name) >= 0))
+					continue;
+				m = palloc(sizeof(SmMissingParent));
+				m->index = i;
+				m->id = revs[i]->id;
+				m->kind = pass == 0 ? "down_revision" : "depends_on";
+				m->name = name;
+				if (nfound >= cap)
+				{
+					cap = cap ? cap * 2 : 8;
+					found = found ? repalloc(found, sizeof(*found) * cap) : palloc(sizeof(*found) * cap);
+				}
+				found[nfound++] = m;
+			}
+		}
+	}
+	if (nfound > 1)
+		qsort(found, nfound, sizeof(*found), missing_cmp);
+	for (i = 0; i < nfound; i++)
+		result = lappend(result, found[i]);
+	hash_destroy(ids);
+	hash_destroy(labels);
+	return result;
+}
+
+/*
+ * graph_unreachable returns, in registration order, the ids of the
+ * revisions that no walk up from a base (a revision without down revisions)
+ * reaches through down revisions: with every parent present, exactly those
+ * on or after a cycle.  NIL when there are none.
+ */
+List *
+graph_unreachable(SmRevision **revs, int n)
+{
+	HTAB	   *ids = make_hash("schemamig revision ids", n);
+	SmIntBuf   *children = palloc0(sizeof(SmIntBuf) * Max(n, 1));
+	bool	   *reached = palloc0(sizeof(bool) * Max(n, 1));
+	int		   *queue = palloc(sizeof(int) * Max(n, 1));
+	int			qh = 0,
+				qt = 0;
+	int			i;
+	List	   *result = NIL;
+
+	for (i = 0; i < n; i++)
+	{
+		SmHashEnt  *e;
+		bool		dup;
+
+		if (revs[i]->id == NULL || strlen(revs[i]->id) > SM_MAX_ID_LEN)
+			continue;
+		e = hash_search(ids, revs[i]->id, HASH_ENTER, &dup);
+		if (!dup)
+			e->index = i;
+	}
+	for (i = 0; i < n; i++)
+	{
+		ListCell   *lc;
+
+		if (revs[i]->down == NIL)
+		{
+			reached[i] = true;
+			queue[qt++] = i;
+		}
+		foreach(lc, revs[i]->down)
+		{
+			int			p = hash_lookup(ids, lfirst(lc));
+
+			if (p >= 0)
+				intbuf_push(&children[p], i);
+		}
+	}
+	while (qh < qt)
+	{
+		SmIntBuf   *kids = &children[queue[qh++]];
+		int			k;
+
+		CHECK_FOR_INTERRUPTS();
+		for (k = 0; k < kids->n; k++)
+			if (!reached[kids->v[k]])
+			{
+				reached[kids->v[k]] = true;
+				queue[qt++] = kids->v[k];
+			}
+	}
+	for (i = 0; i < n; i++)
+		if (!reached[i])
+			result = lappend(result, revs[i]->id);
+	hash_destroy(ids);
+	return result;
+}
+
+/*
+ * graph_load reads schemamig.revision in registration order (through the
+ * catalog module) and builds and validates the graph.  Everything is
+ * allocated in the memory context current at entry.
  */
 SmGraph *
 graph_load(bool with_sql)
 {
-	MemoryContext cxt = CurrentMemoryContext;
+	SmRevision **revs;
+	int			n;
+
+	revs = sm_catalog_revisions(with_sql, &n);
+	return graph_build(revs, n);
+}
+
+/*
+ * graph_build builds and validates the graph of "n" revisions given in
+ * registration order (revs[i]->index == i): unknown down revisions and
+ * dependencies, labels used twice or equal to a revision id, cycles.  The
+ * graph keeps the revisions; everything is allocated in the memory context
+ * current at entry.
+ */
+SmGraph *
+graph_build(SmRevision **revs, int n)
+{
 	SmGraph    *g = palloc0(sizeof(SmGraph));
-	uint64		nrows;
-	uint64		row;
+	int			row;
 	int			i,
 				k;
 	int			nedges = 0;
@@ -664,59 +812,30 @@ graph_load(bool with_sql)
 				bases = {0, 0, NULL},
 				real_bases = {0, 0, NULL};
 
-	nrows = sm_spi_exec(with_sql ?
-						"SELECT id, message, down_revisions, branch_labels, depends_on, "
-						"downgrade_sql IS NOT NULL, transactional, checksum, upgrade_sql, downgrade_sql "
-						"FROM schemamig.revision ORDER BY seq" :
-						"SELECT id, message, down_revisions, branch_labels, depends_on, "
-						"downgrade_sql IS NOT NULL, transactional, checksum "
-						"FROM schemamig.revision ORDER BY seq",
-						SPI_OK_SELECT, 0, NULL, NULL, NULL);
-	/* SPI leaves its own procedure context current: build in the caller's */
-	MemoryContextSwitchTo(cxt);
-	if (nrows > (uint64) (MaxAllocSize / sizeof(SmRevision *)))
-		elog(ERROR, "too many revisions");
-	g->n = (int) nrows;
-	g->revs = MemoryContextAlloc(cxt, sizeof(SmRevision *) * Max(g->n, 1));
-	g->nodes = MemoryContextAllocZero(cxt, sizeof(SmRevNode) * Max(g->n, 1));
-	g->walk_stack = MemoryContextAlloc(cxt, sizeof(int) * Max(g->n, 1));
-	g->mark = MemoryContextAllocZero(cxt, sizeof(uint32) * Max(g->n, 1));
+	g->n = n;
+	g->revs = revs;
+	g->nodes = palloc0(sizeof(SmRevNode) * Max(g->n, 1));
+	g->walk_stack = palloc(sizeof(int) * Max(g->n, 1));
+	g->mark = palloc0(sizeof(uint32) * Max(g->n, 1));
 	g->ids = make_hash("schemamig revision ids", g->n);
 	g->labels = make_hash("schemamig branch labels", 16);
 
-	for (row = 0; row < nrows; row++)
+	for (row = 0; row < n; row++)
 	{
-		SmRevision *rev = MemoryContextAllocZero(cxt, sizeof(SmRevision));
-		HeapTuple	tuple = SPI_tuptable->vals[row];
-		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
-		bool		isnull;
+		SmRevision *rev = revs[row];
 		SmHashEnt  *e;
 		bool		found;
 
 		CHECK_FOR_INTERRUPTS();
-		rev->index = (int) row;
-		rev->id = get_text(tuple, tupdesc, 1);
-		rev->message = get_text(tuple, tupdesc, 2);
-		rev->down = get_text_list(tuple, tupdesc, 3);
-		rev->labels = get_text_list(tuple, tupdesc, 4);
-		rev->depends = get_text_list(tuple, tupdesc, 5);
-		rev->has_downgrade = sm_spi_getbool(row, 6, &isnull);
-		rev->transactional = sm_spi_getbool(row, 7, &isnull);
-		rev->checksum = get_text(tuple, tupdesc, 8);
-		if (with_sql)
-		{
-			rev->upgrade_sql = get_text(tuple, tupdesc, 9);
-			rev->downgrade_sql = get_text(tuple, tupdesc, 10);
-		}
+		rev->index = row;
 		rev->priv = &g->nodes[row];
-		if (rev->id == NULL || !sm_valid_id(rev->id))
+		if (rev->id == NULL || !sm_valid_name(rev->id))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("schemamig.revision holds an invalid revision id \"%s\"",
 							rev->id ? rev->id : "")));
 		e = hash_search(g->ids, rev->id, HASH_ENTER, &found);
 		e->index = rev->index;
-		g->revs[row] = rev;
 	}
 
 	/* labels: unique, and never equal to a revision id */
@@ -730,7 +849,7 @@ graph_load(bool with_sql)
 			SmHashEnt  *e;
 			bool		found;
 
-			if (!sm_valid_id(label))
+			if (!sm_valid_name(label))
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_CORRUPTED),
 						 errmsg("revision \"%s\" has an invalid branch label \"%s\"",
@@ -792,8 +911,8 @@ graph_load(bool with_sql)
 		if (node->down.n == 0 && g->revs[i]->depends == NIL)
 			intbuf_push(&real_bases, i);
 	}
-	g->nd_off = MemoryContextAlloc(cxt, sizeof(int) * (g->n + 1));
-	g->nd_adj = MemoryContextAlloc(cxt, sizeof(int) * Max(nedges, 1));
+	g->nd_off = palloc(sizeof(int) * (g->n + 1));
+	g->nd_adj = palloc(sizeof(int) * Max(nedges, 1));
 	nedges = 0;
 	for (i = 0; i < g->n; i++)
 	{

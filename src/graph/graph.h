@@ -18,22 +18,7 @@
 #define SM_GRAPH_H
 
 #include "pg_schemamig.h"
-
-typedef struct SmRevision
-{
-	int			index;			/* registration order, 0-based */
-	char	   *id;
-	char	   *message;
-	List	   *down;			/* char *: down_revisions, as registered */
-	List	   *labels;			/* char *: branch_labels declared here */
-	List	   *depends;		/* char *: depends_on, as registered */
-	char	   *upgrade_sql;	/* NULL unless loaded with_sql */
-	char	   *downgrade_sql;	/* NULL unless loaded with_sql, or irreversible */
-	bool		has_downgrade;	/* downgrade_sql IS NOT NULL in the catalog */
-	bool		transactional;
-	char	   *checksum;
-	void	   *priv;			/* graph.c's own per-revision data */
-} SmRevision;
+#include "revision.h"
 
 typedef struct SmGraph SmGraph;
 
@@ -50,6 +35,28 @@ typedef struct SmStep
  * connected SPI.  Memory comes from CurrentMemoryContext.
  */
 extern SmGraph *graph_load(bool with_sql);
+
+/*
+ * Build and validate the graph of revisions given in registration order
+ * (as the catalog or the migration files give them).
+ */
+extern SmGraph *graph_build(SmRevision **revs, int n);
+
+/* A down revision or dependency that names nothing (graph_missing_parents). */
+typedef struct SmMissingParent
+{
+	int			index;			/* the revision's position in the input */
+	const char *id;				/* the revision */
+	const char *kind;			/* "down_revision" or "depends_on" */
+	const char *name;			/* what it names */
+} SmMissingParent;
+
+/*
+ * Checks over revisions not yet built into a graph, reporting every problem
+ * where graph_build stops at the first (check(), the client's files).
+ */
+extern List *graph_missing_parents(SmRevision **revs, int n);
+extern List *graph_unreachable(SmRevision **revs, int n);
 
 extern int	graph_count(SmGraph *g);
 extern SmRevision *graph_revision(SmGraph *g, int index);

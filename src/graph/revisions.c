@@ -333,12 +333,9 @@ generate_id(SmGraph *g)
 static bool
 new_revision_is_clean(const char *id, List *down, List *labels, List *deps)
 {
-	Oid			argtypes[4] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
-	Datum		values[4];
-	bool		isnull;
 	ListCell   *lc;
 
-	if (!sm_valid_id(id) || is_reserved_name(id))
+	if (!sm_valid_name(id) || is_reserved_name(id))
 		return false;
 	foreach(lc, labels)
 	{
@@ -349,22 +346,7 @@ new_revision_is_clean(const char *id, List *down, List *labels, List *deps)
 	check_names(down, "down revision", id);
 	check_names(deps, "dependency", id);
 
-	values[0] = CStringGetTextDatum(id);
-	values[1] = sm_text_array_datum(down);
-	values[2] = sm_text_array_datum(labels);
-	values[3] = sm_text_array_datum(deps);
-	sm_spi_exec("SELECT NOT EXISTS (SELECT FROM schemamig.revision r"
-				"  WHERE r.id OPERATOR(pg_catalog.=) $1"
-				"     OR r.id OPERATOR(pg_catalog.=) ANY ($3)"
-				"     OR $1 OPERATOR(pg_catalog.=) ANY (r.branch_labels)"
-				"     OR r.branch_labels OPERATOR(pg_catalog.&&) $3)"
-				" AND NOT EXISTS (SELECT FROM pg_catalog.unnest($2) p(id)"
-				"  WHERE NOT EXISTS (SELECT FROM schemamig.revision r WHERE r.id OPERATOR(pg_catalog.=) p.id))"
-				" AND NOT EXISTS (SELECT FROM pg_catalog.unnest($4) d(name)"
-				"  WHERE NOT EXISTS (SELECT FROM schemamig.revision r"
-				"    WHERE r.id OPERATOR(pg_catalog.=) d.name OR d.name OPERATOR(pg_catalog.=) ANY (r.branch_labels)))",
-				SPI_OK_SELECT, 4, argtypes, values, NULL);
-	return sm_spi_getbool(0, 1, &isnull) && !isnull;
+	return sm_catalog_revision_is_new(id, down, labels, deps);
 }
 
 /*
@@ -376,33 +358,13 @@ insert_revision(const char *id, const char *message, const char *upgrade_sql,
 				const char *downgrade_sql, List *down, List *labels, List *deps,
 				bool transactional)
 {
-	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, NAMEOID};
-	Datum		values[11];
-	char		nulls[11] = "           ";
 	char	   *checksum;
 
 	(void) check_sql(upgrade_sql, id, "upgrade", transactional);
 	(void) check_sql(downgrade_sql, id, "downgrade", transactional);
 	checksum = sm_checksum(upgrade_sql, downgrade_sql, transactional);
-
-	values[0] = CStringGetTextDatum(id);
-	values[1] = CStringGetTextDatum(message);
-	values[2] = sm_text_array_datum(down);
-	values[3] = sm_text_array_datum(labels);
-	values[4] = sm_text_array_datum(deps);
-	values[5] = CStringGetTextDatum(upgrade_sql);
-	values[6] = downgrade_sql ? CStringGetTextDatum(downgrade_sql) : (Datum) 0;
-	nulls[6] = downgrade_sql ? ' ' : 'n';
-	values[7] = BoolGetDatum(transactional);
-	values[8] = CStringGetTextDatum(checksum);
-	values[9] = CStringGetTextDatum(SM_CHECKSUM_ALGORITHM);
-	values[10] = sm_caller_name_datum();
-	sm_spi_exec_owner("INSERT INTO schemamig.revision (id, message, down_revisions, branch_labels, "
-					  "depends_on, upgrade_sql, downgrade_sql, transactional, checksum, checksum_algorithm, "
-					  "created_by) "
-					  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-					  SPI_OK_INSERT, 11, argtypes, values, nulls);
+	sm_catalog_revision_write(true, id, message, down, labels, deps,
+							  upgrade_sql, downgrade_sql, transactional, checksum);
 }
 
 /*
@@ -419,10 +381,6 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	char	   *checksum;
 	bool		same;
 	ListCell   *lc;
-	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, NAMEOID};
-	Datum		values[11];
-	char		nulls[11] = "           ";
 
 	if (id != NULL && down_given && new_revision_is_clean(id, down, labels, deps))
 	{
@@ -514,19 +472,6 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	(void) check_sql(downgrade_sql, id, "downgrade", transactional);
 	checksum = sm_checksum(upgrade_sql, downgrade_sql, transactional);
 
-	values[0] = CStringGetTextDatum(id);
-	values[1] = CStringGetTextDatum(message);
-	values[2] = sm_text_array_datum(down);
-	values[3] = sm_text_array_datum(labels);
-	values[4] = sm_text_array_datum(deps);
-	values[5] = CStringGetTextDatum(upgrade_sql);
-	values[6] = downgrade_sql ? CStringGetTextDatum(downgrade_sql) : (Datum) 0;
-	nulls[6] = downgrade_sql ? ' ' : 'n';
-	values[7] = BoolGetDatum(transactional);
-	values[8] = CStringGetTextDatum(checksum);
-	values[9] = CStringGetTextDatum(SM_CHECKSUM_ALGORITHM);
-	values[10] = sm_caller_name_datum();
-
 	same = strcmp(existing->checksum, checksum) == 0 &&
 		lists_equal(existing->down, down) &&
 		lists_equal(existing->labels, labels) &&
@@ -536,9 +481,7 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	{
 		/* identical revision: a no-op, apart from a changed message */
 		if (strcmp(existing->message, message) != 0)
-			sm_spi_exec_owner("UPDATE schemamig.revision SET message = $2 "
-						"WHERE id OPERATOR(pg_catalog.=) $1",
-						SPI_OK_UPDATE, 2, argtypes, values, nulls);
+			sm_catalog_revision_set_message(id, message);
 		return id;
 	}
 	if (revision_applied(g, existing->index))
@@ -547,12 +490,8 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 				 errmsg("revision \"%s\" is already applied and registered with different %s",
 						id, strcmp(existing->checksum, checksum) != 0 ? "SQL" : "parents, labels or dependencies"),
 				 errhint("Register the change as a new revision.")));
-	sm_spi_exec_owner("UPDATE schemamig.revision SET message = $2, down_revisions = $3, "
-					  "branch_labels = $4, depends_on = $5, upgrade_sql = $6, downgrade_sql = $7, "
-					  "transactional = $8, checksum = $9, checksum_algorithm = $10, "
-					  "created_at = pg_catalog.now(), created_by = $11 "
-					  "WHERE id OPERATOR(pg_catalog.=) $1",
-					  SPI_OK_UPDATE, 11, argtypes, values, nulls);
+	sm_catalog_revision_write(false, id, message, down, labels, deps,
+							  upgrade_sql, downgrade_sql, transactional, checksum);
 	/* the new parents must not close a cycle */
 	(void) graph_load(false);
 	return id;
@@ -670,8 +609,6 @@ schemamig_remove_revision(PG_FUNCTION_ARGS)
 	SmGraph    *g;
 	SmRevision *rev;
 	SmRevNode  *node;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -707,9 +644,7 @@ schemamig_remove_revision(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cannot remove revision \"%s\" because it is applied", id),
 				 errhint("Downgrade it first, or stamp the version table below it.")));
-	values[0] = CStringGetTextDatum(id);
-	sm_spi_exec_owner("DELETE FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) $1",
-				SPI_OK_DELETE, 1, argtypes, values, NULL);
+	sm_catalog_revision_delete(id);
 	sm_spi_finish();
 	PG_RETURN_VOID();
 }

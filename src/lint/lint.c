@@ -35,6 +35,7 @@
 #include "utils/timeout.h"
 #include "utils/timestamp.h"
 
+#include "catalog.h"
 #include "lint.h"
 #include "pg_schemamig.h"
 
@@ -584,34 +585,24 @@ review_created(const char *sql)
 	return created;
 }
 
+/* collects identifiers and keywords for review_words */
+static bool
+review_word(const SmToken *t, void *arg)
+{
+	List	  **words = (List **) arg;
+
+	if (t->code == IDENT || t->keyword)
+		*words = lappend(*words, pstrdup(t->value));
+	return true;
+}
+
 /* Identifiers and keywords of sql, as the parser spells them. */
 static List *
 review_words(const char *sql)
 {
-	core_yy_extra_type yyextra;
-	core_yyscan_t scanner;
-	core_YYSTYPE yylval;
-	YYLTYPE		yylloc;
-	int			tok;
 	List	   *words = NIL;
 
-	scanner = scanner_init(sql, &yyextra, &ScanKeywords, ScanKeywordTokens);
-	for (;;)
-	{
-		CHECK_FOR_INTERRUPTS();
-		yylval.keyword = NULL;
-		tok = core_yylex(&yylval, &yylloc, scanner);
-		if (tok == 0)
-			break;
-		if (tok == IDENT)
-			words = lappend(words, pstrdup(yylval.str));
-		else if (tok >= 256 && yylval.keyword != NULL &&
-				 tok != UIDENT && tok != FCONST && tok != SCONST && tok != USCONST &&
-				 tok != BCONST && tok != XCONST && tok != Op && tok != ICONST &&
-				 tok != PARAM)
-			words = lappend(words, pstrdup(yylval.keyword));	/* a keyword */
-	}
-	scanner_finish(scanner);
+	sm_scan_tokens(sql, false, review_word, &words);
 	return words;
 }
 
@@ -666,8 +657,6 @@ schemamig_review(PG_FUNCTION_ARGS)
 	char	   *id;
 	char	   *up;
 	char	   *down;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
 	List	   *checks = NIL;
 	List	   *upf;
 	List	   *downf = NIL;
@@ -679,20 +668,12 @@ schemamig_review(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("revision must not be null")));
 	id = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	values[0] = CStringGetTextDatum(id);
 	sm_spi_connect();
-	if (sm_spi_exec("SELECT upgrade_sql, downgrade_sql FROM schemamig.revision"
-					" WHERE id OPERATOR(pg_catalog.=) $1",
-					SPI_OK_SELECT, 1, argtypes, values, NULL) != 1)
+	if (!sm_catalog_revision_sql(id, &up, &down))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", id),
 				 errhint("review() takes a full revision id; see schemamig.history().")));
-	up = MemoryContextStrdup(cxt, sm_spi_getstr(0, 1));
-	down = sm_spi_getstr(0, 2);
-	if (down != NULL)
-		down = MemoryContextStrdup(cxt, down);
-	MemoryContextSwitchTo(cxt);
 
 	upf = lint_sql(up, &checks);
 	foreach(lc, checks)

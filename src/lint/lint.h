@@ -85,10 +85,9 @@ extern void lint_sort_findings(List *findings);
 extern void sm_lint_before_upgrade(const char *revision_id, const char *upgrade_sql);
 
 /*
- * rewrite_guard.c: the statement an applier is running, for the guard's
- * message; NULL means "use debug_query_string".  The caller that runs
- * migration statements through SPI may set it around each statement.
+ * rewrite_guard.c: when set (dry_run does, around each statement), called
+ * for every table_rewrite event with the table about to be rewritten.
  */
-extern const char *sm_guard_statement;
+extern void (*sm_rewrite_observer) (Oid relid);
 
 #endif							/* SM_LINT_H */

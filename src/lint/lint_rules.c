@@ -758,36 +758,42 @@ lint_has_notnull_check(Oid relid, const char *colname)
  * "from" in st->sql and its matching ")", using PostgreSQL's scanner so
  * that strings and comments cannot confuse it; NULL if there is none.
  */
+typedef struct ParenScan
+{
+	const char *sql;			/* the text scanned */
+	int			depth;
+	int			start;
+	char	   *result;
+} ParenScan;
+
+static bool
+paren_token(const SmToken *t, void *arg)
+{
+	ParenScan  *ps = (ParenScan *) arg;
+
+	if (t->code == '(')
+	{
+		if (ps->depth++ == 0)
+			ps->start = t->location + 1;
+	}
+	else if (t->code == ')' && ps->depth > 0 && --ps->depth == 0)
+	{
+		ps->result = pnstrdup(ps->sql + ps->start, t->location - ps->start);
+		return false;
+	}
+	return true;
+}
+
 static char *
 lint_paren_text(const char *sql, int from)
 {
-	core_yy_extra_type yyextra;
-	core_yyscan_t scanner;
-	core_YYSTYPE yylval;
-	YYLTYPE		yylloc;
-	int			depth = 0;
-	int			start = -1;
-	char	   *result = NULL;
-	int			tok;
+	ParenScan	ps = {NULL, 0, -1, NULL};
 
 	if (from < 0 || from >= (int) strlen(sql))
 		return NULL;
-	scanner = scanner_init(sql + from, &yyextra, &ScanKeywords, ScanKeywordTokens);
-	while ((tok = core_yylex(&yylval, &yylloc, scanner)) != 0)
-	{
-		if (tok == '(')
-		{
-			if (depth++ == 0)
-				start = yylloc + 1;
-		}
-		else if (tok == ')' && depth > 0 && --depth == 0)
-		{
-			result = pnstrdup(sql + from + start, yylloc - start);
-			break;
-		}
-	}
-	scanner_finish(scanner);
-	return result;
+	ps.sql = sql + from;
+	sm_scan_tokens(sql + from, false, paren_token, &ps);
+	return ps.result;
 }
 
 /* ------------------------------------------------------------------------

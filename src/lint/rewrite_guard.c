@@ -7,7 +7,8 @@
  * Static linters can only guess whether a statement rewrites a table; the
  * server knows, because it fires table_rewrite just before the rewrite
  * starts, with the table already locked.  Outside migrations (and with
- * the setting at -1, the default) the trigger returns at once.
+ * the setting at -1, the default) the trigger returns at once.  dry_run()
+ * also learns here which tables a statement rewrites (sm_rewrite_observer).
  *
  * src/lint/rewrite_guard.c
  *
@@ -28,7 +29,7 @@
 
 PG_FUNCTION_INFO_V1(schemamig_rewrite_guard);
 
-const char *sm_guard_statement = NULL;
+void		(*sm_rewrite_observer) (Oid relid) = NULL;
 
 /*
  * schemamig_rewrite_guard is the table_rewrite event trigger function.
@@ -50,17 +51,21 @@ schemamig_rewrite_guard(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("schemamig_rewrite_guard must be called as an event trigger")));
-	if (!sm_running_migration || sm_max_rewrite_size < 0)
+	if (!sm_migration_running())
 		PG_RETURN_NULL();
 	trigdata = (EventTriggerData *) fcinfo->context;
 	relid = DatumGetObjectId(OidFunctionCall0(F_PG_EVENT_TRIGGER_TABLE_REWRITE_OID));
+	if (sm_rewrite_observer != NULL)
+		sm_rewrite_observer(relid);
+	if (sm_max_rewrite_size < 0)
+		PG_RETURN_NULL();
 	size = DatumGetInt64(DirectFunctionCall1(pg_table_size, ObjectIdGetDatum(relid)));
 	limit = (int64) sm_max_rewrite_size * 1024;
 	if (size <= limit)
 		PG_RETURN_NULL();
 	nsp = get_namespace_name(get_rel_namespace(relid));
 	rel = get_rel_name(relid);
-	statement = sm_guard_statement ? sm_guard_statement :
+	statement = sm_migration_statement() ? sm_migration_statement() :
 		(debug_query_string ? debug_query_string : "");
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

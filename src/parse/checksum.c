@@ -18,10 +18,6 @@
 
 #include "common/cryptohash.h"
 #include "common/sha2.h"
-#include "nodes/parsenodes.h"
-#include "parser/parser.h"
-#include "parser/scanner.h"
-#include "parser/gram.h"
 #include "utils/builtins.h"
 
 #include "pg_schemamig.h"
@@ -34,6 +30,19 @@ hash_bytes(pg_cryptohash_ctx *ctx, const void *data, size_t len)
 			 pg_cryptohash_error(ctx));
 }
 
+/* one token into the hash: its code, then its value (with the NUL) if any */
+static bool
+hash_token(const SmToken *t, void *arg)
+{
+	pg_cryptohash_ctx *ctx = (pg_cryptohash_ctx *) arg;
+	int32		tok = t->code;
+
+	hash_bytes(ctx, &tok, sizeof(tok));
+	if (t->value != NULL)
+		hash_bytes(ctx, t->value, strlen(t->value) + 1);
+	return true;
+}
+
 /*
  * hash_tokens feeds one SQL text to the hash as a stream of
  * (token code, value) pairs.  A NULL text is hashed as a distinct marker.
@@ -43,12 +52,7 @@ hash_bytes(pg_cryptohash_ctx *ctx, const void *data, size_t len)
 static void
 hash_tokens(pg_cryptohash_ctx *ctx, const char *sql)
 {
-	core_yy_extra_type yyextra;
-	core_yyscan_t scanner;
-	core_YYSTYPE yylval;
-	YYLTYPE		yylloc;
 	int32		marker;
-	ErrorContextCallback errcb;
 
 	if (sql == NULL)
 	{
@@ -56,62 +60,7 @@ hash_tokens(pg_cryptohash_ctx *ctx, const char *sql)
 		hash_bytes(ctx, &marker, sizeof(marker));
 		return;
 	}
-
-	scanner = scanner_init(sql, &yyextra, &ScanKeywords, ScanKeywordTokens);
-	yyextra.backslash_quote = BACKSLASH_QUOTE_SAFE_ENCODING;
-	yyextra.escape_string_warning = false;
-	yyextra.standard_conforming_strings = true;
-
-	errcb.callback = sm_parse_error_callback;
-	errcb.arg = unconstify(char *, sql);
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
-
-	for (;;)
-	{
-		int32		tok = core_yylex(&yylval, &yylloc, scanner);
-		const char *value = NULL;
-		char		numbuf[32];
-
-		if (tok == 0)
-			break;
-		switch (tok)
-		{
-			case IDENT:
-			case UIDENT:
-			case FCONST:
-			case SCONST:
-			case USCONST:
-			case BCONST:
-			case XCONST:
-			case Op:
-				value = yylval.str;
-				break;
-			case ICONST:
-			case PARAM:
-				snprintf(numbuf, sizeof(numbuf), "%d", yylval.ival);
-				value = numbuf;
-				break;
-			case TYPECAST:
-			case DOT_DOT:
-			case COLON_EQUALS:
-			case EQUALS_GREATER:
-			case LESS_EQUALS:
-			case GREATER_EQUALS:
-			case NOT_EQUALS:
-				break;
-			default:
-				/* single-character tokens have no value; keywords do */
-				if (tok >= 256)
-					value = yylval.keyword;
-				break;
-		}
-		hash_bytes(ctx, &tok, sizeof(tok));
-		if (value != NULL)
-			hash_bytes(ctx, value, strlen(value) + 1);
-	}
-	error_context_stack = errcb.previous;
-	scanner_finish(scanner);
+	sm_scan_tokens(sql, true, hash_token, ctx);
 
 	/* end-of-text marker keeps "a" + "b" apart from "ab" + "" */
 	marker = -2;
