@@ -51,6 +51,8 @@ typedef struct Options
 	bool		all;
 	bool		indicate_current;
 	bool		non_transactional;
+	bool		dry_run;		/* upgrade/downgrade --dry-run */
+	bool		json;			/* --json */
 	int			nargs;			/* positional arguments after the command */
 	char	  **args;
 } Options;
@@ -160,6 +162,11 @@ extern void list_append(RevFileList *l, const char *s);
 /* sync.c */
 extern int	cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync,
 					 DbGraph **out);
+
+/* cmd_verify.c: verify, upgrade --dry-run, review */
+extern int	cmd_verify(PGconn *conn, const char *target);
+extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const char *target);
+extern int	cmd_review(PGconn *conn, const DbGraph *g, const char *spec);
 
 /* commands.c */
 extern int	cmd_init(void);

@@ -536,12 +536,16 @@ apply(Ctx *ctx, const char *target, bool up)
 static int
 do_upgrade(Ctx *ctx)
 {
+	if (opts.dry_run)
+		return cmd_dry_run(ctx->conn, ctx->g, opts.nargs > 0 ? opts.args[0] : "head");
 	return apply(ctx, opts.nargs > 0 ? opts.args[0] : "head", true);
 }
 
 static int
 do_downgrade(Ctx *ctx)
 {
+	if (opts.dry_run)
+		return cmd_dry_run(ctx->conn, ctx->g, opts.args[0]);
 	return apply(ctx, opts.args[0], false);
 }
 
@@ -790,42 +794,17 @@ do_lint(Ctx *ctx)
 	return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
 }
 
+/* verify, upgrade --dry-run and review live in cmd_verify.c */
 static int
 do_verify(Ctx *ctx)
 {
-	const char *params[1] = {opts.nargs > 0 ? opts.args[0] : "heads"};
-	PGresult   *res;
-	int			i,
-				failed = 0,
-				crev,
-				ccheck,
-				cok,
-				cdetail;
+	return cmd_verify(ctx->conn, opts.nargs > 0 ? opts.args[0] : "heads");
+}
 
-	if (!require_function(ctx, "verify"))
-		return EXIT_MIGRATION;
-	res = db_exec(ctx->conn, "SELECT * FROM schemamig.verify($1)", 1, params,
-				  "running schemamig.verify()");
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	crev = col(res, "revision");
-	ccheck = col(res, "check");
-	cok = col(res, "ok");
-	cdetail = col(res, "detail");
-	for (i = 0; i < PQntuples(res); i++)
-	{
-		bool		ok = value_or(res, i, cok, "f")[0] == 't';
-		const char *detail = value_or(res, i, cdetail, NULL);
-
-		if (!ok)
-			failed++;
-		printf("%s %s: %s%s%s\n", value_or(res, i, crev, "?"), value_or(res, i, ccheck, ""),
-			   ok ? "ok" : "FAILED", detail ? ", " : "", detail ? detail : "");
-	}
-	PQclear(res);
-	if (failed > 0)
-		log_error("%d verification check%s failed", failed, failed == 1 ? "" : "s");
-	return failed > 0 ? EXIT_MIGRATION : EXIT_OK;
+static int
+do_review(Ctx *ctx)
+{
+	return cmd_review(ctx->conn, ctx->g, opts.args[0]);
 }
 
 /* Unacknowledged drift (--all: every row), one block per event. */
@@ -896,6 +875,7 @@ static const DbCommand dbcommands[] = {
 	{"check", do_check, 0, 0, true, ""},
 	{"lint", do_lint, 1, -1, false, "FILE..."},
 	{"verify", do_verify, 0, 1, true, "[TARGET]"},
+	{"review", do_review, 1, 1, true, "REV"},
 	{"drift", do_drift, 0, 0, false, ""},
 	{NULL, NULL, 0, 0, false, NULL}
 };
