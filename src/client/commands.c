@@ -385,6 +385,8 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 	const char *last = NULL;
 	char	   *invalid_before = NULL;
 	bool		concurrent;
+	int			rev_first = 0;	/* the revision's first plan row */
+	int			attempt = 0;	/* its failed attempts (lock timeouts) */
 
 	for (i = 0; i < PQntuples(plan); i++)
 	{
@@ -400,6 +402,8 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 
 			print_step(ctx, rev, up, r ? r->message : "");
 			last = rev;
+			rev_first = i;
+			attempt = 0;
 
 			/*
 			 * Before the revision's first row (its _begin_step, which counts
@@ -432,6 +436,43 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 			DbRev	   *r = dbgraph_find(ctx->g, rev);
 			char	   *what;
 			int			line = 0;
+			const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+			/*
+			 * A transactional revision that timed out waiting for a lock
+			 * (schemamig.lock_timeout, set by its _begin_step): roll it
+			 * back, so that it holds no lock, and let the server announce
+			 * the retry and wait the backoff, or give up naming the
+			 * session in the way.
+			 */
+			if (state && strcmp(state, "55P03") == 0 &&
+				PQtransactionStatus(ctx->conn) == PQTRANS_INERROR)
+			{
+				char		attempt_s[16];
+				char	   *subject = xasprintf("revision %s", rev);
+				const char *params[2] = {subject, attempt_s};
+				PGresult   *retry;
+
+				PQclear(res);
+				PQclear(PQexec(ctx->conn, "ROLLBACK"));
+				snprintf(attempt_s, sizeof(attempt_s), "%d", ++attempt);
+				retry = PQexecParams(ctx->conn, "SELECT schemamig._lock_retry($1, $2::pg_catalog.int4)",
+									 2, NULL, params, NULL, NULL, 0);
+				free(subject);
+				if (retry != NULL && PQresultStatus(retry) == PGRES_TUPLES_OK)
+				{
+					PQclear(retry);
+					i = rev_first - 1;
+					continue;
+				}
+				what = xasprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
+				db_report_error(retry, ctx->conn, what, NULL);
+				free(what);
+				PQclear(retry);
+				log_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
+				free(invalid_before);
+				return EXIT_MIGRATION;
+			}
 
 			if (r && r->file)
 				line = revision_error_line(r->file, stmt,
