@@ -64,7 +64,21 @@ static void close_step(void);
 static int	utility_depth = 0;
 static int	executor_depth = 0;
 
+/*
+ * A refused non-transactional step: psql's \gexec (or any client) goes on
+ * with the plan rows after a failed _begin_step, and with no transaction
+ * around them the step's statements would run anyway (twice, when another
+ * session applied the step meanwhile).  _begin_step arms this before it
+ * can fail; the next "refused_remaining" top-level statements of the
+ * session (the step's own) are then refused.
+ */
+static int	refused_remaining = 0;
+static char refused_revision[SM_MAX_ID_LEN + 1];
+
+static void refuse_if_step_refused(void);
+
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+static ExecutorStart_hook_type prev_ExecutorStart = NULL;
 static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
 static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
@@ -85,6 +99,8 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							utility_depth == 0 && executor_depth == 0);
 	SmCurrentUtility saved = sm_current_utility;
 
+	if (toplevel)
+		refuse_if_step_refused();
 	utility_depth++;
 	/* where this command lies in its query string, for the drift log */
 	sm_current_utility.query = queryString;
@@ -119,6 +135,36 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 
 	if (toplevel && step_revision != NULL)
 		step_completed++;
+}
+
+/*
+ * refuse_if_step_refused refuses a top-level statement that belongs to a
+ * plan step whose _begin_step failed in this session.
+ */
+static void
+refuse_if_step_refused(void)
+{
+	if (refused_remaining <= 0)
+		return;
+	refused_remaining--;
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("statement not run: the plan step of revision \"%s\" was refused", refused_revision),
+			 errdetail("schemamig._begin_step failed in this session, so the statements of that step do not run (%d more will be refused).",
+					   refused_remaining),
+			 errhint("Make a new plan with schemamig.plan().")));
+}
+
+static void
+sm_ExecutorStart(QueryDesc *queryDesc, int eflags)
+{
+	if (utility_depth == 0 && executor_depth == 0 &&
+		!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
+		refuse_if_step_refused();
+	if (prev_ExecutorStart)
+		prev_ExecutorStart(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
 }
 
 static void
@@ -201,6 +247,8 @@ sm_planstep_install_hooks(void)
 	RegisterSubXactCallback(sm_planstep_subxact, NULL);
 	prev_ProcessUtility = ProcessUtility_hook;
 	ProcessUtility_hook = sm_ProcessUtility;
+	prev_ExecutorStart = ExecutorStart_hook;
+	ExecutorStart_hook = sm_ExecutorStart;
 	prev_ExecutorRun = ExecutorRun_hook;
 	ExecutorRun_hook = sm_ExecutorRun;
 	prev_ExecutorFinish = ExecutorFinish_hook;
@@ -289,6 +337,17 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 				 errhint("Use \"upgrade\" or \"downgrade\".")));
 	upgrade = (direction[0] == 'u');
 
+	/*
+	 * Outside a transaction block nothing would stop the step's statements
+	 * if this call fails: arm the refusal until it has succeeded.
+	 */
+	refused_remaining = 0;
+	if (!in_block)
+	{
+		strlcpy(refused_revision, id, sizeof(refused_revision));
+		refused_remaining = Max(PG_GETARG_INT32(2), 0);
+	}
+
 	if (step_revision != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -361,6 +420,7 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 	step_started = GetCurrentTimestamp();
 	sm_migration_set(true);
 	sm_plan_step_open = true;
+	refused_remaining = 0;
 	PG_RETURN_VOID();
 }
 
