@@ -155,12 +155,32 @@ refuse_if_step_refused(void)
 			 errhint("Make a new plan with schemamig.plan().")));
 }
 
+/*
+ * is_step_boundary: a plan row that opens or closes a step, as plan()
+ * writes them; it ends the statements of a refused step.
+ */
+static bool
+is_step_boundary(const char *sql)
+{
+	if (sql == NULL)
+		return false;
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r')
+		sql++;
+	return pg_strncasecmp(sql, "SELECT schemamig._begin_step(", 29) == 0 ||
+		pg_strncasecmp(sql, "SELECT schemamig._end_step(", 27) == 0;
+}
+
 static void
 sm_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	if (utility_depth == 0 && executor_depth == 0 &&
-		!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
-		refuse_if_step_refused();
+		!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && refused_remaining > 0)
+	{
+		if (is_step_boundary(queryDesc->sourceText))
+			refused_remaining = 0;
+		else
+			refuse_if_step_refused();
+	}
 	if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);
 	else

@@ -574,6 +574,34 @@ check_row(ReturnSetInfo *rsinfo, const char *severity, const char *problem,
 }
 
 /*
+ * check_version_table: what is wrong with the version table itself (a
+ * caller that bypassed the catalog lock, or rows written by hand): a row
+ * naming no registered revision, and a row naming an ancestor of another
+ * row (Alembic's table holds only heads).  Returns detail strings.
+ */
+static List *
+check_version_table(SmGraph *g)
+{
+	List	   *rows = sm_version_heads();
+	List	   *problems = NIL;
+	ListCell   *lc;
+
+	foreach(lc, rows)
+	{
+		const char *id = lfirst(lc);
+
+		if (graph_find(g, id) == NULL)
+			problems = lappend(problems,
+							   psprintf("the version table names revision %s, which is not registered", id));
+	}
+	foreach(lc, graph_redundant_rows(g, rows))
+		problems = lappend(problems,
+						   psprintf("the version table names revision %s together with a revision that builds on it",
+									(char *) lfirst(lc)));
+	return problems;
+}
+
+/*
  * check_graph_load loads the revision graph inside a subtransaction: an
  * error becomes an "invalid graph" row, and a valid graph with several heads
  * a "multiple heads" warning.
@@ -585,6 +613,8 @@ check_graph_load(ReturnSetInfo *rsinfo)
 	ResourceOwner oldowner = CurrentResourceOwner;
 	char	   *volatile heads_detail = NULL;
 	char	   *volatile error_detail = NULL;
+	List	   *volatile version_problems = NIL;
+	ListCell   *lc;
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
@@ -593,6 +623,7 @@ check_graph_load(ReturnSetInfo *rsinfo)
 		SmGraph    *g = graph_load(false);
 		List	   *heads = graph_heads(g);
 
+		version_problems = check_version_table(g);
 		if (list_length(heads) > 1)
 		{
 			StringInfoData buf;
@@ -625,6 +656,8 @@ check_graph_load(ReturnSetInfo *rsinfo)
 
 	if (error_detail != NULL)
 		check_row(rsinfo, "error", "invalid graph", error_detail);
+	foreach(lc, version_problems)
+		check_row(rsinfo, "error", "invalid version table", lfirst(lc));
 	if (heads_detail != NULL)
 		check_row(rsinfo, "warning", "multiple heads",
 				  psprintf("the revision graph has several heads: %s; \"head\" is ambiguous until they are merged",
