@@ -39,6 +39,7 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
@@ -1224,6 +1225,22 @@ sm_describe(List *schemas, bool all)
 	(void) set_config_option("search_path", "pg_catalog",
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
+
+	/*
+	 * Deparsing an expression (a column default, a partition bound, an index
+	 * predicate, a policy) locks its table: never wait for another
+	 * session's lock longer than schemamig.lock_timeout.  A caller that
+	 * holds a migration's locks has set a shorter limit already
+	 * (sm_snapshot_record).
+	 */
+	if (sm_lock_timeout > 0 && (LockTimeout == 0 || LockTimeout > sm_lock_timeout))
+	{
+		char		buf[32];
+
+		snprintf(buf, sizeof(buf), "%d", sm_lock_timeout);
+		(void) set_config_option("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
 	names = list_schemas(schemas, all);
 	SPI_freetuptable(SPI_tuptable);
 
