@@ -525,6 +525,23 @@ sm_snapshot_record(List *heads)
 	 * application queries queued behind ours.  Describe without waiting,
 	 * in a subtransaction, and record no snapshot if a table is locked.
 	 */
+	{
+		bool		all;
+		List	   *schemas = sm_tracked_schema_list(&all);
+		char	   *blocked = sm_describe_is_blocked(schemas, all);
+
+		if (blocked != NULL)
+		{
+			ereport(WARNING,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg("schema snapshot not recorded: another session holds a lock on table %s", blocked),
+					 errdetail("A migration does not wait for other sessions' locks while it holds its own."),
+					 errhint("Run SELECT schemamig.snapshot() once the lock is released.")));
+			return;
+		}
+	}
+
+	/* a lock taken between the probe and the description: still no wait */
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
