@@ -2,7 +2,8 @@
 -- revision together with one that builds on it, or a revision that is not
 -- registered (what a caller that bypassed the lock, or a hand edit, leaves);
 -- history() over a range whose start is below its end only through
--- depends_on answers instead of failing with an internal error.
+-- depends_on is refused by name (22023; Alembic fails an assertion there)
+-- instead of failing with an internal error (XX000).
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS pg_schemamig CASCADE;
 CREATE EXTENSION pg_schemamig;

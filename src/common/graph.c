@@ -1138,51 +1138,8 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 				pfree(add.v);
 		}
 	}
-	/*
-	 * Revisions left over hang below none of the heads through down
-	 * revisions (history('a:b') where a is below b only through depends_on:
-	 * Alembic keeps a but not b, then fails an assertion).  Sort them from
-	 * their own tips (in registration order) instead of failing.
-	 */
-	if (remaining > 0)
-	{
-		bool	   *below = palloc0(sizeof(bool) * Max(g->n, 1));
-		bool	   *tips = palloc(sizeof(bool) * Max(g->n, 1));
-		int			ntips = 0;
-		List	   *rest;
-
-		for (i = 0; i < g->n; i++)
-		{
-			SmRevNode  *node = SM_NODE(g, i);
-
-			if (!todo[i])
-				continue;
-			for (h = 0; h < node->normdown.n; h++)
-				if (todo[node->normdown.v[h]])
-					below[node->normdown.v[h]] = true;
-		}
-		for (i = 0; i < g->n; i++)
-		{
-			tips[i] = todo[i] && !below[i];
-			if (tips[i])
-				ntips++;
-		}
-		if (ntips == 0)
-			elog(ERROR, "topological sort left %d revisions unordered", remaining);
-		{
-			int		   *tipv = palloc(sizeof(int) * ntips);
-
-			ntips = 0;
-			for (i = 0; i < g->n; i++)
-				if (tips[i])
-					tipv[ntips++] = i;
-			rest = graph_topological_sort(g, todo, tipv, ntips);
-			pfree(tipv);
-		}
-		output = list_concat(output, rest);
-		pfree(below);
-		pfree(tips);
-	}
+	if (remaining != 0)
+		elog(ERROR, "topological sort left %d revisions unordered", remaining);
 	pfree(todo);
 	return output;
 }

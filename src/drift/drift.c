@@ -516,7 +516,67 @@ snapshot_take(List *heads)
 void
 sm_snapshot_record(List *heads)
 {
-	(void) snapshot_take(heads);
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+
+	/*
+	 * The migration holds its locks (ACCESS EXCLUSIVE on what it changed):
+	 * waiting here for another session's lock on some table would keep
+	 * application queries queued behind ours.  Describe without waiting,
+	 * in a subtransaction, and record no snapshot if a table is locked.
+	 */
+	{
+		bool		all;
+		List	   *schemas = sm_tracked_schema_list(&all);
+		char	   *blocked = sm_describe_is_blocked(schemas, all);
+
+		if (blocked != NULL)
+		{
+			ereport(WARNING,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg("schema snapshot not recorded: another session holds a lock on table %s", blocked),
+					 errdetail("A migration does not wait for other sessions' locks while it holds its own."),
+					 errhint("Run SELECT schemamig.snapshot() once the lock is released.")));
+			return;
+		}
+	}
+
+	/* a lock taken between the probe and the description: still no wait */
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		int			nestlevel = NewGUCNestLevel();
+
+		(void) set_config_option("lock_timeout", "1", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		(void) snapshot_take(heads);
+		AtEOXact_GUC(true, nestlevel);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			ReThrowError(edata);
+		ereport(WARNING,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("schema snapshot not recorded: another session holds a lock on a table of the tracked schemas"),
+				 errdetail("%s; a migration does not wait for other sessions' locks while it holds its own.",
+						   edata->message),
+				 errhint("Run SELECT schemamig.snapshot() once the lock is released.")));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
 }
 
 /*
@@ -770,6 +830,48 @@ check_drift_log(ReturnSetInfo *rsinfo)
 }
 
 /*
+ * fingerprint_or_busy: the live fingerprint over the snapshot's schemas, or
+ * NULL after a "schema not compared" row when a table is locked by another
+ * session for longer than schemamig.lock_timeout.
+ */
+static char *
+fingerprint_or_busy(SmSnapshotRow *snap, ReturnSetInfo *rsinfo)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	char	   *volatile live = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		live = sm_fingerprint(snap->schemas, snap->all_schemas);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			ReThrowError(edata);
+		check_row(rsinfo, "warning", "schema not compared",
+				  psprintf("the live schema could not be described: %s", edata->message));
+		FreeErrorData(edata);
+		live = NULL;
+	}
+	PG_END_TRY();
+	return live;
+}
+
+/*
  * check_fingerprint compares the live schema with the latest snapshot of
  * the current heads, over the schemas that snapshot covered.
  */
@@ -794,8 +896,8 @@ check_fingerprint(ReturnSetInfo *rsinfo)
 						   snap.id, snap.algorithm, SM_FINGERPRINT_ALGORITHM));
 		return;
 	}
-	live = sm_fingerprint(snap.schemas, snap.all_schemas);
-	if (strcmp(live, snap.fingerprint) != 0)
+	live = fingerprint_or_busy(&snap, rsinfo);
+	if (live != NULL && strcmp(live, snap.fingerprint) != 0)
 		check_row(rsinfo, "error", "schema drift",
 				  psprintf("the live schema differs from snapshot #%s taken at %s", snap.id,
 						   snap.heads ? snap.heads : "base"));
