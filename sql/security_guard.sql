@@ -18,7 +18,7 @@ ROLLBACK;
 SELECT count(*) FROM schemamig.upgrade('head');
 DROP EXTENSION pg_schemamig;
 DROP EXTENSION pg_schemamig CASCADE;
-DROP EXTENSION IF EXISTS pg_schemamig, plpgsql;
+DROP EXTENSION IF EXISTS pg_schemamig, sm_no_such_extension;
 -- the history is still there
 SELECT revision FROM schemamig.version;
 -- after a downgrade to base it may go

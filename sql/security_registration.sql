@@ -24,7 +24,7 @@ SELECT schemamig.add_revision('g2', 'copy in', 'COPY g_t FROM STDIN', NULL);
 SELECT schemamig.add_revision('g2', 'copy out', 'COPY g_t TO STDOUT', NULL);
 SELECT schemamig.add_revision('g2', 'copy query out', 'COPY (SELECT 1) TO STDOUT', NULL);
 SELECT schemamig.add_revision('g2', 'drops us', 'DROP EXTENSION pg_schemamig CASCADE', NULL);
-SELECT schemamig.add_revision('g2', 'drops us too', 'DROP EXTENSION IF EXISTS plpgsql, pg_schemamig', NULL);
+SELECT schemamig.add_revision('g2', 'drops us too', 'DROP EXTENSION IF EXISTS sm_no_such_extension, pg_schemamig', NULL);
 SELECT schemamig.add_revision('g2', 'updates us', 'ALTER EXTENSION pg_schemamig UPDATE', NULL);
 -- none of them was registered
 SELECT count(*) AS registered FROM schemamig.revision;
