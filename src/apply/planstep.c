@@ -42,6 +42,7 @@
 #include "drift.h"
 #include "lint.h"
 #include "lockwait.h"
+#include "migstate.h"
 #include "planstep.h"
 
 /* the step opened by _begin_step, if any (TopMemoryContext strings) */
@@ -101,6 +102,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 
 	if (toplevel)
 		refuse_if_step_refused();
+	sm_utility_enter(nodeTag(pstmt->utilityStmt), executor_depth, toplevel);
 	utility_depth++;
 	/* where this command lies in its query string, for the drift log */
 	sm_current_utility.query = queryString;
@@ -122,6 +124,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	{
 		utility_depth--;
 		sm_current_utility = saved;
+		sm_utility_exit();
 		/* what a statement of a plan step timed out on, for its retry */
 		if (toplevel && step_revision != NULL)
 			sm_lockwait_capture();
@@ -130,6 +133,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	PG_END_TRY();
 	utility_depth--;
 	sm_current_utility = saved;
+	sm_utility_exit();
 	if (toplevel && step_revision != NULL)
 		sm_lockwait_disarm();
 
@@ -191,6 +195,8 @@ static void
 sm_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 			   bool execute_once)
 {
+	if (executor_depth == 0 && utility_depth == 0)
+		sm_statement_start();
 	executor_depth++;
 	PG_TRY();
 	{

@@ -20,6 +20,7 @@
 #include "utils/lsyscache.h"
 
 #include "pg_schemamig.h"
+#include "sm_citus.h"
 
 /*
  * sm_spi_connect connects SPI and stays in the caller's memory context
@@ -184,6 +185,7 @@ sm_check_catalog_writable(void)
 {
 	sm_refuse_inside_revision(NULL);
 	PreventCommandIfReadOnly("pg_schemamig");
+	sm_citus_require_coordinator();
 	if (RecoveryInProgress())
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
