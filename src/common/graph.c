@@ -1757,3 +1757,43 @@ graph_stamp_heads(SmGraph *g, List *heads, List *targets, bool purge)
 		h = apply_stamp_step(g, h, (SmStampStep *) lfirst(lc));
 	return h;
 }
+
+/*
+ * graph_redundant_rows: the rows of a version table ("rows", ids) that lie
+ * below another of its rows through down revisions: Alembic's table holds
+ * heads only, so such a row means the table was written around the catalog
+ * lock (or by hand).  Rows naming no revision are skipped.  Returns ids.
+ */
+List *
+graph_redundant_rows(SmGraph *g, List *rows)
+{
+	List	   *result = NIL;
+	int		   *starts = palloc(sizeof(int) * Max(list_length(rows), 1));
+	ListCell   *lc;
+
+	foreach(lc, rows)
+	{
+		SmRevision *rev = graph_find(g, lfirst(lc));
+		ListCell   *lc2;
+		int			n = 0;
+		bool	   *below;
+
+		if (rev == NULL)
+			continue;
+		foreach(lc2, rows)
+		{
+			SmRevision *o = graph_find(g, lfirst(lc2));
+
+			if (o != NULL && o != rev)
+				starts[n++] = o->index;
+		}
+		if (n == 0)
+			continue;
+		below = graph_walk(g, starts, n, SM_EDGE_DOWN);
+		if (below[rev->index])
+			result = lappend(result, rev->id);
+		pfree(below);
+	}
+	pfree(starts);
+	return result;
+}

@@ -832,6 +832,50 @@ target_history(SmGraph *g, const char *range, List *current)
 		for (i = 0; i < g->n; i++)
 			required[i] = required[i] && desc[i];
 	}
+	/*
+	 * Every revision of the range must hang below its end through down
+	 * revisions (normalized), or no order exists: a start below the end only
+	 * through depends_on (Alembic fails an assertion there).  Refuse it by
+	 * name instead of failing inside the sort.
+	 */
+	{
+		bool	   *reach = palloc0(sizeof(bool) * Max(g->n, 1));
+		int		   *stack = palloc(sizeof(int) * Max(g->n, 1));
+		int			top = 0;
+
+		for (i = 0; i < targets.n; i++)
+			if (required[targets.v[i]] && !reach[targets.v[i]])
+			{
+				reach[targets.v[i]] = true;
+				stack[top++] = targets.v[i];
+			}
+		while (top > 0)
+		{
+			SmRevNode  *node = SM_NODE(g, stack[--top]);
+			int			k;
+
+			for (k = 0; k < node->normdown.n; k++)
+			{
+				int			u = node->normdown.v[k];
+
+				if (required[u] && !reach[u])
+				{
+					reach[u] = true;
+					stack[top++] = u;
+				}
+			}
+		}
+		for (i = 0; i < g->n; i++)
+			if (required[i] && !reach[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("history range \"%s\" cannot be ordered", range ? range : ""),
+						 errdetail("Revision \"%s\" lies below the end of the range only through depends_on, not through down revisions.",
+								   g->revs[i]->id),
+						 errhint("Start the range at a revision that its end builds on through down revisions.")));
+		pfree(reach);
+		pfree(stack);
+	}
 	order = graph_topological_sort(g, required, targets.v, targets.n);
 	foreach(lc, order)
 		result = lappend(result, g->revs[lfirst_int(lc)]);

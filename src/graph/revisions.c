@@ -289,6 +289,7 @@ check_sql(const char *sql, const char *id, const char *direction, bool transacti
 	{
 		SmStatement *st = lfirst(lc);
 
+		sm_check_statement(st, foreach_current_index(lc) + 1, id, direction);
 		if (st->nontransactional)
 		{
 			nontx = true;

@@ -95,4 +95,7 @@ extern void sm_lint_before_upgrade(const char *revision_id, const char *upgrade_
  */
 extern void (*sm_rewrite_observer) (Oid relid);
 
+/* review_safety.c */
+extern bool sm_review_query_is_safe(const char *query, char **why);
+
 #endif							/* SM_LINT_H */
