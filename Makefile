@@ -8,7 +8,7 @@ EXTENSION = pg_schemamig
 EXTVERSION := $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
 MODULE_big = pg_schemamig
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/common/*.c)))
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/common/*.c src/diff/*.c)))
 # The install script is assembled from the SQL entry points of each
 # subsystem, src/sql/NN_name.sql in name order (the catalog first).
 SQL_PARTS = $(sort $(wildcard src/sql/*.sql))
