@@ -46,7 +46,7 @@ List *
 diff_compute(const char *ddl, List *schemas, bool single)
 {
 	List	   *renames = diff_parse_renames(ddl, linitial(schemas));
-	List	   *steps = NIL;
+	List	   *volatile steps = NIL;
 	DiffModel  *live;
 	DiffModel  *desired;
 	MemoryContext oldcxt = CurrentMemoryContext;
@@ -55,21 +55,39 @@ diff_compute(const char *ddl, List *schemas, bool single)
 
 	foreach(lc, schemas)
 		check_schema_name(lfirst(lc));
-	if (renames)
+	if (renames == NIL)
 	{
-		BeginInternalSubTransaction(NULL);
-		MemoryContextSwitchTo(oldcxt);
-		steps = diff_apply_renames(renames);
+		live = diff_read_model(schemas);
+		desired = diff_build_desired(ddl, schemas, single, live);
+		return diff_plan(live, desired);
 	}
-	live = diff_read_model(schemas);
-	desired = diff_build_desired(ddl, schemas, single, live);
-	steps = list_concat(steps, diff_plan(live, desired));
-	if (renames)
+
+	/* the renames apply to the live schema only while diff looks at it */
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
 	{
+		steps = diff_apply_renames(renames);
+		live = diff_read_model(schemas);
+		desired = diff_build_desired(ddl, schemas, single, live);
+		steps = list_concat(steps, diff_plan(live, desired));
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
+		ReThrowError(edata);
 	}
+	PG_END_TRY();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(oldcxt);
+	CurrentResourceOwner = oldowner;
 	return steps;
 }
 

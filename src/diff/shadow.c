@@ -40,6 +40,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 #include "utils/resowner.h"
 #include "utils/varlena.h"
 
@@ -104,7 +105,7 @@ diff_build_desired(const char *ddl, List *schemas, bool single, DiffModel *live)
 	int			n = 0;
 	int			sqllen = strlen(ddl);
 	ErrorContextCallback errcb;
-	DiffModel  *model;
+	DiffModel  *volatile model = NULL;
 	int			nest;
 
 	/* parse first: a syntax error is the parser's own, positioned in ddl */
@@ -146,93 +147,111 @@ diff_build_desired(const char *ddl, List *schemas, bool single, DiffModel *live)
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcxt);
-
-	nest = NewGUCNestLevel();
+	PG_TRY();
 	{
-		int			i = 0;
 
-		foreach(lc, schemas)
+		nest = NewGUCNestLevel();
 		{
-			const char *s = lfirst(lc);
-			bool		exists = schema_exists(s);
-			bool		ddl_creates = false;
-			ListCell   *lc2;
+			int			i = 0;
 
-			foreach(lc2, created_schemas)
-				if (strcmp((char *) lfirst(lc2), s) == 0)
-				ddl_creates = true;
-			if (exists)
+			foreach(lc, schemas)
 			{
-				char	   *aside;
+				const char *s = lfirst(lc);
+				bool		exists = schema_exists(s);
+				bool		ddl_creates = false;
+				ListCell   *lc2;
 
-				do
-					aside = psprintf("schemamig_shadow_%d_%d", MyProcPid, i++);
-				while (schema_exists(aside));
-				exec_internal(psprintf("ALTER SCHEMA %s RENAME TO %s", quote_identifier(s),
-									   quote_identifier(aside)));
-			}
-			if (!ddl_creates && (single || strcmp(s, "public") == 0))
-			{
-				DiffObj    *ls = diff_lookup(live, psprintf("s:%s", quote_identifier(s)));
-
-				exec_internal(psprintf("CREATE SCHEMA %s", quote_identifier(s)));
-				if (ls)
+				foreach(lc2, created_schemas)
+					if (strcmp((char *) lfirst(lc2), s) == 0)
+					ddl_creates = true;
+				if (exists)
 				{
-					ListCell   *g;
+					char	   *aside;
 
-					if (ls->comment)
-						exec_internal(diff_comment_sql(ls, ls->comment));
-					foreach(g, ls->grants)
-						exec_internal(diff_grant_sql(ls, lfirst(g), false));
+					do
+						aside = psprintf("schemamig_shadow_%d_%d", MyProcPid, i++);
+					while (schema_exists(aside));
+					exec_internal(psprintf("ALTER SCHEMA %s RENAME TO %s", quote_identifier(s),
+										   quote_identifier(aside)));
+				}
+				if (!ddl_creates && (single || strcmp(s, "public") == 0))
+				{
+					DiffObj    *ls = diff_lookup(live, psprintf("s:%s", quote_identifier(s)));
+
+					exec_internal(psprintf("CREATE SCHEMA %s", quote_identifier(s)));
+					if (ls)
+					{
+						ListCell   *g;
+
+						if (ls->comment)
+							exec_internal(diff_comment_sql(ls, ls->comment));
+						foreach(g, ls->grants)
+							exec_internal(diff_grant_sql(ls, lfirst(g), false));
+					}
 				}
 			}
 		}
-	}
-	if (single)
-	{
-		const char *cur = GetConfigOption("search_path", false, false);
-
-		(void) set_config_option("search_path",
-								 psprintf("%s%s%s", quote_identifier(linitial(schemas)),
-										  cur && cur[0] ? ", " : "", cur ? cur : ""),
-								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	}
-
-	foreach(lc, stmts)
-	{
-		ShadowStmt *st = lfirst(lc);
-
-		if (st->sql[0] == '\x01')
+		if (single)
 		{
-			List	   *one = raw_parser(st->sql + 1, RAW_PARSE_DEFAULT);
-			CreateExtensionStmt *cx = (CreateExtensionStmt *) linitial_node(RawStmt, one)->stmt;
+			const char *cur = GetConfigOption("search_path", false, false);
 
-			st->sql++;
-			if (!cx->if_not_exists &&
-				OidIsValid(get_extension_oid(cx->extname, true)))
-				exec_internal(psprintf("DROP EXTENSION %s CASCADE", quote_identifier(cx->extname)));
+			(void) set_config_option("search_path",
+									 psprintf("%s%s%s", quote_identifier(linitial(schemas)),
+											  cur && cur[0] ? ", " : "", cur ? cur : ""),
+									 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 		}
-		errcb.callback = shadow_error_callback;
-		errcb.arg = st;
-		errcb.previous = error_context_stack;
-		error_context_stack = &errcb;
+
+		foreach(lc, stmts)
 		{
-			int			rc = SPI_execute(st->sql, false, 0);
+			ShadowStmt *st = lfirst(lc);
 
-			if (rc < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
-						 errmsg("desired DDL statement %d cannot run here: %s", st->number,
-								SPI_result_code_string(rc))));
+			if (st->sql[0] == '\x01')
+			{
+				List	   *one = raw_parser(st->sql + 1, RAW_PARSE_DEFAULT);
+				CreateExtensionStmt *cx = (CreateExtensionStmt *) linitial_node(RawStmt, one)->stmt;
+
+				st->sql++;
+				if (!cx->if_not_exists &&
+					OidIsValid(get_extension_oid(cx->extname, true)))
+					exec_internal(psprintf("DROP EXTENSION %s CASCADE", quote_identifier(cx->extname)));
+			}
+			errcb.callback = shadow_error_callback;
+			errcb.arg = st;
+			errcb.previous = error_context_stack;
+			error_context_stack = &errcb;
+			{
+				int			rc = SPI_execute(st->sql, false, 0);
+
+				if (rc < 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+							 errmsg("desired DDL statement %d cannot run here: %s", st->number,
+									SPI_result_code_string(rc))));
+			}
+			error_context_stack = errcb.previous;
+			SPI_freetuptable(SPI_tuptable);
+			CHECK_FOR_INTERRUPTS();
 		}
-		error_context_stack = errcb.previous;
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
+		AtEOXact_GUC(true, nest);
+
+		model = diff_read_model(schemas);
+
+
 	}
-	AtEOXact_GUC(true, nest);
+	PG_CATCH();
+	{
+		ErrorData  *edata;
 
-	model = diff_read_model(schemas);
-
+		/* as PL/pgSQL does: end the subtransaction, then re-throw */
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
 	RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(oldcxt);
 	CurrentResourceOwner = oldowner;
