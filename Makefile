@@ -8,14 +8,18 @@ EXTENSION = pg_schemamig
 EXTVERSION := $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
 MODULE_big = pg_schemamig
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/common/*.c src/diff/*.c)))
+# The server library: src/*.c and every folder of src/ except the client
+# (its own Makefile) and sql (the install-script parts).  Each folder is a
+# layer or a subsystem (README, "Layout"); headers are found by basename.
+SERVER_DIRS = src $(patsubst %/,%,$(filter-out src/client/ src/sql/,$(sort $(dir $(wildcard src/*/*.c src/*/*.h)))))
+OBJS = $(patsubst %.c,%.o,$(sort $(foreach d,$(SERVER_DIRS),$(wildcard $(d)/*.c))))
 # The install script is assembled from the SQL entry points of each
 # subsystem, src/sql/NN_name.sql in name order (the catalog first).
 SQL_PARTS = $(sort $(wildcard src/sql/*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "pg_schemamig - schema migrations inside PostgreSQL"
 
-PG_CPPFLAGS = -Isrc -DPG_SCHEMAMIG_VERSION=\"$(EXTVERSION)\"
+PG_CPPFLAGS = $(addprefix -I,$(SERVER_DIRS)) -DPG_SCHEMAMIG_VERSION=\"$(EXTVERSION)\"
 ifdef WERROR
 PG_CFLAGS += -Werror
 endif
@@ -37,6 +41,14 @@ EXTRA_CLEAN = tmp_check tmp_regress tmp_iso output_iso results regression.diffs 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS tracks no header dependencies: rebuild every server object when any
+# of our headers changes (a struct changed under a stale object crashes)
+$(OBJS): $(wildcard src/*.h src/*/*.h)
+
+# test/perl holds the TAP tests' shared module (SchemamigTest.pm); added here
+# rather than to PROVE_FLAGS, which callers set on the command line
+PG_PROVE_FLAGS += -I test/perl
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	{ printf '/* %s */\n\n' '$@'; \

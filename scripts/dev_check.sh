@@ -18,11 +18,19 @@ make -s WERROR=1 >/dev/null && make -s install >/dev/null || { echo "build faile
 WORK=$(mktemp -d /tmp/pg_schemamig_dev.XXXXXX)
 cp -a "$SRC"/. "$WORK"/ 2>/dev/null
 rm -rf "$WORK"/.git
+# data from other projects is read in place from ../shared beside the
+# checkout (never copied here); a worktree one level deeper finds ../../shared
+if [ -z "${SHARED_DIR:-}" ]; then
+    for d in "$SRC/../shared" "$SRC/../../shared"; do
+        [ -d "$d/corpora" ] && { SHARED_DIR=$(cd "$d" && pwd); break; }
+    done
+fi
+export SHARED_DIR=${SHARED_DIR:-$(cd "$SRC/.." && pwd)/shared}
 chown -R postgres "$WORK"
 case $suite in
-    regress)   runuser -u postgres -- make 9>&- -C "$WORK" check-regress ${1:+REGRESS="$*"} ;;
-    isolation) runuser -u postgres -- make 9>&- -C "$WORK" check-isolation ${1:+ISOLATION="$*"} ;;
-    tap)       runuser -u postgres -- make 9>&- -C "$WORK" check-tap PROVE_FLAGS=--verbose ${1:+PROVE_TESTS="$*"} ;;
+    regress)   runuser -u postgres -- env SHARED_DIR="$SHARED_DIR" make 9>&- -C "$WORK" check-regress ${1:+REGRESS="$*"} ;;
+    isolation) runuser -u postgres -- env SHARED_DIR="$SHARED_DIR" make 9>&- -C "$WORK" check-isolation ${1:+ISOLATION="$*"} ;;
+    tap)       runuser -u postgres -- env SHARED_DIR="$SHARED_DIR" make 9>&- -C "$WORK" check-tap PROVE_FLAGS=--verbose ${1:+PROVE_TESTS="$*"} ;;
     *) echo "unknown suite $suite"; exit 2 ;;
 esac
 rc=$?

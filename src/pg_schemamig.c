@@ -28,15 +28,12 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-int			sm_lock_timeout = 0;
+int			sm_lock_timeout = SM_DEFAULT_LOCK_TIMEOUT;
 int			sm_statement_timeout = 0;
-int			sm_lock_retries = 3;
+int			sm_lock_retries = SM_DEFAULT_LOCK_RETRIES;
 char	   *sm_tracked_schemas = NULL;
 int			sm_lint_on_upgrade = SM_LINT_WARNING;
 int			sm_max_rewrite_size = -1;
-
-bool		sm_running_migration = false;
-bool		sm_offline_script = false;
 
 static const struct config_enum_entry lint_mode_options[] = {
 	{"off", SM_LINT_OFF, false},
@@ -62,7 +59,7 @@ sm_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 			sm_planstep_xact_end();
-			sm_running_migration = sm_planstep_session_active();
+			sm_migration_set(sm_planstep_session_active());
 			break;
 		default:
 			break;
@@ -72,11 +69,18 @@ sm_xact_callback(XactEvent event, void *arg)
 void
 _PG_init(void)
 {
+	/*
+	 * Safe by default: while a migration waits for a lock, application
+	 * queries on the table queue behind it, so no wait may last longer than
+	 * this; a revision (or backfill batch) that timed out is rolled back and
+	 * retried after a backoff.
+	 */
 	DefineCustomIntVariable("schemamig.lock_timeout",
-							"Sets the lock_timeout applied to each revision while it runs.",
-							"Zero leaves the session's lock_timeout in force.",
+							"Sets the lock_timeout applied to each revision and backfill batch while it runs.",
+							"A revision that times out is retried (schemamig.lock_retries). "
+							"Zero leaves the session's lock_timeout in force and disables the retries of upgrade().",
 							&sm_lock_timeout,
-							0, 0, INT_MAX,
+							SM_DEFAULT_LOCK_TIMEOUT, 0, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
@@ -91,10 +95,10 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("schemamig.lock_retries",
-							"Sets how often upgrade_each and downgrade_each retry a revision that failed on a lock timeout.",
-							NULL,
+							"Sets how often a revision or backfill batch that failed on a lock timeout is retried.",
+							"The waits between retries double from 200 ms up to 10 s.",
 							&sm_lock_retries,
-							3, 0, 100,
+							SM_DEFAULT_LOCK_RETRIES, 0, 100,
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
@@ -140,16 +144,6 @@ _PG_init(void)
 
 	RegisterXactCallback(sm_xact_callback, NULL);
 	sm_planstep_install_hooks();
-}
-
-/*
- * sm_migration_in_progress: is the DDL now running a migration (not drift)?
- * True inside upgrade()/downgrade() and plan steps, and in offline scripts.
- */
-bool
-sm_migration_in_progress(void)
-{
-	return sm_running_migration || sm_offline_script;
 }
 
 PG_FUNCTION_INFO_V1(schemamig_library_version);

@@ -20,18 +20,13 @@
 #include "nodes/pg_list.h"
 #include "utils/array.h"
 
+#include "names.h"			/* id and label syntax, lock keys */
+
 /* Catalog schema; every query names it explicitly. */
 #define SM_SCHEMA				"schemamig"
 
 /* Checksum algorithm tag, stored with every checksum; never changes silently. */
 #define SM_CHECKSUM_ALGORITHM	"pgtok-sha256-v1"
-
-/* Maximum length of a revision id (also checked by the catalog). */
-#define SM_MAX_ID_LEN			64
-
-/* Key of the transaction-level advisory lock serialising mutating calls. */
-#define SM_LOCK_KEY1			0x736d6967	/* "smig" */
-#define SM_LOCK_KEY2			1
 
 /* lint_on_upgrade values */
 typedef enum SmLintMode
@@ -41,6 +36,14 @@ typedef enum SmLintMode
 	SM_LINT_ERROR
 }			SmLintMode;
 
+/*
+ * Defaults of schemamig.lock_timeout (ms) and schemamig.lock_retries: an
+ * application query waits at most about half a second behind a migration,
+ * and eleven attempts with backoff span about a minute.
+ */
+#define SM_DEFAULT_LOCK_TIMEOUT	500
+#define SM_DEFAULT_LOCK_RETRIES	10
+
 /* GUC variables (pg_schemamig.c) */
 extern int	sm_lock_timeout;
 extern int	sm_statement_timeout;
@@ -49,27 +52,42 @@ extern char *sm_tracked_schemas;
 extern int	sm_lint_on_upgrade;
 extern int	sm_max_rewrite_size;
 
-/*
- * True while pg_schemamig itself runs migration DDL in this backend.  Reset
- * at transaction end.  The drift triggers ask sm_migration_in_progress(),
- * which also covers offline scripts (GUC schemamig.offline_script).
- */
-extern bool sm_running_migration;
-extern bool sm_offline_script;
-extern bool sm_migration_in_progress(void);
+/* whether pg_schemamig runs migration DDL now (migstate.c) */
+#include "migstate.h"
 
 /* spi_util.c */
+struct _SPI_plan;
 extern void sm_spi_connect(void);
 extern void sm_spi_finish(void);
 extern uint64 sm_spi_exec(const char *sql, int expected, int nargs,
 						  Oid *argtypes, Datum *values, const char *nulls);
+extern uint64 sm_spi_exec_plan(struct _SPI_plan *plan, const char *what, int expected,
+							   Datum *values, const char *nulls);
 extern char *sm_spi_getstr(uint64 row, int col);
 extern bool sm_spi_getbool(uint64 row, int col, bool *isnull);
 extern List *sm_spi_gettextarray(uint64 row, int col);
 extern Datum sm_text_array_datum(List *strings);
 extern List *sm_text_array_to_list(ArrayType *arr, const char *argname);
 extern void sm_lock_catalog(void);
+extern bool sm_lock_catalog_ext(bool session, bool nowait);
+extern void sm_unlock_catalog_session(void);
 extern void sm_check_catalog_writable(void);
+
+/* sqltoken.c: one token of PostgreSQL's scanner */
+typedef struct SmToken
+{
+	int			code;			/* token code (parser/gram.h), or the character */
+	int			location;		/* byte offset in the scanned text */
+	const char *value;			/* semantic value (identifier, constant,
+								 * operator or keyword text), or NULL */
+	bool		keyword;		/* a keyword: value is its lower-case name */
+} SmToken;
+
+/* called per token; returns false to stop the scan */
+typedef bool (*SmTokenCallback) (const SmToken *token, void *arg);
+
+extern void sm_scan_tokens(const char *sql, bool fixed, SmTokenCallback cb,
+						   void *arg);
 
 /* checksum.c */
 extern char *sm_checksum(const char *upgrade_sql, const char *downgrade_sql,
@@ -89,8 +107,7 @@ extern void sm_parse_error_callback(void *arg);
 extern List *sm_split_sql(const char *sql);
 extern bool sm_sql_is_nontransactional(const char *sql);
 
-/* ids */
-extern bool sm_valid_id(const char *id);
+/* ids (the syntax itself: names.h) */
 extern void sm_check_id(const char *id, const char *what);
 
 #endif							/* PG_SCHEMAMIG_H */

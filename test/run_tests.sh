@@ -27,7 +27,13 @@ if ! scripts/build_install.sh; then
     exit 1
 fi
 
-# data from other projects is read in place from ../shared (never copied here)
+# data from other projects is read in place from ../shared beside the
+# checkout (never copied here); a worktree one level deeper finds ../../shared
+if [ -z "${SHARED_DIR:-}" ]; then
+    for d in "$SRC/../shared" "$SRC/../../shared"; do
+        [ -d "$d/corpora" ] && { SHARED_DIR=$(cd "$d" && pwd); break; }
+    done
+fi
 export SHARED_DIR=${SHARED_DIR:-$(cd "$SRC/.." && pwd)/shared}
 
 WORK=$(mktemp -d /tmp/pg_schemamig_test.XXXXXX)

@@ -19,6 +19,7 @@
 
 #include "libpq-fe.h"
 #include "revfile.h"
+#include "strmap.h"			/* string -> int map, shared with the server */
 
 #define EXIT_OK			0
 #define EXIT_MIGRATION	1
@@ -27,9 +28,6 @@
 #define DEFAULT_DIRECTORY	"migrations"
 #define CONFIG_FILE			"pg_schemamig.conf"
 
-/* Key of the catalog's advisory lock (pg_schemamig.h: SM_LOCK_KEY1/2). */
-#define SM_LOCK_KEY1_SQL	"1936550247"
-#define SM_LOCK_KEY2_SQL	"1"
 
 /* Command-line options, after the config file was read. */
 typedef struct Options
@@ -54,25 +52,14 @@ typedef struct Options
 	bool		all;
 	bool		indicate_current;
 	bool		non_transactional;
+	bool		dry_run;		/* upgrade/downgrade --dry-run */
+	bool		json;			/* --json */
 	int			nargs;			/* positional arguments after the command */
 	char	  **args;
 } Options;
 
 extern Options opts;
 
-/* A string -> int map (open addressing); values >= 0. */
-typedef struct StrMap
-{
-	int			size;			/* power of two */
-	int			count;
-	const char **keys;
-	int		   *values;
-} StrMap;
-
-extern void strmap_init(StrMap *m, int expected);
-extern void strmap_put(StrMap *m, const char *key, int value);
-extern int	strmap_get(const StrMap *m, const char *key);
-extern void strmap_free(StrMap *m);
 
 /* migdir.c: the migrations folder */
 typedef struct MigDir
@@ -163,6 +150,11 @@ extern void list_append(RevFileList *l, const char *s);
 /* sync.c */
 extern int	cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync,
 					 DbGraph **out);
+
+/* cmd_verify.c: verify, upgrade --dry-run, review */
+extern int	cmd_verify(PGconn *conn, const char *target);
+extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const char *target);
+extern int	cmd_review(PGconn *conn, const DbGraph *g, const char *spec);
 
 /* commands.c */
 extern int	cmd_init(void);

@@ -354,7 +354,7 @@ db_has_function(PGconn *conn, const char *name)
 static char *
 revision_from_context(const char *context)
 {
-	const char *key = "applying revision ";
+	const char *key = SM_APPLYING_CONTEXT;
 	const char *s;
 	size_t		n = 0;
 
@@ -363,8 +363,7 @@ revision_from_context(const char *context)
 	s += strlen(key);
 	if (*s == '"')
 		s++;
-	while (s[n] && (s[n] == '_' || (s[n] >= '0' && s[n] <= '9') ||
-					(s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z')))
+	while (sm_name_char(s[n]))
 		n++;
 	if (n == 0)
 		return NULL;

@@ -187,6 +187,7 @@ usage(void)
 		   "  check                      graph, checksum and drift problems\n"
 		   "  lint FILE...               review migration SQL (schemamig.lint)\n"
 		   "  verify [TARGET]            prove revisions reversible (schemamig.verify)\n"
+		   "  review REV                 lint and data checks on the live rows (schemamig.review)\n"
 		   "  drift [--all]              DDL done outside pg_schemamig\n\n");
 	printf("Options:\n"
 		   "  -d, --dbname=CONNINFO      database to use (default: $DATABASE_URL, then PG* variables)\n"
@@ -197,6 +198,8 @@ usage(void)
 		   "  -i, --indicate-current     history: mark the applied revisions\n"
 		   "      --sql                  print the SQL script instead of running it\n"
 		   "      --no-sync              do not register changed files first\n"
+		   "      --dry-run              upgrade/downgrade: run and roll back, show locks, rewrites, rows\n"
+		   "      --json                 verify, review, --dry-run: one JSON array\n"
 		   "  -v, --verbose              more output\n"
 		   "  -q, --quiet                no progress lines (answers, errors and warnings still print)\n"
 		   "  -V, --version              print the version and exit\n"
@@ -220,6 +223,7 @@ static const OptDef optdefs[] = {
 	{"sql", 0, false}, {"purge", 0, false}, {"prune", 0, false},
 	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
+	{"dry-run", 0, false}, {"json", 0, false},
 	{NULL, 0, false}
 };
 
@@ -243,7 +247,7 @@ apply_option(const OptDef *d, const char *val)
 		opts.head = val;
 	else if (strcmp(n, "rev-id") == 0)
 	{
-		if (!revfile_valid_id(val))
+		if (!sm_valid_name(val))
 		{
 			log_error("invalid revision id \"%s\" (allowed: letters, digits and _, 1 to %d characters)",
 					  val, REVFILE_MAX_ID_LEN);
@@ -275,6 +279,10 @@ apply_option(const OptDef *d, const char *val)
 		opts.indicate_current = true;
 	else if (strcmp(n, "non-transactional") == 0)
 		opts.non_transactional = true;
+	else if (strcmp(n, "dry-run") == 0)
+		opts.dry_run = true;
+	else if (strcmp(n, "json") == 0)
+		opts.json = true;
 	else if (strcmp(n, "version") == 0)
 	{
 		printf("%s (pg_schemamig) %s\n", progname, PG_SCHEMAMIG_VERSION);

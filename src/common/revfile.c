@@ -86,37 +86,6 @@ pstrndup(Parser *p, const char *s, size_t n)
 	return r;
 }
 
-bool
-revfile_valid_id(const char *id)
-{
-	size_t		n = 0;
-
-	for (; id[n] != '\0'; n++)
-	{
-		unsigned char c = (unsigned char) id[n];
-
-		if (!(isascii(c) && (isalnum(c) || c == '_')))
-			return false;
-	}
-	return n >= 1 && n <= REVFILE_MAX_ID_LEN;
-}
-
-/* Branch labels and depends_on entries: ids plus '-' and '.' */
-static bool
-valid_label(const char *s)
-{
-	size_t		n = 0;
-
-	for (; s[n] != '\0'; n++)
-	{
-		unsigned char c = (unsigned char) s[n];
-
-		if (!(isascii(c) && (isalnum(c) || c == '_' || c == '-' || c == '.')))
-			return false;
-	}
-	return n >= 1 && n <= REVFILE_MAX_ID_LEN;
-}
-
 static void
 list_free(RevFileList *l)
 {
@@ -165,12 +134,12 @@ parse_list(Parser *p, int line, const char *key, const char *text, bool ids,
 		item = pstrndup(p, b, e - b);
 		if (item == NULL)
 			return;
-		if (ids ? !revfile_valid_id(item) : !valid_label(item))
+		/* ids, labels and depends_on entries: one syntax (names.h) */
+		if (!sm_valid_name(item))
 		{
 			perr(p, line, "invalid %s \"%.80s\" in \"%s\" (allowed: %s, at most %d characters)",
 				 ids ? "revision id" : "name", item, key,
-				 ids ? "letters, digits and _" : "letters, digits, _, - and .",
-				 REVFILE_MAX_ID_LEN);
+				 SM_NAME_CHARS_TEXT, REVFILE_MAX_ID_LEN);
 			free(item);
 			return;
 		}
@@ -436,7 +405,7 @@ revfile_parse(const char *path, const char *buf, size_t len, char **err)
 	{
 		/* revision */
 		rf->id_line = key_line[0];
-		if (!revfile_valid_id(key_value[0]))
+		if (!sm_valid_name(key_value[0]))
 			perr(&p, key_line[0], "invalid revision id \"%.80s\" (allowed: letters, digits and _, 1 to %d characters)",
 				 key_value[0], REVFILE_MAX_ID_LEN);
 		else

@@ -29,8 +29,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Longest revision id, as the catalog's CHECK constraint allows. */
-#define REVFILE_MAX_ID_LEN 64
+#include "names.h"
+
+/* Longest revision id or label (names.h), as the catalog's CHECK allows. */
+#define REVFILE_MAX_ID_LEN SM_MAX_ID_LEN
 
 /* A list of strings (revision ids or labels). */
 typedef struct RevFileList
@@ -76,9 +78,6 @@ extern RevFile *revfile_parse(const char *path, const char *buf, size_t len,
 extern RevFile *revfile_read(const char *path, char **err);
 
 extern void revfile_free(RevFile *rf);
-
-/* True when "id" matches ^[A-Za-z0-9_]{1,64}$. */
-extern bool revfile_valid_id(const char *id);
 
 /*
  * Alembic's file-name slug of a message: its words (runs of letters, digits

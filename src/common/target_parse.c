@@ -17,14 +17,8 @@
  */
 #include <string.h>
 
+#include "names.h"
 #include "target_parse.h"
-
-static bool
-is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || c == '_';
-}
 
 /*
  * scan_name copies the NAME starting at *p into buf (SM_TARGET_MAX_NAME + 1
@@ -37,7 +31,7 @@ scan_name(const char **p, char *buf)
 	const char *s = *p;
 	size_t		len = 0;
 
-	while (is_name_char(s[len]))
+	while (sm_name_char(s[len]))
 	{
 		if (len >= SM_TARGET_MAX_NAME)
 			return -1;

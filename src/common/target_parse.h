@@ -23,8 +23,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* longest NAME (matches SM_MAX_ID_LEN) */
-#define SM_TARGET_MAX_NAME		64
+#include "names.h"
+
+/* longest NAME: a revision id or label (names.h) */
+#define SM_TARGET_MAX_NAME		SM_MAX_ID_LEN
 /* longest target or range text accepted at all */
 #define SM_TARGET_MAX_LEN		200
 /* largest N in +N / -N */

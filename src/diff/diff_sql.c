@@ -25,7 +25,7 @@
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
-#include "diff/diff.h"
+#include "diff.h"
 
 PG_FUNCTION_INFO_V1(schemamig_diff);
 PG_FUNCTION_INFO_V1(schemamig_autogenerate);

@@ -22,7 +22,7 @@
 #include "utils/resowner.h"
 #include "utils/timeout.h"
 
-#include "diff/diff.h"
+#include "diff.h"
 
 #define DIFF_CHECK_TIMEOUT_MS 10000
 

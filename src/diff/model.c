@@ -29,7 +29,7 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
-#include "diff/diff.h"
+#include "diff.h"
 
 #define QI(x) "pg_catalog.quote_ident(" x ")"
 #define QN(nsp, name) "(" QI(nsp "::text") " || '.' || " QI(name "::text") ")"

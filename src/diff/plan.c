@@ -23,8 +23,8 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-#include "diff/diff.h"
-#include "diff/plan_int.h"
+#include "diff.h"
+#include "plan_int.h"
 
 static bool
 streq(const char *a, const char *b)

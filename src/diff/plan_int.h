@@ -11,7 +11,7 @@
 #ifndef SM_PLAN_INT_H
 #define SM_PLAN_INT_H
 
-#include "diff/diff.h"
+#include "diff.h"
 
 struct PEnt;
 

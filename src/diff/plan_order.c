@@ -22,8 +22,8 @@
 #include "lib/binaryheap.h"
 #include "utils/builtins.h"
 
-#include "diff/diff.h"
-#include "diff/plan_int.h"
+#include "diff.h"
+#include "plan_int.h"
 
 static void
 edge(Action *before, Action *after)

@@ -17,8 +17,8 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-#include "diff/diff.h"
-#include "diff/plan_int.h"
+#include "diff.h"
+#include "plan_int.h"
 
 /* appends "stmt;" on its own line */
 void

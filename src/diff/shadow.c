@@ -44,7 +44,7 @@
 #include "utils/resowner.h"
 #include "utils/varlena.h"
 
-#include "diff/diff.h"
+#include "diff.h"
 
 typedef struct ShadowStmt
 {

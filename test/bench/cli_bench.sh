@@ -1,6 +1,6 @@
 #!/bin/bash
 # Benchmark (not a test) of the pg_schemamig client on the peers' workload:
-# N revisions (default 1000) written by /work/shared/peers/gen.py, turned
+# N revisions (default 1000) written by ../shared/peers/gen.py, turned
 # into migration files, applied from a cold process on an empty database.
 #
 #   sudo test/bench/cli_bench.sh [N] [RUNS]        (defaults 1000 and 5)
@@ -25,7 +25,7 @@ SRC=$(pwd)
 N=${1:-1000}
 RUNS=${2:-5}
 PORT=${CLI_BENCH_PORT:-55493}
-PEERS=${PEERS_DIR:-/work/shared/peers}
+PEERS=${PEERS_DIR:-${SHARED_DIR:-$SRC/../shared}/peers}
 PGBIN=$(pg_config --bindir)
 CLIENT=$(command -v pg_schemamig || echo "$PGBIN/pg_schemamig")
 OUT=$SRC/test/bench/results/cli.md
@@ -138,7 +138,7 @@ ms() { echo "scale=1; $1 * 1000 / 1" | bc; }
 echo "# pg_schemamig client benchmark"
 echo
 echo "\`sudo test/bench/cli_bench.sh $N $RUNS\` on $(date -u +%Y-%m-%d) ($(nproc) cores, PostgreSQL $($PGBIN/postgres --version | awk '{print $3}'), throwaway cluster over TCP 127.0.0.1, fsync on)."
-echo "Workload: \`python3 $PEERS/gen.py -n $N\` (the peers' history), written as $N migration files."
+echo "Workload: \`python3 ../shared/peers/gen.py -n $N\` (the peers' history), written as $N migration files."
 echo "Medians of $RUNS runs; up and down alternate with their floor (odd runs floor first); an untimed CHECKPOINT + sync precedes each timed step."
 echo
 echo "| step | command | median (s) | all runs (s) | ratio to floor | bound |"

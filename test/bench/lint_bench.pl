@@ -7,6 +7,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use SchemamigTest;
 use File::Path qw(make_path);
 
 my $out = $ENV{LINT_BENCH_OUT} // '/tmp/lint_bench_out/lint.md';
@@ -18,7 +19,9 @@ $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION pg_schemamig');
 $node->safe_psql('postgres', slurp_file('test/lint/fixture.sql'));
 my $wl = PostgreSQL::Test::Utils::tempdir();
-system('python3', '/work/shared/peers/gen.py', '-n', '1000', '-o', "$wl/wl",
+# ../shared (or $SHARED_DIR): the peers' workload generator and the corpora
+$ENV{SHARED_DIR} = shared_dir();
+system('python3', "$ENV{SHARED_DIR}/peers/gen.py", '-n', '1000', '-o', "$wl/wl",
 	'--url', 'postgresql://x') == 0 or die "gen.py failed";
 my $psql = join(' ', 'psql -X -q -At', '-h', $node->host, '-p', $node->port, '-d', 'postgres');
 my $rc = system('python3', 'test/bench/lint_compare.py', '--psql', $psql,

@@ -6,11 +6,11 @@
 # 1. the snippet corpus test/lint/snippets/*.sql (class + ground truth in each
 #    file's header) on the fixture test/lint/fixture.sql: true and false
 #    positives per hazard class, for lint and for squawk;
-# 2. the 1,000-revision workload of /work/shared/peers/gen.py (raw/up.sql):
+# 2. the 1,000-revision workload of ../shared/peers/gen.py (raw/up.sql):
 #    end to end time of lint through psql versus squawk's binary;
 # 3. upgrade() of 1000 no-op revisions with schemamig.lint_on_upgrade
 #    off / warning / error (when the build has upgrade());
-# 4. every SQL file of test/corpora/*/sql/: findings summary (no crash).
+# 4. every SQL file of ../shared/corpora/*/sql/: findings summary (no crash).
 # squawk comes from npm (squawk-cli) into test/bench/node_modules, which is
 # not committed.  The measurement runs as test/bench/lint_bench.pl through
 # scripts/dev_check.sh, which installs this tree and holds the install lock

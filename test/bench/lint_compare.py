@@ -162,7 +162,8 @@ def main():
             hook[mode] = statistics.median(times) if times else None
 
     # real corpora
-    corpus = sorted(glob.glob("test/corpora/*/sql/*.sql"))
+    shared = os.environ.get("SHARED_DIR") or os.path.join("..", "shared")
+    corpus = sorted(glob.glob(os.path.join(shared, "corpora", "*", "sql", "*.sql")))
     sql = "".join("SELECT %s, severity, rule FROM schemamig.lint(%s);\n"
                   % (dq(f), dq(open(f).read())) for f in corpus)
     r = run(psql_cmd + ["-F", "\t"], sql)
@@ -214,7 +215,7 @@ def main():
         w("Time for the whole snippet set: lint %.3f s (one psql session, %d lint() calls), "
           "squawk %.3f s (one process).\n\n" % (lint_t, len(files), sq_t))
         w("## 1,000-revision workload, end to end\n\n")
-        w("`python3 /work/shared/peers/gen.py -n 1000 -o DIR --url postgresql://x`, file "
+        w("`python3 ../shared/peers/gen.py -n 1000 -o DIR --url postgresql://x`, file "
           "`DIR/raw/up.sql` (%d bytes). Median of 5 runs, wall clock, including process "
           "start and (for lint) connecting:\n\n" % wl_bytes)
         w("| tool | command | median time | findings |\n|---|---|---|---|\n")
@@ -233,7 +234,7 @@ def main():
                 w("| %s | %s | %s |\n" % (mode, "%.1f ms" % ms if ms else "?",
                                            "%.1f µs" % (ms) if ms else "?"))
             w("\n")
-        w("## Real migrations: test/corpora/*/sql/*.sql\n\n")
+        w("## Real migrations: ../shared/corpora/*/sql/*.sql\n\n")
         w("%d files linted in one session: %s. Findings by severity: %s. Files with an "
           "error finding: %d; with a warning: %d.\n\n"
           % (len(corpus), "no error, no crash" if corpus_ok else "psql reported an error",

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-PEERS=${PEERS:-/work/shared/peers}
+PEERS=${PEERS:-${SHARED_DIR:-$ROOT/../shared}/peers}
 [ -f "$PEERS/bench.sh" ] || { echo "peers harness not found: $PEERS (set PEERS=)"; exit 2; }
 W=$(mktemp -d /tmp/sm_peers.XXXXXX)
 cp -a "$PEERS"/. "$W"/

@@ -12,8 +12,8 @@ REVFILE_FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-r
 	-Wall -Wextra -Werror -I../../src/common
 REVFILE_FUZZ_TIME ?= 300
 
-revfile_fuzz: revfile_fuzz.c ../../src/common/revfile.c ../../src/common/revfile.h
-	$(REVFILE_FUZZ_CC) $(REVFILE_FUZZ_CFLAGS) -o $@ revfile_fuzz.c ../../src/common/revfile.c
+revfile_fuzz: revfile_fuzz.c ../../src/common/revfile.c ../../src/common/revfile.h ../../src/common/names.c ../../src/common/names.h
+	$(REVFILE_FUZZ_CC) $(REVFILE_FUZZ_CFLAGS) -o $@ revfile_fuzz.c ../../src/common/revfile.c ../../src/common/names.c
 
 # seeds are in revfile_corpus/ (versioned); findings go to revfile_work/
 run-revfile: revfile_fuzz

@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(err);
 		return 0;
 	}
-	if (!revfile_valid_id(rf->id) || rf->upgrade_sql == NULL)
+	if (!sm_valid_name(rf->id) || rf->upgrade_sql == NULL)
 		abort();
 	if (rf->upgrade_line < 1 || revfile_line_of(rf, true, strlen(rf->upgrade_sql)) < rf->upgrade_line)
 		abort();

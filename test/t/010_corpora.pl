@@ -1,10 +1,10 @@
-# Parity with Alembic on six real revision histories (test/corpora).
+# Parity with Alembic on six real revision histories (../shared/corpora).
 #
 # Each corpus is registered in graph.json order; then every case of
 # answers.json is checked, one assertion per case: resolve (show), history,
 # stamp, and the order of upgrade and downgrade steps (plan()).  Where
 # Alembic 1.14 differs from 1.8 the 1.14 answer is the expected one
-# (test/corpora/README.md, "Which answer to match").
+# (../shared/corpora/README.md, "Which answer to match").
 use strict;
 use warnings;
 
@@ -12,6 +12,7 @@ use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use SchemamigTest;
 
 my $node = PostgreSQL::Test::Cluster->new('corpora');
 $node->init;
@@ -87,7 +88,7 @@ sub order_query
 	  . 'FROM schemamig.plan(' . lit($case->{target}) . ') GROUP BY revision, direction) AS p';
 }
 
-foreach my $dir (sort glob('test/corpora/*'))
+foreach my $dir (corpora_dirs())
 {
 	next unless -f "$dir/graph.json";
 	my $corpus = $dir;

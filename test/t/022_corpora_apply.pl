@@ -1,19 +1,18 @@
-# Every upgrade and downgrade case of the Alembic corpora (test/corpora),
+# Every upgrade and downgrade case of the Alembic corpora (../shared/corpora),
 # run through schemamig.upgrade()/downgrade(): the revisions applied, in
 # order, and the version table after each step (from schemamig.log) must be
 # Alembic's.  Revisions carry no-op SQL; each case starts from its "from"
 # state set by stamp(..., purge => true) and is rolled back afterwards.
 use strict;
 use warnings;
-use JSON::PP;
 use File::Basename;
+use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use SchemamigTest;
 
-my $corpora = dirname(__FILE__) . '/../corpora';
-my @dirs = sort grep { -f "$_/answers.json" } glob("$corpora/*");
-plan skip_all => 'no corpora' unless @dirs;
+my @dirs = grep { -f "$_/answers.json" } corpora_dirs();
 
 my $node = PostgreSQL::Test::Cluster->new('corpora_apply');
 $node->init;

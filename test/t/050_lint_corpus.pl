@@ -5,12 +5,13 @@
 #    header lists, on the fixture of test/lint/fixture.sql.
 # 2. Fuzz: seeded random mutations of the snippets go through lint() and
 #    review(); the server must answer every one (no crash).
-# 3. Every SQL file of test/corpora/*/sql/ goes through lint(): no crash.
+# 3. Every SQL file of ../shared/corpora/*/sql/ goes through lint(): no crash.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use SchemamigTest;
 use File::Basename;
 
 my $node = PostgreSQL::Test::Cluster->new('lint');
@@ -99,7 +100,7 @@ is($node->safe_psql('postgres', 'SELECT count(*) FROM acct'), '20000',
 	'review data checks changed no rows');
 
 # 3. the real corpora
-my @corpus = sort glob('test/corpora/*/sql/*.sql');
+my @corpus = sort map { glob("$_/sql/*.sql") } corpora_dirs();
 my $csql = '';
 foreach my $f (@corpus)
 {

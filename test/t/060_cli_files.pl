@@ -8,14 +8,11 @@ use warnings;
 use File::Path qw(make_path remove_tree);
 use PostgreSQL::Test::Utils;
 use Test::More;
+use SchemamigTest;
 
-# the installed client: PostgreSQL's bindir first, then PATH
-my $bindir = `pg_config --bindir`;
-chomp $bindir;
-my $client = -x "$bindir/pg_schemamig" ? "$bindir/pg_schemamig" : 'pg_schemamig';
-# PG_SCHEMAMIG_WRAPPER runs the client under a tool, e.g.
-# "valgrind -q --leak-check=full --error-exitcode=99"
-my @client = ((split ' ', ($ENV{PG_SCHEMAMIG_WRAPPER} // '')), $client);
+# the installed client (SchemamigTest.pm)
+my @client = client_command();
+my $client = $client[-1];
 
 my $tmp = PostgreSQL::Test::Utils::tempdir;
 chdir $tmp or die "chdir $tmp: $!";
@@ -23,16 +20,6 @@ chdir $tmp or die "chdir $tmp: $!";
 # find one by accident
 $ENV{PGHOST} = "$tmp/nonexistent";
 delete $ENV{DATABASE_URL};
-
-sub write_file
-{
-	my ($path, $text) = @_;
-	open my $fh, '>', $path or die "open $path: $!";
-	print $fh $text;
-	close $fh;
-}
-
-sub slurp { return PostgreSQL::Test::Utils::slurp_file($_[0]); }
 
 # ---- usage (exit 2)
 program_help_ok($client);

@@ -12,13 +12,10 @@ use File::Path qw(make_path remove_tree);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use SchemamigTest;
 
-my $bindir = `pg_config --bindir`;
-chomp $bindir;
-my $client = -x "$bindir/pg_schemamig" ? "$bindir/pg_schemamig" : 'pg_schemamig';
-# PG_SCHEMAMIG_WRAPPER runs the client under a tool, e.g.
-# "valgrind -q --leak-check=full --error-exitcode=99"
-my @client = ((split ' ', ($ENV{PG_SCHEMAMIG_WRAPPER} // '')), $client);
+# the installed client (SchemamigTest.pm)
+my @client = client_command();
 
 my $node = PostgreSQL::Test::Cluster->new('cli_apply');
 $node->init;
@@ -27,14 +24,6 @@ $node->start;
 my $tmp = PostgreSQL::Test::Utils::tempdir;
 my $dir = "$tmp/migrations";
 delete $ENV{DATABASE_URL};
-
-sub write_file
-{
-	my ($path, $text) = @_;
-	open my $fh, '>', $path or die "open $path: $!";
-	print $fh $text;
-	close $fh;
-}
 
 sub rev
 {

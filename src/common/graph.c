@@ -1,0 +1,1672 @@
+/*-------------------------------------------------------------------------
+ *
+ * graph.c
+ *	  The in-memory revision graph: loading and validation, walks, heads
+ *	  and bases, Alembic's topological order, the upgrade and downgrade step
+ *	  lists, the version-table bookkeeping of each step (Alembic's
+ *	  HeadMaintainer, as of Alembic 1.14) and stamp.
+ *
+ * This is the shared graph engine (src/common): the server builds it from
+ * schemamig.revision (src/graph/graph_load.c), the client from the
+ * migration files, and both get the same answers.  Every walk is
+ * iterative with a visited array, so each is O(n + edges); lookups go
+ * through hash tables.  Wherever Alembic iterates an unordered set, the
+ * lists here are in registration order, which is how ties between parallel
+ * lines are broken.
+ *
+ * src/common/graph.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "sm_common.h"
+
+#include <limits.h>
+
+#include "graph_int.h"
+#include "target.h"
+
+/* A growable int array. */
+typedef struct SmIntBuf
+{
+	int			n;
+	int			cap;
+	int		   *v;
+} SmIntBuf;
+
+static void
+intbuf_push(SmIntBuf *b, int x)
+{
+	if (b->n >= b->cap)
+	{
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->v = b->v ? repalloc(b->v, sizeof(int) * b->cap) : palloc(sizeof(int) * b->cap);
+	}
+	b->v[b->n++] = x;
+}
+
+static bool
+idx_contains(SmIdx s, int x)
+{
+	int			i;
+
+	for (i = 0; i < s.n; i++)
+		if (s.v[i] == x)
+			return true;
+	return false;
+}
+
+int
+graph_index_of(SmGraph *g, const char *id)
+{
+	return strmap_get(&g->ids, id);
+}
+
+int
+graph_label_index(SmGraph *g, const char *label)
+{
+	return strmap_get(&g->labels, label);
+}
+
+int
+graph_count(SmGraph *g)
+{
+	return g->n;
+}
+
+SmRevision *
+graph_revision(SmGraph *g, int index)
+{
+	Assert(index >= 0 && index < g->n);
+	return g->revs[index];
+}
+
+SmRevision *
+graph_find(SmGraph *g, const char *id)
+{
+	int			i = graph_index_of(g, id);
+
+	return i < 0 ? NULL : g->revs[i];
+}
+
+/* graph_heads returns the real heads' ids (List of char *), registration order */
+List *
+graph_heads(SmGraph *g)
+{
+	List	   *result = NIL;
+	int			i;
+
+	for (i = 0; i < g->real_heads.n; i++)
+		result = lappend(result, g->revs[g->real_heads.v[i]]->id);
+	return result;
+}
+
+/* offset of the SmIdx a walk follows inside SmRevNode */
+static size_t
+edge_offset(SmEdges edges)
+{
+	switch (edges)
+	{
+		case SM_EDGE_DOWN:
+			return offsetof(SmRevNode, down);
+		case SM_EDGE_NORMDOWN:
+			return offsetof(SmRevNode, normdown);
+		case SM_EDGE_ALLDOWN:
+			return offsetof(SmRevNode, alldown);
+		case SM_EDGE_NEXT:
+			return offsetof(SmRevNode, next);
+		case SM_EDGE_ALLNEXT:
+			return offsetof(SmRevNode, allnext);
+	}
+	elog(ERROR, "unexpected edge kind %d", (int) edges);
+	return 0;					/* keep compiler quiet */
+}
+
+/*
+ * graph_walk_into marks in "seen" (one bool per revision, overwritten)
+ * every revision reachable from "starts" (included) along "edges".
+ * Negative start entries (base, none) are ignored.  Iterative; the scratch
+ * stack is the graph's own, so walks must not nest.
+ */
+void
+graph_walk_into(SmGraph *g, const int *starts, int nstarts, SmEdges edges, bool *seen)
+{
+	size_t		off = edge_offset(edges);
+	int		   *stack = g->walk_stack;
+	int			top = 0;
+	int			i;
+
+	memset(seen, 0, sizeof(bool) * g->n);
+	for (i = 0; i < nstarts; i++)
+	{
+		if (starts[i] >= 0 && !seen[starts[i]])
+		{
+			seen[starts[i]] = true;
+			stack[top++] = starts[i];
+		}
+	}
+	if (edges == SM_EDGE_NORMDOWN && g->nd_off != NULL)
+	{
+		/* the hot case (topological sort): compressed adjacency */
+		const int  *offs = g->nd_off;
+		const int  *adj = g->nd_adj;
+		unsigned int steps = 0;
+
+		while (top > 0)
+		{
+			int			cur = stack[--top];
+			int			end = offs[cur + 1];
+
+			for (i = offs[cur]; i < end; i++)
+			{
+				int			k = adj[i];
+
+				if (!seen[k])
+				{
+					seen[k] = true;
+					stack[top++] = k;
+				}
+			}
+			if ((++steps & 4095) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		return;
+	}
+	while (top > 0)
+	{
+		int			cur = stack[--top];
+		const SmIdx *e = (const SmIdx *) ((const char *) &g->nodes[cur] + off);
+
+		for (i = 0; i < e->n; i++)
+		{
+			int			k = e->v[i];
+
+			if (!seen[k])
+			{
+				seen[k] = true;
+				stack[top++] = k;
+			}
+		}
+		if ((top & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* graph_walk: graph_walk_into a new palloc'd array */
+bool *
+graph_walk(SmGraph *g, const int *starts, int nstarts, SmEdges edges)
+{
+	bool	   *seen = palloc(sizeof(bool) * Max(g->n, 1));
+
+	graph_walk_into(g, starts, nstarts, edges, seen);
+	return seen;
+}
+
+/*
+ * graph_shares_lineage: is "target" an ancestor or a descendant of (or
+ * equal to) one of "against"?  Alembic's _shares_lineage; true when
+ * "against" is empty.
+ */
+bool
+graph_shares_lineage(SmGraph *g, int target, const int *against, int nagainst,
+					 bool include_deps)
+{
+	bool	   *up;
+	bool	   *down;
+	bool		result = false;
+	int			i;
+
+	if (nagainst == 0)
+		return true;
+	if (target < 0)
+		return false;
+	up = graph_walk(g, &target, 1, include_deps ? SM_EDGE_ALLNEXT : SM_EDGE_NEXT);
+	down = graph_walk(g, &target, 1, include_deps ? SM_EDGE_NORMDOWN : SM_EDGE_DOWN);
+	for (i = 0; i < nagainst && !result; i++)
+		if (against[i] >= 0 && (up[against[i]] || down[against[i]]))
+			result = true;
+	pfree(up);
+	pfree(down);
+	return result;
+}
+
+/*
+ * graph_reaches: is "target" one of "from" or an ancestor of one of them
+ * (through normalized down revisions)?  The search never goes below the
+ * target's topological position, so it costs what lies between.
+ */
+bool
+graph_reaches(SmGraph *g, const int *from, int nfrom, int target)
+{
+	const int  *pos = g->topo_pos;
+	int		   *stack = g->walk_stack;
+	int			top = 0;
+	uint32		gen;
+	int			i;
+
+	if (++g->mark_gen == 0)
+	{
+		memset(g->mark, 0, sizeof(uint32) * g->n);
+		g->mark_gen = 1;
+	}
+	gen = g->mark_gen;
+	for (i = 0; i < nfrom; i++)
+	{
+		int			f = from[i];
+
+		if (f == target)
+			return true;
+		if (f >= 0 && pos[f] > pos[target] && g->mark[f] != gen)
+		{
+			g->mark[f] = gen;
+			stack[top++] = f;
+		}
+	}
+	while (top > 0)
+	{
+		int			u = stack[--top];
+
+		for (i = g->nd_off[u]; i < g->nd_off[u + 1]; i++)
+		{
+			int			p = g->nd_adj[i];
+
+			if (p == target)
+				return true;
+			if (pos[p] > pos[target] && g->mark[p] != gen)
+			{
+				g->mark[p] = gen;
+				stack[top++] = p;
+			}
+		}
+	}
+	return false;
+}
+
+/* Does revision idx carry "label" among its effective branch labels? */
+bool
+graph_has_label(SmGraph *g, int idx, const char *label)
+{
+	ListCell   *lc;
+
+	if (idx < 0)
+		return false;
+	foreach(lc, SM_NODE(g, idx)->eff_labels)
+		if (strcmp((char *) lfirst(lc), label) == 0)
+			return true;
+	return false;
+}
+
+/* resolve a list of names against the graph; "what" names them in errors */
+static SmIdx
+resolve_names(SmGraph *g, List *names, SmRevision *owner, const char *what,
+			  bool labels_too)
+{
+	SmIdx		r;
+	ListCell   *lc;
+
+	r.n = 0;
+	r.v = palloc(sizeof(int) * Max(list_length(names), 1));
+	foreach(lc, names)
+	{
+		const char *name = lfirst(lc);
+		int			i = graph_index_of(g, name);
+
+		if (i < 0 && labels_too)
+			i = graph_label_index(g, name);
+		if (i < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("revision \"%s\" refers to unknown %s \"%s\"",
+							owner->id, what, name)));
+		if (i == owner->index)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("revision \"%s\" refers to itself as its own %s",
+							owner->id, what)));
+		if (!idx_contains(r, i))
+			r.v[r.n++] = i;
+	}
+	return r;
+}
+
+static SmIdx
+idx_concat_dedup(SmIdx a, SmIdx b)
+{
+	SmIdx		r;
+	int			i;
+
+	r.n = 0;
+	r.v = palloc(sizeof(int) * Max(a.n + b.n, 1));
+	for (i = 0; i < a.n; i++)
+		if (!idx_contains(r, a.v[i]))
+			r.v[r.n++] = a.v[i];
+	for (i = 0; i < b.n; i++)
+		if (!idx_contains(r, b.v[i]))
+			r.v[r.n++] = b.v[i];
+	return r;
+}
+
+static SmIdx
+intbuf_to_idx(SmIntBuf *b)
+{
+	SmIdx		r;
+
+	r.n = b->n;
+	r.v = b->n ? b->v : palloc(sizeof(int));
+	return r;
+}
+
+/*
+ * detect_cycles raises an error naming the revisions that lie on (or above)
+ * a cycle of down revisions and dependencies.  Kahn's algorithm.
+ */
+static void
+detect_cycles(SmGraph *g)
+{
+	int		   *pending = palloc0(sizeof(int) * Max(g->n, 1));
+	int		   *queue = palloc(sizeof(int) * Max(g->n, 1));
+	int			qh = 0,
+				qt = 0;
+	int			done = 0;
+	int			i,
+				j;
+	StringInfoData names;
+	int			shown = 0;
+
+	for (i = 0; i < g->n; i++)
+	{
+		pending[i] = SM_NODE(g, i)->alldown.n;
+		if (pending[i] == 0)
+			queue[qt++] = i;
+	}
+	while (qh < qt)
+	{
+		SmIdx		kids = SM_NODE(g, queue[qh++])->allnext;
+
+		done++;
+		for (j = 0; j < kids.n; j++)
+			if (--pending[kids.v[j]] == 0)
+				queue[qt++] = kids.v[j];
+	}
+	if (done == g->n)
+	{
+		g->topo_pos = pending;	/* all zero now: reuse as the position array */
+		for (i = 0; i < g->n; i++)
+			g->topo_pos[queue[i]] = i;
+		pfree(queue);
+		return;
+	}
+	initStringInfo(&names);
+	for (i = 0; i < g->n; i++)
+	{
+		if (pending[i] > 0)
+		{
+			if (shown++ < 10)
+				appendStringInfo(&names, "%s\"%s\"", shown > 1 ? ", " : "", g->revs[i]->id);
+		}
+	}
+	if (shown > 10)
+		appendStringInfo(&names, " and %d more", shown - 10);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+			 errmsg("the revision graph has a cycle"),
+			 errdetail("Revisions on or above the cycle: %s.", names.data)));
+}
+
+/* add "label" to revision i's effective labels, keeping them sorted */
+static void
+add_eff_label(SmGraph *g, int i, char *label)
+{
+	SmRevNode  *node = SM_NODE(g, i);
+	ListCell   *lc;
+	int			pos = 0;
+
+	foreach(lc, node->eff_labels)
+	{
+		int			c = strcmp((char *) lfirst(lc), label);
+
+		if (c == 0)
+			return;
+		if (c > 0)
+			break;
+		pos++;
+	}
+	node->eff_labels = list_insert_nth(node->eff_labels, pos, label);
+}
+
+/*
+ * propagate_labels spreads each declared label over its line, as Alembic's
+ * _add_branches: to every descendant through down revisions, then from the
+ * last descendant visited down to (excluding) the nearest branch point
+ * (counting dependencies) or merge point.
+ */
+static void
+propagate_labels(SmGraph *g)
+{
+	int			r;
+	SmIntBuf	stack = {0, 0, NULL};
+	bool	   *seen = palloc(sizeof(bool) * Max(g->n, 1));
+
+	for (r = 0; r < g->n; r++)
+	{
+		List	   *labels = g->revs[r]->labels;
+		int			last = r;
+		int			parent;
+		ListCell   *lc;
+
+		if (labels == NIL)
+			continue;
+		memset(seen, 0, sizeof(bool) * g->n);
+		stack.n = 0;
+		intbuf_push(&stack, r);
+		while (stack.n > 0)
+		{
+			int			cur = stack.v[--stack.n];
+			SmIdx		kids;
+			int			k;
+
+			CHECK_FOR_INTERRUPTS();
+			if (seen[cur])
+				continue;
+			seen[cur] = true;
+			kids = SM_NODE(g, cur)->next;
+			for (k = 0; k < kids.n; k++)
+				intbuf_push(&stack, kids.v[k]);
+			foreach(lc, labels)
+				add_eff_label(g, cur, lfirst(lc));
+			last = cur;
+		}
+		parent = last;
+		while (parent >= 0)
+		{
+			SmRevNode  *node = SM_NODE(g, parent);
+
+			if (node->allnext.n > 1 || node->down.n > 1)
+				break;
+			foreach(lc, labels)
+				add_eff_label(g, parent, lfirst(lc));
+			parent = node->down.n == 1 ? node->down.v[0] : -1;
+		}
+	}
+	pfree(seen);
+}
+
+/*
+ * dependency_implied: does a proper ancestor of r (through down revisions)
+ * also depend on d?  Searches down from r, never below "bound", the lowest
+ * topological position of any revision that depends on d.
+ */
+static bool
+dependency_implied(SmGraph *g, int r, int d, int bound)
+{
+	const int  *pos = g->topo_pos;
+	int		   *stack = g->walk_stack;
+	int			top = 0;
+	uint32		gen;
+	SmIdx		down = SM_NODE(g, r)->down;
+	int			i;
+
+	if (++g->mark_gen == 0)
+	{
+		memset(g->mark, 0, sizeof(uint32) * g->n);
+		g->mark_gen = 1;
+	}
+	gen = g->mark_gen;
+	for (i = 0; i < down.n; i++)
+	{
+		if (pos[down.v[i]] >= bound && g->mark[down.v[i]] != gen)
+		{
+			g->mark[down.v[i]] = gen;
+			stack[top++] = down.v[i];
+		}
+	}
+	while (top > 0)
+	{
+		int			u = stack[--top];
+		SmRevNode  *node = SM_NODE(g, u);
+
+		if (idx_contains(node->deps, d))
+			return true;
+		for (i = 0; i < node->down.n; i++)
+		{
+			int			p = node->down.v[i];
+
+			if (pos[p] >= bound && g->mark[p] != gen)
+			{
+				g->mark[p] = gen;
+				stack[top++] = p;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * normalize_dependencies drops from each revision's resolved dependencies
+ * those that one of its ancestors (through down revisions) also depends on
+ * (Alembic's _normalize_depends_on).
+ */
+static void
+normalize_dependencies(SmGraph *g)
+{
+	int		   *lowest = palloc(sizeof(int) * Max(g->n, 1));
+	int			r,
+				k;
+
+	for (r = 0; r < g->n; r++)
+		lowest[r] = INT_MAX;
+	for (r = 0; r < g->n; r++)
+	{
+		SmIdx		deps = SM_NODE(g, r)->deps;
+
+		for (k = 0; k < deps.n; k++)
+			lowest[deps.v[k]] = Min(lowest[deps.v[k]], g->topo_pos[r]);
+	}
+	for (r = 0; r < g->n; r++)
+	{
+		SmRevNode  *node = SM_NODE(g, r);
+
+		if (node->deps.n == 0)
+		{
+			node->normdeps = node->deps;
+			continue;
+		}
+		CHECK_FOR_INTERRUPTS();
+		node->normdeps.n = 0;
+		node->normdeps.v = palloc(sizeof(int) * node->deps.n);
+		for (k = 0; k < node->deps.n; k++)
+		{
+			int			d = node->deps.v[k];
+
+			if (!dependency_implied(g, r, d, lowest[d]))
+				node->normdeps.v[node->normdeps.n++] = d;
+		}
+	}
+	pfree(lowest);
+}
+
+/* qsort order of SmMissingParent: id, kind, name (C collation) */
+static int
+missing_cmp(const void *a, const void *b)
+{
+	const SmMissingParent *x = *(SmMissingParent *const *) a;
+	const SmMissingParent *y = *(SmMissingParent *const *) b;
+	int			c = strcmp(x->id, y->id);
+
+	if (c == 0)
+		c = strcmp(x->kind, y->kind);
+	if (c == 0)
+		c = strcmp(x->name, y->name);
+	return c;
+}
+
+/*
+ * graph_missing_parents lists, for revisions not yet built into a graph,
+ * every down revision that is no revision's id and every dependency that is
+ * neither an id nor a branch label: a List of SmMissingParent sorted by
+ * revision id, kind ("depends_on", "down_revision") and name.  check() and
+ * the client report them all, where graph_build stops at the first.
+ */
+List *
+graph_missing_parents(SmRevision **revs, int n)
+{
+	StrMap		ids;
+	StrMap		labels;
+	SmMissingParent **found = NULL;
+	int			nfound = 0;
+	int			cap = 0;
+	int			i;
+	List	   *result = NIL;
+
+	strmap_init(&ids, n);
+	strmap_init(&labels, 16);
+	for (i = 0; i < n; i++)
+	{
+		ListCell   *lc;
+
+		if (revs[i]->id != NULL)
+			strmap_put(&ids, revs[i]->id, i);
+		foreach(lc, revs[i]->labels)
+			strmap_put(&labels, lfirst(lc), i);
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			pass;
+
+		for (pass = 0; pass < 2; pass++)
+		{
+			List	   *names = pass == 0 ? revs[i]->down : revs[i]->depends;
+			ListCell   *lc;
+
+			foreach(lc, names)
+			{
+				const char *name = lfirst(lc);
+				SmMissingParent *m;
+
+				if (strmap_get(&ids, name) >= 0 ||
+					(pass == 1 && strmap_get(&labels, name) >= 0))
+					continue;
+				m = palloc(sizeof(SmMissingParent));
+				m->index = i;
+				m->id = revs[i]->id;
+				m->kind = pass == 0 ? "down_revision" : "depends_on";
+				m->name = name;
+				if (nfound >= cap)
+				{
+					cap = cap ? cap * 2 : 8;
+					found = found ? repalloc(found, sizeof(*found) * cap) : palloc(sizeof(*found) * cap);
+				}
+				found[nfound++] = m;
+			}
+		}
+	}
+	if (nfound > 1)
+		qsort(found, nfound, sizeof(*found), missing_cmp);
+	for (i = 0; i < nfound; i++)
+		result = lappend(result, found[i]);
+	strmap_free(&ids);
+	strmap_free(&labels);
+	return result;
+}
+
+/*
+ * graph_unreachable returns, in registration order, the ids of the
+ * revisions that no walk up from a base (a revision without down revisions)
+ * reaches through down revisions: with every parent present, exactly those
+ * on or after a cycle.  NIL when there are none.
+ */
+List *
+graph_unreachable(SmRevision **revs, int n)
+{
+	StrMap		ids;
+	SmIntBuf   *children = palloc0(sizeof(SmIntBuf) * Max(n, 1));
+	bool	   *reached = palloc0(sizeof(bool) * Max(n, 1));
+	int		   *queue = palloc(sizeof(int) * Max(n, 1));
+	int			qh = 0,
+				qt = 0;
+	int			i;
+	List	   *result = NIL;
+
+	strmap_init(&ids, n);
+	for (i = n - 1; i >= 0; i--)	/* the first of equal ids wins */
+	{
+		if (revs[i]->id != NULL)
+			strmap_put(&ids, revs[i]->id, i);
+	}
+	for (i = 0; i < n; i++)
+	{
+		ListCell   *lc;
+
+		if (revs[i]->down == NIL)
+		{
+			reached[i] = true;
+			queue[qt++] = i;
+		}
+		foreach(lc, revs[i]->down)
+		{
+			int			p = strmap_get(&ids, lfirst(lc));
+
+			if (p >= 0)
+				intbuf_push(&children[p], i);
+		}
+	}
+	while (qh < qt)
+	{
+		SmIntBuf   *kids = &children[queue[qh++]];
+		int			k;
+
+		CHECK_FOR_INTERRUPTS();
+		for (k = 0; k < kids->n; k++)
+			if (!reached[kids->v[k]])
+			{
+				reached[kids->v[k]] = true;
+				queue[qt++] = kids->v[k];
+			}
+	}
+	for (i = 0; i < n; i++)
+		if (!reached[i])
+			result = lappend(result, revs[i]->id);
+	strmap_free(&ids);
+	return result;
+}
+
+/*
+ * graph_build builds and validates the graph of "n" revisions given in
+ * registration order (revs[i]->index == i): unknown down revisions and
+ * dependencies, labels used twice or equal to a revision id, cycles.  The
+ * graph keeps the revisions; everything is allocated in the memory context
+ * current at entry.
+ */
+SmGraph *
+graph_build(SmRevision **revs, int n)
+{
+	SmGraph    *g = palloc0(sizeof(SmGraph));
+	int			row;
+	int			i,
+				k;
+	int			nedges = 0;
+	SmIntBuf   *next;
+	SmIntBuf   *allnext;
+	SmIntBuf	heads = {0, 0, NULL},
+				real_heads = {0, 0, NULL},
+				bases = {0, 0, NULL},
+				real_bases = {0, 0, NULL};
+
+	g->n = n;
+	g->revs = revs;
+	g->nodes = palloc0(sizeof(SmRevNode) * Max(g->n, 1));
+	g->walk_stack = palloc(sizeof(int) * Max(g->n, 1));
+	g->mark = palloc0(sizeof(uint32) * Max(g->n, 1));
+	strmap_init(&g->ids, g->n);
+	strmap_init(&g->labels, 16);
+
+	for (row = 0; row < n; row++)
+	{
+		SmRevision *rev = revs[row];
+
+		CHECK_FOR_INTERRUPTS();
+		rev->index = row;
+		rev->priv = &g->nodes[row];
+		if (rev->id == NULL || !sm_valid_name(rev->id))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("schemamig.revision holds an invalid revision id \"%s\"",
+							rev->id ? rev->id : "")));
+		strmap_put(&g->ids, rev->id, rev->index);
+	}
+
+	/* labels: unique, and never equal to a revision id */
+	for (i = 0; i < g->n; i++)
+	{
+		ListCell   *lc;
+
+		foreach(lc, g->revs[i]->labels)
+		{
+			char	   *label = lfirst(lc);
+			int			owner;
+
+			if (!sm_valid_name(label))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("revision \"%s\" has an invalid branch label \"%s\"",
+								g->revs[i]->id, label)));
+			if (graph_index_of(g, label) >= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_OBJECT),
+						 errmsg("branch label \"%s\" of revision \"%s\" is also a revision id",
+								label, g->revs[i]->id)));
+			owner = strmap_get(&g->labels, label);
+			if (owner >= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_OBJECT),
+						 errmsg("branch label \"%s\" of revision \"%s\" is already used by revision \"%s\"",
+								label, g->revs[i]->id, g->revs[owner]->id)));
+			strmap_put(&g->labels, label, i);
+			g->label_keys = lappend(g->label_keys, label);
+		}
+	}
+
+	/* edges */
+	next = palloc0(sizeof(SmIntBuf) * Max(g->n, 1));
+	allnext = palloc0(sizeof(SmIntBuf) * Max(g->n, 1));
+	for (i = 0; i < g->n; i++)
+	{
+		SmRevNode  *node = SM_NODE(g, i);
+
+		node->down = resolve_names(g, g->revs[i]->down, g->revs[i], "down revision", false);
+		node->deps = resolve_names(g, g->revs[i]->depends, g->revs[i], "dependency", true);
+		node->alldown = idx_concat_dedup(node->down, node->deps);
+		for (k = 0; k < node->alldown.n; k++)
+		{
+			int			p = node->alldown.v[k];
+
+			intbuf_push(&allnext[p], i);
+			if (idx_contains(node->down, p))
+				intbuf_push(&next[p], i);
+		}
+	}
+	for (i = 0; i < g->n; i++)
+	{
+		SM_NODE(g, i)->next = intbuf_to_idx(&next[i]);
+		SM_NODE(g, i)->allnext = intbuf_to_idx(&allnext[i]);
+	}
+	detect_cycles(g);
+	normalize_dependencies(g);
+	for (i = 0; i < g->n; i++)
+	{
+		SmRevNode  *node = SM_NODE(g, i);
+
+		node->normdown = idx_concat_dedup(node->down, node->normdeps);
+		nedges += node->normdown.n;
+		if (node->next.n == 0)
+			intbuf_push(&heads, i);
+		if (node->allnext.n == 0)
+			intbuf_push(&real_heads, i);
+		if (node->down.n == 0)
+			intbuf_push(&bases, i);
+		if (node->down.n == 0 && g->revs[i]->depends == NIL)
+			intbuf_push(&real_bases, i);
+	}
+	g->nd_off = palloc(sizeof(int) * (g->n + 1));
+	g->nd_adj = palloc(sizeof(int) * Max(nedges, 1));
+	nedges = 0;
+	for (i = 0; i < g->n; i++)
+	{
+		SmIdx		nd = SM_NODE(g, i)->normdown;
+
+		g->nd_off[i] = nedges;
+		for (k = 0; k < nd.n; k++)
+			g->nd_adj[nedges++] = nd.v[k];
+	}
+	g->nd_off[g->n] = nedges;
+	g->heads = intbuf_to_idx(&heads);
+	g->real_heads = intbuf_to_idx(&real_heads);
+	g->bases = intbuf_to_idx(&bases);
+	g->real_bases = intbuf_to_idx(&real_bases);
+	propagate_labels(g);
+	return g;
+}
+
+/*
+ * graph_is_applied: is "rev" applied in version-table state "heads"?  It is
+ * when a version row is the revision itself or reaches it through down
+ * revisions and dependencies (labels resolved).
+ */
+bool
+graph_is_applied(SmGraph *g, List *heads, const SmRevision *rev)
+{
+	SmIdx		cur = graph_version_rows(g, heads, "the version table");
+	bool	   *applied = graph_walk(g, cur.v, cur.n, SM_EDGE_NORMDOWN);
+	bool		result = applied[rev->index];
+
+	pfree(applied);
+	return result;
+}
+
+/*
+ * graph_version_rows maps version-table ids to revision indexes; an id the
+ * graph does not know is an error ("what" says where the ids come from).
+ */
+SmIdx
+graph_version_rows(SmGraph *g, List *heads, const char *what)
+{
+	SmIdx		r;
+	ListCell   *lc;
+
+	r.n = 0;
+	r.v = palloc(sizeof(int) * Max(list_length(heads), 1));
+	foreach(lc, heads)
+	{
+		int			i = graph_index_of(g, (char *) lfirst(lc));
+
+		if (i < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("%s names unknown revision \"%s\"", what, (char *) lfirst(lc))));
+		if (!idx_contains(r, i))
+			r.v[r.n++] = i;
+	}
+	return r;
+}
+
+/*
+ * The ancestors (through normalized down revisions, inclusive) of one
+ * pending head of the topological sort, discovered lazily: a node is only
+ * expanded once a membership question reaches its topological position.
+ * Every ancestor of the head at a position >= p lies on a path of nodes at
+ * positions >= p, so after expanding every discovered node at a position
+ * >= pos(c), "c is an ancestor" is exactly "c was discovered".  This answers
+ * Alembic's "is the candidate an ancestor of another head" without walking
+ * whole histories at every merge.
+ */
+typedef struct SmAncestors
+{
+	uint32	   *seen;			/* discovered ancestors: seen[v] == gen */
+	uint32		gen;
+	int		   *heap;			/* discovered, unexpanded: max-heap on topo_pos */
+	int			nheap;
+} SmAncestors;
+
+static void
+anc_push(SmGraph *g, SmAncestors *a, int v)
+{
+	const int  *pos = g->topo_pos;
+	int			i = a->nheap++;
+
+	while (i > 0 && pos[a->heap[(i - 1) / 2]] < pos[v])
+	{
+		a->heap[i] = a->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	a->heap[i] = v;
+}
+
+static int
+anc_pop(SmGraph *g, SmAncestors *a)
+{
+	const int  *pos = g->topo_pos;
+	int			top = a->heap[0];
+	int			last = a->heap[--a->nheap];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= a->nheap)
+			break;
+		if (c + 1 < a->nheap && pos[a->heap[c + 1]] > pos[a->heap[c]])
+			c++;
+		if (pos[a->heap[c]] <= pos[last])
+			break;
+		a->heap[i] = a->heap[c];
+		i = c;
+	}
+	if (a->nheap > 0)
+		a->heap[i] = last;
+	return top;
+}
+
+/* (re)start the ancestors of "head", reusing a's buffers when it has some */
+static void
+anc_start(SmGraph *g, SmAncestors *a, int head)
+{
+	if (a->seen == NULL)
+	{
+		a->seen = palloc0(sizeof(uint32) * g->n);
+		a->heap = palloc(sizeof(int) * g->n);
+		a->gen = 0;
+	}
+	if (++a->gen == 0)
+	{
+		memset(a->seen, 0, sizeof(uint32) * g->n);
+		a->gen = 1;
+	}
+	a->nheap = 0;
+	a->seen[head] = a->gen;
+	anc_push(g, a, head);
+}
+
+/* is c an ancestor of (or equal to) the head? */
+static bool
+anc_contains(SmGraph *g, SmAncestors *a, int c)
+{
+	const int  *pos = g->topo_pos;
+
+	while (a->seen[c] != a->gen && a->nheap > 0 && pos[a->heap[0]] >= pos[c])
+	{
+		int			u = anc_pop(g, a);
+		int			i;
+
+		for (i = g->nd_off[u]; i < g->nd_off[u + 1]; i++)
+		{
+			int			p = g->nd_adj[i];
+
+			if (a->seen[p] != a->gen)
+			{
+				a->seen[p] = a->gen;
+				anc_push(g, a, p);
+			}
+		}
+	}
+	return a->seen[c] == a->gen;
+}
+
+/*
+ * graph_topological_sort orders the revisions marked in "todo" so that each
+ * comes before its down revisions and dependencies (newest first), starting
+ * from "heads" and following one line as long as no other pending head
+ * depends on it: Alembic's RevisionMap._topological_sort.  Returns a List
+ * of int (indexes).  "todo" is not modified.
+ */
+List *
+graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
+					   int nheads_in)
+{
+	bool	   *todo = palloc(sizeof(bool) * Max(g->n, 1));
+	SmIntBuf	cur = {0, 0, NULL};
+	SmAncestors *anc;
+	int			anc_cap;
+	List	   *output = NIL;
+	int			idx = 0;
+	int			i,
+				h;
+	int			remaining = 0;
+	List	   *spare = NIL;	/* buffers of finished lines, reused */
+
+	memcpy(todo, todo_in, sizeof(bool) * g->n);
+	for (i = 0; i < g->n; i++)
+		if (todo[i])
+			remaining++;
+
+	/* pending heads in registration order */
+	{
+		bool	   *is_head = palloc0(sizeof(bool) * Max(g->n, 1));
+
+		for (h = 0; h < nheads_in; h++)
+			if (heads_in[h] >= 0 && todo[heads_in[h]])
+				is_head[heads_in[h]] = true;
+		for (i = 0; i < g->n; i++)
+			if (is_head[i])
+				intbuf_push(&cur, i);
+		pfree(is_head);
+	}
+	anc_cap = Max(cur.n, 4);
+	anc = palloc0(sizeof(SmAncestors) * anc_cap);
+	for (h = 0; h < cur.n; h++)
+		anc_start(g, &anc[h], cur.v[h]);
+
+	while (cur.n > 0)
+	{
+		int			candidate = cur.v[idx];
+		bool		blocked = false;
+
+		CHECK_FOR_INTERRUPTS();
+		for (h = 0; h < cur.n; h++)
+		{
+			if (h != idx && anc_contains(g, &anc[h], candidate))
+			{
+				idx = h;
+				blocked = true;
+				break;
+			}
+		}
+		if (!blocked)
+		{
+			SmRevNode  *node = SM_NODE(g, candidate);
+			SmIntBuf	add = {0, 0, NULL};
+
+			if (todo[candidate])
+			{
+				output = lappend_int(output, candidate);
+				todo[candidate] = false;
+				remaining--;
+			}
+			for (i = 0; i < node->normdown.n; i++)
+			{
+				int			r = node->normdown.v[i];
+				bool		present = false;
+
+				for (h = 0; h < cur.n; h++)
+					if (cur.v[h] == r)
+						present = true;
+				if (todo[r] && !present)
+					intbuf_push(&add, r);
+			}
+			if (add.n == 0)
+			{
+				/* no pending ancestors: this line is done */
+				SmAncestors *keep = palloc(sizeof(SmAncestors));
+
+				*keep = anc[idx];
+				spare = lappend(spare, keep);
+				for (h = idx; h < cur.n - 1; h++)
+				{
+					cur.v[h] = cur.v[h + 1];
+					anc[h] = anc[h + 1];
+				}
+				cur.n--;
+				idx = Max(idx - 1, 0);
+			}
+			else if (node->normdeps.n == 0 && node->down.n == 1)
+			{
+				/* plain step down a line: the parent's ancestors remain */
+				cur.v[idx] = add.v[0];
+				anc[idx].seen[candidate] = 0;
+			}
+			else
+			{
+				cur.v[idx] = add.v[0];
+				anc_start(g, &anc[idx], add.v[0]);
+				for (i = 1; i < add.n; i++)
+				{
+					intbuf_push(&cur, add.v[i]);
+					if (cur.n > anc_cap)
+					{
+						anc_cap *= 2;
+						anc = repalloc(anc, sizeof(SmAncestors) * anc_cap);
+					}
+					memset(&anc[cur.n - 1], 0, sizeof(SmAncestors));
+					if (spare != NIL)
+					{
+						anc[cur.n - 1] = *(SmAncestors *) llast(spare);
+						spare = list_delete_last(spare);
+					}
+					anc_start(g, &anc[cur.n - 1], add.v[i]);
+				}
+			}
+			if (add.v)
+				pfree(add.v);
+		}
+	}
+	if (remaining != 0)
+		elog(ERROR, "topological sort left %d revisions unordered", remaining);
+	pfree(todo);
+	return output;
+}
+
+/*
+ * graph_check_overlap refuses a set of requested revisions of which one is
+ * an ancestor of another (Alembic's "check" in ancestor walks).
+ */
+void
+graph_check_overlap(SmGraph *g, SmIdx revs)
+{
+	SmIntBuf	parents = {0, 0, NULL};
+	bool	   *below;
+	int			i,
+				k;
+
+	for (i = 0; i < revs.n; i++)
+	{
+		SmIdx		d;
+
+		if (revs.v[i] < 0)
+			continue;
+		d = SM_NODE(g, revs.v[i])->normdown;
+		for (k = 0; k < d.n; k++)
+			intbuf_push(&parents, d.v[k]);
+	}
+	if (parents.n == 0)
+		return;
+	below = graph_walk(g, parents.v, parents.n, SM_EDGE_NORMDOWN);
+	for (i = 0; i < revs.n; i++)
+	{
+		if (revs.v[i] >= 0 && below[revs.v[i]])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("requested revision \"%s\" is an ancestor of another requested revision",
+							g->revs[revs.v[i]]->id)));
+	}
+	pfree(below);
+}
+
+static SmStep *
+make_step(SmGraph *g, int idx, bool upgrade)
+{
+	SmStep	   *s = palloc(sizeof(SmStep));
+
+	s->rev = g->revs[idx];
+	s->upgrade = upgrade;
+	return s;
+}
+
+/* List of int -> SmIdx, refusing walks that ended outside the graph */
+static SmIdx
+targets_to_idx(SmGraph *g, List *l, const char *target)
+{
+	SmIdx		r;
+	ListCell   *lc;
+
+	r.n = 0;
+	r.v = palloc(sizeof(int) * Max(list_length(l), 1));
+	foreach(lc, l)
+	{
+		if (lfirst_int(lc) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" goes past the end of the history", target)));
+		r.v[r.n++] = lfirst_int(lc);
+	}
+	return r;
+}
+
+/*
+ * graph_upgrade_steps: Alembic's "upgrade <target>" from the version-table
+ * state "heads": every revision the target needs (with dependencies) that
+ * is not applied yet, oldest first.
+ */
+List *
+graph_upgrade_steps(SmGraph *g, List *heads, const char *target)
+{
+	SmIdx		cur = graph_version_rows(g, heads, "the version table");
+	SmIdx		targets = targets_to_idx(g, target_parse_upgrade(g, heads, target, true), target);
+	bool	   *required;
+	bool	   *applied;
+	List	   *order;
+	List	   *steps = NIL;
+	int			i;
+
+	graph_check_overlap(g, targets);
+	graph_check_overlap(g, cur);
+	required = graph_walk(g, targets.v, targets.n, SM_EDGE_NORMDOWN);
+	applied = graph_walk(g, cur.v, cur.n, SM_EDGE_NORMDOWN);
+	for (i = 0; i < g->n; i++)
+		required[i] = required[i] && !applied[i];
+	order = graph_topological_sort(g, required, targets.v, targets.n);
+	for (i = list_length(order) - 1; i >= 0; i--)
+		steps = lappend(steps, make_step(g, list_nth_int(order, i), true));
+	return steps;
+}
+
+/*
+ * graph_downgrade_steps: Alembic's "downgrade <target>" from "heads": every
+ * applied revision above the target (and whatever depends on it), newest
+ * first.
+ */
+List *
+graph_downgrade_steps(SmGraph *g, List *heads, const char *target)
+{
+	SmIdx		cur = graph_version_rows(g, heads, "the version table");
+	char	   *label;
+	int			t = target_parse_downgrade(g, heads, target, &label);
+	SmIntBuf	roots = {0, 0, NULL};
+	bool	   *drop;
+	bool	   *active;
+	bool		any = false;
+	List	   *order;
+	List	   *steps = NIL;
+	ListCell   *lc;
+	int			i;
+
+	if (t == SM_WALK_BASE)
+		t = SM_WALK_NONE;
+	if (t == SM_WALK_NONE)
+	{
+		for (i = 0; i < g->n; i++)
+			if (SM_NODE(g, i)->down.n == 0)
+				intbuf_push(&roots, i);
+	}
+	else
+	{
+		SmIdx		kids = SM_NODE(g, t)->next;
+
+		for (i = 0; i < kids.n; i++)
+			intbuf_push(&roots, kids.v[i]);
+	}
+	if (label && roots.n > 1)
+	{
+		int			br = target_resolve_branch(g, label);
+		bool	   *anc = graph_walk(g, &br, 1, SM_EDGE_DOWN);
+		int			k = 0;
+
+		for (i = 0; i < roots.n; i++)
+			if (anc[roots.v[i]])
+				roots.v[k++] = roots.v[i];
+		roots.n = k;
+		if (k == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a valid downgrade target from the current heads", target)));
+	}
+	drop = graph_walk(g, roots.v, roots.n, SM_EDGE_ALLNEXT);
+	active = graph_walk(g, cur.v, cur.n, SM_EDGE_NORMDOWN);
+	for (i = 0; i < g->n; i++)
+	{
+		drop[i] = drop[i] && active[i];
+		any |= drop[i];
+	}
+	if (t != SM_WALK_NONE && !any)
+	{
+		bool		in_heads = false;
+
+		for (i = 0; i < cur.n; i++)
+			if (cur.v[i] == t)
+				in_heads = true;
+		if (!in_heads)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a valid downgrade target from the current heads", target),
+					 errdetail("Revision \"%s\" is not below the current heads.", g->revs[t]->id)));
+	}
+	order = graph_topological_sort(g, drop, cur.v, cur.n);
+	foreach(lc, order)
+		steps = lappend(steps, make_step(g, lfirst_int(lc), false));
+	return steps;
+}
+
+/*
+ * graph_is_downgrade_target: base, label@base and -N go down; +N goes up;
+ * otherwise the target goes down when everything it names is applied and
+ * one of them is below the current heads.
+ */
+bool
+graph_is_downgrade_target(SmGraph *g, List *heads, const char *target)
+{
+	SmTargetSyntax syn;
+	SmIdx		cur = graph_version_rows(g, heads, "the version table");
+	List	   *targets;
+	bool	   *applied;
+	bool		below = false;
+	ListCell   *lc;
+	int			i;
+
+	target_parse_or_error(target, &syn);
+	if (syn.relative && !syn.has_symbol)
+		return syn.steps < 0;
+	if (!syn.relative && strcmp(syn.symbol, "base") == 0)
+		return true;
+	targets = target_parse_upgrade(g, heads, target, true);
+	if (targets == NIL)
+		return false;
+	applied = graph_walk(g, cur.v, cur.n, SM_EDGE_NORMDOWN);
+	foreach(lc, targets)
+	{
+		int			t = lfirst_int(lc);
+		bool		is_head = false;
+
+		if (t < 0)
+			return true;
+		if (!applied[t])
+			return false;
+		for (i = 0; i < cur.n; i++)
+			if (cur.v[i] == t)
+				is_head = true;
+		if (!is_head)
+			below = true;
+	}
+	return below;
+}
+
+/* position of "id" in the heads list, or -1 */
+static int
+heads_pos(List *heads, const char *id)
+{
+	ListCell   *lc;
+
+	foreach(lc, heads)
+		if (strcmp((char *) lfirst(lc), id) == 0)
+			return foreach_current_index(lc);
+	return -1;
+}
+
+static List *
+heads_delete(List *heads, const char *id)
+{
+	int			p = heads_pos(heads, id);
+
+	return p >= 0 ? list_delete_nth_cell(heads, p) : heads;
+}
+
+/* replace "from" by "to" in place; "to" is appended when "from" is absent */
+static List *
+heads_update(List *heads, const char *from, const char *to)
+{
+	int			p = heads_pos(heads, from);
+
+	if (heads_pos(heads, to) >= 0)
+		return heads_delete(heads, from);
+	if (p < 0)
+		return lappend(heads, (char *) to);
+	list_nth_cell(heads, p)->ptr_value = (char *) to;
+	return heads;
+}
+
+static List *
+heads_insert(List *heads, const char *id)
+{
+	if (heads_pos(heads, id) >= 0)
+		return heads;
+	return lappend(heads, (char *) id);
+}
+
+/*
+ * graph_heads_after_step: the version table after one step, following
+ * Alembic's HeadMaintainer.update_to_step for a RevisionStep (Alembic 1.14:
+ * downgrading a revision restores only those of its down revisions and
+ * dependencies that nothing else remaining already implies).
+ */
+List *
+graph_heads_after_step(SmGraph *g, List *heads, const SmStep *step)
+{
+	List	   *h = list_copy(heads);
+	int			r = step->rev->index;
+	SmRevNode  *node = SM_NODE(g, r);
+	SmIdx		nd = node->normdown;
+	int			i;
+
+	if (!step->upgrade)
+	{
+		SmIntBuf	other = {0, 0, NULL};
+		SmIntBuf	to = {0, 0, NULL};
+		ListCell   *lc;
+
+		if (heads_pos(h, step->rev->id) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot downgrade revision \"%s\": it is not a head of the version table",
+							step->rev->id)));
+		if (nd.n == 0)
+			return heads_delete(h, step->rev->id);
+		foreach(lc, h)
+		{
+			int			k = graph_index_of(g, lfirst(lc));
+
+			if (k >= 0 && k != r)
+				intbuf_push(&other, k);
+		}
+		/*
+		 * A single parent with no other head cannot be implied by anything
+		 * left: it simply takes the revision's place.
+		 */
+		if (other.n == 0 && nd.n == 1)
+			return heads_update(h, step->rev->id, g->revs[nd.v[0]]->id);
+		if (other.n == 0)
+		{
+			/* Alembic 1.14: drop those that are ancestors of the others */
+			for (i = 0; i < nd.n; i++)
+			{
+				SmIdx		pd = SM_NODE(g, nd.v[i])->normdown;
+				int			k;
+
+				for (k = 0; k < pd.n; k++)
+					intbuf_push(&other, pd.v[k]);
+			}
+		}
+		for (i = 0; i < nd.n; i++)
+			if (!graph_reaches(g, other.v, other.n, nd.v[i]))
+				intbuf_push(&to, nd.v[i]);
+		if (to.n == 0)
+			return heads_delete(h, step->rev->id);
+		if (nd.n > 1)
+		{
+			h = heads_update(h, step->rev->id, g->revs[to.v[0]]->id);
+			for (i = 1; i < to.n; i++)
+				h = heads_insert(h, g->revs[to.v[i]]->id);
+			return h;
+		}
+		return heads_update(h, step->rev->id, g->revs[nd.v[0]]->id);
+	}
+	else
+	{
+		SmIntBuf	present = {0, 0, NULL};
+
+		for (i = 0; i < nd.n; i++)
+			if (heads_pos(h, g->revs[nd.v[i]]->id) >= 0)
+				intbuf_push(&present, nd.v[i]);
+		if (nd.n == 0 || present.n == 0)
+			return heads_insert(h, step->rev->id);
+		if (nd.n > 1 && present.n > 1)
+		{
+			/* merge: the down revisions no other head implies go away */
+			SmIntBuf	other = {0, 0, NULL};
+			SmIntBuf	from = {0, 0, NULL};
+			ListCell   *lc;
+			int			keep = -1;
+
+			foreach(lc, h)
+			{
+				int			k = graph_index_of(g, lfirst(lc));
+				bool		in_nd = false;
+
+				for (i = 0; i < nd.n; i++)
+					if (nd.v[i] == k)
+						in_nd = true;
+				if (k >= 0 && !in_nd)
+					intbuf_push(&other, k);
+			}
+			for (i = 0; i < present.n; i++)
+				if (!graph_reaches(g, other.v, other.n, present.v[i]))
+					intbuf_push(&from, present.v[i]);
+			if (from.n == 0)
+				return heads_insert(h, step->rev->id);
+			/* the one earliest in the table takes the merge's place */
+			for (i = 0; i < from.n; i++)
+			{
+				int			p = heads_pos(h, g->revs[from.v[i]]->id);
+
+				if (keep < 0 || p < heads_pos(h, g->revs[keep]->id))
+					keep = from.v[i];
+			}
+			for (i = 0; i < from.n; i++)
+				if (from.v[i] != keep)
+					h = heads_delete(h, g->revs[from.v[i]]->id);
+			return heads_update(h, g->revs[keep]->id, step->rev->id);
+		}
+		if (nd.n != 1 && present.n != 1)
+			elog(ERROR, "ambiguous down revision for \"%s\"", step->rev->id);
+		return heads_update(h, g->revs[nd.n == 1 ? nd.v[0] : present.v[0]]->id,
+							step->rev->id);
+	}
+}
+
+/* one StampStep of Alembic's _stamp_revs */
+typedef struct SmStampStep
+{
+	SmIdx		from;
+	int			to;				/* -1: none */
+	bool		upgrade;
+	bool		branch_move;
+} SmStampStep;
+
+static List *
+apply_stamp_step(SmGraph *g, List *h, SmStampStep *s)
+{
+	int			i;
+
+	if (!s->upgrade && s->branch_move)
+		return heads_delete(h, g->revs[s->from.v[0]]->id);
+	if (s->upgrade && s->to >= 0 && heads_pos(h, g->revs[s->to]->id) < 0)
+	{
+		bool		from_missing = false;
+
+		for (i = 0; i < s->from.n; i++)
+			if (heads_pos(h, g->revs[s->from.v[i]]->id) < 0)
+				from_missing = true;
+		if (s->branch_move || from_missing)
+			return heads_insert(h, g->revs[s->to]->id);
+	}
+	if (s->from.n > 1)
+	{
+		int			keep = -1;
+		int			keep_pos = -1;
+
+		for (i = 0; i < s->from.n; i++)
+		{
+			int			p = heads_pos(h, g->revs[s->from.v[i]]->id);
+
+			if (p >= 0 && (keep < 0 || p < keep_pos))
+			{
+				keep = s->from.v[i];
+				keep_pos = p;
+			}
+		}
+		for (i = 0; i < s->from.n; i++)
+			if (s->from.v[i] != keep)
+				h = heads_delete(h, g->revs[s->from.v[i]]->id);
+		if (keep < 0)
+			return heads_insert(h, g->revs[s->to]->id);
+		return heads_update(h, g->revs[keep]->id, g->revs[s->to]->id);
+	}
+	if (s->from.n == 0)
+		return heads_insert(h, g->revs[s->to]->id);
+	return heads_update(h, g->revs[s->from.v[0]]->id, g->revs[s->to]->id);
+}
+
+/*
+ * graph_stamp_heads: the version table after "alembic stamp <targets>
+ * [--purge]" from "heads" (Alembic's _stamp_revs and HeadMaintainer).
+ */
+List *
+graph_stamp_heads(SmGraph *g, List *heads, List *targets, bool purge)
+{
+	List	   *h = purge ? NIL : list_copy(heads);
+	SmIdx		cur = graph_version_rows(g, h, "the version table");
+	SmIntBuf	filtered = {0, 0, NULL};
+	List	   *dests = NIL;
+	List	   *steps = NIL;
+	ListCell   *lc;
+	int			i;
+
+	if (targets == NIL)
+		targets = list_make1("base");
+	foreach(lc, targets)
+	{
+		SmIdx		f = target_filter_for_lineage(g, cur, lfirst(lc), true);
+		int			k;
+
+		for (i = 0; i < f.n; i++)
+		{
+			bool		dup = false;
+
+			for (k = 0; k < filtered.n; k++)
+				if (filtered.v[k] == f.v[i])
+					dup = true;
+			if (!dup)
+				intbuf_push(&filtered, f.v[i]);
+		}
+	}
+	foreach(lc, targets)
+		dests = list_concat(dests, target_get_revisions(g, lfirst(lc)));
+	if (dests == NIL)
+		dests = list_make1_int(SM_WALK_NONE);
+
+	foreach(lc, dests)
+	{
+		int			d = lfirst_int(lc);
+		SmStampStep *s;
+		bool	   *desc;
+		bool	   *anc;
+		bool		above = false,
+					below = false;
+
+		if (d == SM_WALK_NONE)
+		{
+			for (i = 0; i < filtered.n; i++)
+			{
+				s = palloc0(sizeof(SmStampStep));
+				s->from.n = 1;
+				s->from.v = &filtered.v[i];
+				s->to = -1;
+				s->upgrade = false;
+				s->branch_move = true;
+				steps = lappend(steps, s);
+			}
+			continue;
+		}
+		if (d == SM_WALK_BASE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot stamp a relative target that ends below a base")));
+		for (i = 0; i < filtered.n; i++)
+			if (filtered.v[i] == d)
+				break;
+		if (i < filtered.n)
+			continue;
+		desc = graph_walk(g, &d, 1, SM_EDGE_ALLNEXT);
+		anc = graph_walk(g, &d, 1, SM_EDGE_NORMDOWN);
+		for (i = 0; i < filtered.n; i++)
+		{
+			above |= desc[filtered.v[i]];
+			below |= anc[filtered.v[i]];
+		}
+		s = palloc0(sizeof(SmStampStep));
+		s->to = d;
+		if (above || below)
+		{
+			s->from.n = filtered.n;
+			s->from.v = filtered.v;
+			s->upgrade = !above;
+			s->branch_move = false;
+		}
+		else
+		{
+			s->from.n = 0;
+			s->upgrade = true;
+			s->branch_move = true;
+		}
+		steps = lappend(steps, s);
+	}
+	foreach(lc, steps)
+		h = apply_stamp_step(g, h, (SmStampStep *) lfirst(lc));
+	return h;
+}

@@ -1,0 +1,50 @@
+/*-------------------------------------------------------------------------
+ *
+ * names.h
+ *	  What the server library and the client must agree on, in one place:
+ *	  the syntax of revision ids and branch labels, the key of the catalog's
+ *	  advisory lock and the context line of an error inside a revision.
+ *
+ * This file depends on libc only (like the rest of src/common): it is
+ * compiled into the server library, the client and the fuzz harnesses.
+ *
+ * src/common/names.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SM_NAMES_H
+#define SM_NAMES_H
+
+#include <stdbool.h>
+
+/*
+ * A revision id, and equally a branch label or a depends_on entry, is 1 to
+ * SM_MAX_ID_LEN characters, each an ASCII letter, digit or underscore
+ * (DESIGN §2: ^[A-Za-z0-9_]{1,64}$).
+ */
+#define SM_MAX_ID_LEN			64
+#define SM_NAME_CHARS_TEXT		"letters, digits and _"
+
+extern bool sm_name_char(char c);
+extern bool sm_valid_name(const char *name);
+
+/*
+ * Key of the transaction-level advisory lock that serialises every mutating
+ * call: pg_advisory_xact_lock(SM_LOCK_KEY1, SM_LOCK_KEY2) in SQL, the same
+ * two int4 keys in C (SET_LOCKTAG_ADVISORY(..., key1, key2, 2)).  The _SQL
+ * forms are the same numbers as SQL literals.
+ */
+#define SM_LOCK_KEY1			0x736d6967	/* "smig" */
+#define SM_LOCK_KEY2			1
+#define SM_LOCK_KEY1_SQL		"1936550247"
+#define SM_LOCK_KEY2_SQL		"1"
+
+/*
+ * The error context of a failure inside a revision's SQL:
+ *	  while applying revision <id> "<message>" (upgrade|downgrade)
+ * The client finds the revision by looking for SM_APPLYING_CONTEXT.
+ */
+#define SM_APPLYING_CONTEXT		"applying revision "
+#define SM_APPLYING_CONTEXT_FMT	"while " SM_APPLYING_CONTEXT "%s \"%s\" (%s)"
+
+#endif							/* SM_NAMES_H */
