@@ -101,9 +101,9 @@ static const char *const q_relations =
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')"
 " AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
-" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
+" AND (c.relkind OPERATOR(pg_catalog.<>) 'S' OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
 "   WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid OPERATOR(pg_catalog.=) c.oid"
-"   AND dep.deptype OPERATOR(pg_catalog.=) 'i')"
+"   AND dep.deptype OPERATOR(pg_catalog.=) 'i'))"
 " ORDER BY 1, 2";
 
 enum
@@ -565,6 +565,13 @@ read_indexes(DiffModel *m, Datum schemas)
 		o->parent = psprintf("r:%s", o->table);
 		o->def = col_text(i, 4);
 		o->comment = col_text(i, 5);
+		/* an index on a partitioned table is created on its partitions too */
+		{
+			char	   *only = strstr(o->def, " ON ONLY ");
+
+			if (only)
+				memmove(only + 3, only + 8, strlen(only + 8) + 1);
+		}
 	}
 }
 
@@ -709,6 +716,8 @@ read_deps(DiffModel *m, Datum schemas)
 
 		if (o->parent)
 			add_dep(m, o, o->parent);
+		if (o->schema && o->kind != DK_SCHEMA)
+			add_dep(m, o, psprintf("s:%s", quote_identifier(o->schema)));
 		if (o->kind == DK_TABLE && o->partof)
 			add_dep(m, o, psprintf("r:%s", o->partof));
 	}

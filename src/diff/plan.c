@@ -141,6 +141,14 @@ classify(Planner *p, PEnt *e)
 	if (f && !t)
 	{
 		e->drop = true;
+		if (f->kind == DK_COLUMN)
+		{
+			PEnt	   *tab = plan_entry(p, f->parent);
+
+			if (tab->from && tab->from->partkey && tab->to &&
+				strstr(tab->from->partkey, quote_identifier(f->name)))
+				tab->rebuild = true, tab->alter = false;
+		}
 		return;
 	}
 	if (t && !f)

@@ -633,13 +633,21 @@ create_set(DiffModel *m, List *set)
 	StringInfoData buf;
 	ListCell   *lc;
 
-	set = list_copy(set);
-	list_sort(set, fold_cmp);
+	DiffObj    *owner = linitial(set);
+	List	   *rest;
+	int			pass;
+
+	rest = list_copy_tail(set, 1);
+	list_sort(rest, fold_cmp);
 	initStringInfo(&buf);
-	foreach(lc, set)
+	/* sequences first (a default uses them), then the owner, then the rest */
+	for (pass = 0; pass < 3; pass++)
+	foreach(lc, pass == 1 ? list_make1(owner) : rest)
 	{
 		DiffObj    *o = lfirst(lc);
 
+		if ((pass == 0) != (o->kind == DK_SEQUENCE) && pass != 1)
+			continue;
 		if (inline_in(set, o, m))
 			continue;
 		if (buf.len)
