@@ -129,3 +129,9 @@ SET client_min_messages = warning;
 SELECT revision, direction FROM schemamig.downgrade('base');
 RESET client_min_messages;
 SELECT count(*) AS rows_kept FROM app.users;
+
+-- leave nothing for the tests that follow
+SET client_min_messages = warning;
+DROP SCHEMA app CASCADE;
+SELECT schemamig.remove_revision('gen1');
+RESET client_min_messages;

@@ -153,6 +153,7 @@ static const char *const q_constraints =
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_constraint co ON co.conrelid OPERATOR(pg_catalog.=) c.oid"
 " WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f')"
+" AND co.contype OPERATOR(pg_catalog.<>) 't'"
 " AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
 " ORDER BY 1, 2, 3";
 
@@ -392,14 +393,44 @@ diff_lookup(DiffModel *m, const char *key)
 	return e ? e->obj : NULL;
 }
 
+/*
+ * run executes one of the queries above with $1 = the schemas.  The plans
+ * are prepared once per backend and kept (they name catalogs only), which
+ * saves most of a small diff's time.
+ */
 static uint64
 run(const char *sql, Datum schemas)
 {
+	static const char *keys[16];
+	static SPIPlanPtr plans[16];
 	Oid			argtypes[1] = {TEXTARRAYOID};
 	Datum		values[1];
+	SPIPlanPtr	plan = NULL;
+	int			i;
+	int			rc;
 
+	for (i = 0; i < 16 && keys[i]; i++)
+		if (keys[i] == sql)
+		{
+			plan = plans[i];
+			break;
+		}
+	if (plan == NULL)
+	{
+		plan = SPI_prepare(sql, 1, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
+		if (i < 16 && SPI_keepplan(plan) == 0)
+		{
+			keys[i] = sql;
+			plans[i] = plan;
+		}
+	}
 	values[0] = schemas;
-	return sm_spi_exec(sql, SPI_OK_SELECT, 1, argtypes, values, NULL);
+	rc = SPI_execute_plan(plan, values, NULL, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), sql);
+	return SPI_processed;
 }
 
 /* child of table nsp.rel: key prefix "X:nsp.rel.name" */
@@ -772,7 +803,7 @@ diff_read_model(List *schemas)
 			o->qname = pstrdup(quote_identifier(name));
 			o->schema = col_text(i, 2);
 			o->version = col_text(i, 3);
-			o->comment = col_text(i, 4);
+			/* an extension's comment is its script's: not compared */
 			o->def = psprintf("%s|%s", o->schema, o->version);
 		}
 	}

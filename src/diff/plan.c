@@ -51,6 +51,14 @@ list_streq(List *a, List *b)
 }
 
 PEnt *
+plan_find(Planner *p, const char *key)
+{
+	if (strlen(key) >= sizeof(((PEnt *) NULL)->key))
+		return NULL;
+	return hash_search(p->entries, key, HASH_FIND, NULL);
+}
+
+PEnt *
 plan_entry(Planner *p, const char *key)
 {
 	PEnt	   *e;
@@ -78,8 +86,8 @@ plan_step(Action *a, const char *up, const char *down, const char *hazard)
 	a->steps = lappend(a->steps, s);
 }
 
-static Action *
-new_action(Planner *p, PEnt *e, int phase)
+Action *
+plan_new_action(Planner *p, PEnt *e, int phase)
 {
 	Action	   *a = palloc0(sizeof(Action));
 	DiffObj    *o = e->to ? e->to : e->from;
@@ -111,6 +119,22 @@ labels_added_only(List *old, List *new)
 			lo = lnext(old, lo);
 	}
 	return lo == NULL;
+}
+
+/* does anything but a column depend on type t in model m? */
+static bool
+used_by_expressions(DiffModel *m, DiffObj *t)
+{
+	ListCell   *lc;
+
+	foreach(lc, t->rdeps)
+	{
+		DiffObj    *d = diff_lookup(m, (char *) lfirst(lc));
+
+		if (d && d->kind != DK_COLUMN)
+			return true;
+	}
+	return false;
 }
 
 static bool
@@ -224,8 +248,14 @@ classify(Planner *p, PEnt *e)
 					e->dance = true;
 				else if (f->subkind == 'e')
 				{
-					/* added values need no rebuild; the downgrade does */
-					e->dance = !labels_added_only(f->labels, t->labels);
+					/*
+					 * Added values need no rebuild (the downgrade does), unless
+					 * an expression of the desired schema (a default, a check,
+					 * a view) may use them: PostgreSQL refuses a value added
+					 * in the same transaction, not one of a type created in it.
+					 */
+					e->dance = !labels_added_only(f->labels, t->labels) ||
+						used_by_expressions(p->to, t);
 					e->closure = true;
 				}
 				else if (f->subkind == 'd')
@@ -260,9 +290,26 @@ closure(Planner *p, PEnt *e, int mode)
 {
 	ListCell   *lc;
 
+	List	   *rdeps;
+
 	if (e->from == NULL)
 		return;
-	foreach(lc, e->from->rdeps)
+	rdeps = e->from->rdeps;
+	if (mode == 1)
+	{
+		/* functions taking or returning the table's row type block ALTER TYPE */
+		DiffObj    *t = diff_lookup(p->from, e->from->parent);
+
+		if (t)
+			foreach(lc, t->rdeps)
+			{
+				DiffObj    *d = diff_lookup(p->from, (char *) lfirst(lc));
+
+				if (d && d->kind == DK_FUNCTION)
+					rdeps = lappend(list_copy(rdeps), d->key);
+			}
+	}
+	foreach(lc, rdeps)
 	{
 		PEnt	   *d = plan_entry(p, (char *) lfirst(lc));
 
@@ -303,8 +350,12 @@ drop_owner(Planner *p, PEnt *e)
 
 	switch (f->kind)
 	{
-		case DK_COLUMN:
 		case DK_CONSTRAINT:
+			/* a foreign key goes on its own: tables may reference each other */
+			if (f->subkind == 'f')
+				return NULL;
+			/* FALLTHROUGH */
+		case DK_COLUMN:
 		case DK_INDEX:
 		case DK_TRIGGER:
 		case DK_POLICY:
@@ -324,10 +375,8 @@ drop_owner(Planner *p, PEnt *e)
 			}
 			return NULL;
 		case DK_SEQOWNER:
+			/* a sequence that stays must be released before its owner goes */
 			o = plan_entry(p, f->parent);
-			if (o->drop || o->rebuild)
-				return o;
-			o = plan_entry(p, psprintf("c:%s", f->def));
 			if (o->drop || o->rebuild)
 				return o;
 			return NULL;
@@ -365,7 +414,7 @@ get_drop(Planner *p, PEnt *e)
 		e->dropact = a;
 		return a;
 	}
-	a = new_action(p, e, 0);
+	a = plan_new_action(p, e, 0);
 	a->kind = e->from->kind;
 	e->dropact = a;
 	return a;
@@ -391,7 +440,7 @@ get_create(Planner *p, PEnt *e)
 			return a;
 		}
 	}
-	a = new_action(p, e, 2);
+	a = plan_new_action(p, e, 2);
 	e->createact = a;
 	return a;
 }
@@ -480,7 +529,7 @@ diff_plan(DiffModel *from, DiffModel *to)
 			(void) get_create(&p, e);
 		if (e->alter)
 		{
-			e->alteract = new_action(&p, e, 1);
+			e->alteract = plan_new_action(&p, e, 1);
 			plan_alter_steps(&p, e, e->alteract);
 		}
 	}

@@ -81,10 +81,24 @@ attr_steps(Action *a, DiffObj *f, DiffObj *t)
 	}
 }
 
+/*
+ * USING expression of a type change: a plain cast, or through text when a
+ * user-defined type (always schema-qualified here) is on either side, as
+ * there is no cast between two enums.
+ */
+static char *
+using_cast2(const char *col, const char *from, const char *type)
+{
+	if (strchr(type, '.') || (from && strchr(from, '.')))
+		return psprintf("%s::text%s::%s", quote_identifier(col),
+						strlen(type) > 2 && strcmp(type + strlen(type) - 2, "[]") == 0 ? "[]" : "", type);
+	return psprintf("%s::%s", quote_identifier(col), type);
+}
+
 static char *
 using_cast(const char *col, const char *type)
 {
-	return psprintf("%s::%s", quote_identifier(col), type);
+	return using_cast2(col, NULL, type);
 }
 
 static void
@@ -119,10 +133,10 @@ column_alter(Planner *p, PEnt *e, Action *a)
 		}
 		up = psprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s%s%s%s;", t->table, qc, t->type,
 					  t->collation ? " COLLATE " : "", t->collation ? t->collation : "",
-					  typediff ? psprintf(" USING %s", using_cast(t->name, t->type)) : "");
+					  typediff ? psprintf(" USING %s", using_cast2(t->name, f->type, t->type)) : "");
 		down = psprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s%s%s%s;", f->table, qc, f->type,
 						f->collation ? " COLLATE " : "", f->collation ? f->collation : "",
-						typediff ? psprintf(" USING %s", using_cast(f->name, f->type)) : "");
+						typediff ? psprintf(" USING %s", using_cast2(f->name, t->type, f->type)) : "");
 		plan_step(a, up, down, h.data);
 	}
 	/* an identity column is NOT NULL: drop the identity first, add it last */
@@ -254,7 +268,6 @@ table_alter(Planner *p, PEnt *e, Action *a)
 	DiffObj    *t = e->to;
 	ListCell   *lc;
 
-	(void) p;
 	if (f->persistence != t->persistence)
 		plan_step(a, psprintf("ALTER TABLE %s SET %s;", t->qname, t->persistence == 'u' ? "UNLOGGED" : "LOGGED"),
 				  psprintf("ALTER TABLE %s SET %s;", t->qname, f->persistence == 'u' ? "UNLOGGED" : "LOGGED"),
@@ -304,7 +317,7 @@ table_alter(Planner *p, PEnt *e, Action *a)
 		plan_step(a, up.data, down.data, NULL);
 	}
 	if (f->replident != t->replident || !streq(f->replindex, t->replindex))
-		plan_step(a, psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(t)),
+		plan_step(t->replident == 'i' ? (e->replact = plan_new_action(p, e, 2)) : a, psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(t)),
 				  psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(f)),
 				  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
 	attr_steps(a, f, t);

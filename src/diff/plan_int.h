@@ -45,6 +45,7 @@ typedef struct PEnt
 	Action	   *dropact;
 	Action	   *alteract;
 	Action	   *createact;
+	Action	   *replact;		/* REPLICA IDENTITY USING INDEX, after the index */
 } PEnt;
 
 typedef struct Planner
@@ -57,6 +58,8 @@ typedef struct Planner
 } Planner;
 
 extern PEnt *plan_entry(Planner *p, const char *key);
+extern PEnt *plan_find(Planner *p, const char *key);
+extern Action *plan_new_action(Planner *p, PEnt *e, int phase);
 extern void plan_step(Action *a, const char *up, const char *down, const char *hazard);
 
 /* plan_alter.c */

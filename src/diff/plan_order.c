@@ -34,6 +34,19 @@ edge(Action *before, Action *after)
 	after->nin++;
 }
 
+/*
+ * Creation rank of a kind.  Functions come after tables and views: a body
+ * PostgreSQL does not track may name them, while what a table needs of a
+ * function (a default, a check, an index) is a tracked dependency.
+ */
+static int
+kind_rank(DiffKind k)
+{
+	if (k == DK_FUNCTION)
+		return 2 * DK_VIEW + 1;
+	return 2 * (int) k;
+}
+
 /* smaller is earlier; binaryheap keeps the greatest first */
 static int
 prio_cmp(Action *a, Action *b)
@@ -43,8 +56,8 @@ prio_cmp(Action *a, Action *b)
 
 	if (a->phase != b->phase)
 		return a->phase < b->phase ? -1 : 1;
-	ka = a->phase == 0 ? -(int) a->kind : (int) a->kind;
-	kb = b->phase == 0 ? -(int) b->kind : (int) b->kind;
+	ka = a->phase == 0 ? -kind_rank(a->kind) : kind_rank(a->kind);
+	kb = b->phase == 0 ? -kind_rank(b->kind) : kind_rank(b->kind);
 	if (ka != kb)
 		return ka < kb ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq ? 1 : 0;
@@ -74,7 +87,10 @@ plan_order(Planner *p)
 		{
 			foreach(lc2, e->from->deps)
 			{
-				PEnt	   *t = plan_entry(p, lfirst(lc2));
+				PEnt	   *t = plan_find(p, lfirst(lc2));
+
+				if (t == NULL)
+					continue;
 
 				if (e->dropact && t->dropact)
 					edge(e->dropact, t->dropact);
@@ -88,7 +104,10 @@ plan_order(Planner *p)
 		{
 			foreach(lc2, e->to->deps)
 			{
-				PEnt	   *t = plan_entry(p, lfirst(lc2));
+				PEnt	   *t = plan_find(p, lfirst(lc2));
+
+				if (t == NULL)
+					continue;
 
 				if (e->createact && t->createact)
 					edge(t->createact, e->createact);
@@ -100,12 +119,16 @@ plan_order(Planner *p)
 					edge(t->alteract, e->alteract);
 			}
 			/* REPLICA IDENTITY USING INDEX needs the index */
-			if (e->alteract && e->to->kind == DK_TABLE && e->to->replindex)
+			if (e->replact)
 			{
-				PEnt	   *t = plan_entry(p, psprintf("i:%s.%s", quote_identifier(e->to->schema),
-													   quote_identifier(e->to->replindex)));
+				PEnt	   *t = plan_find(p, psprintf("i:%s.%s", quote_identifier(e->to->schema),
+													  quote_identifier(e->to->replindex)));
 
-				edge(t->createact, e->alteract);
+				if (t == NULL)
+					t = plan_find(p, psprintf("k:%s.%s", e->to->qname, quote_identifier(e->to->replindex)));
+				if (t)
+					edge(t->createact, e->replact);
+				edge(e->alteract, e->replact);
 			}
 		}
 		if (e->dropact && e->createact)
