@@ -135,3 +135,9 @@ SET client_min_messages = warning;
 DROP SCHEMA app CASCADE;
 SELECT schemamig.remove_revision('gen1');
 RESET client_min_messages;
+
+-- a dropped and an added object that look alike: POSSIBLE_RENAME
+CREATE TABLE public.old_name (id int, label text);
+SELECT upgrade, hazard FROM schemamig.diff('CREATE TABLE new_name (id int, label text);', 'public');
+SELECT upgrade, hazard FROM schemamig.diff('CREATE TABLE old_name (id int, title text);', 'public');
+DROP TABLE public.old_name;

@@ -446,6 +446,94 @@ get_create(Planner *p, PEnt *e)
 }
 
 static int
+list_sort_cmp_str(const ListCell *a, const ListCell *b)
+{
+	return strcmp((char *) lfirst(a), (char *) lfirst(b));
+}
+
+/* "name type" of every column of table t in model m, sorted */
+static char *
+column_signature(DiffModel *m, DiffObj *t)
+{
+	List	   *cols = NIL;
+	ListCell   *lc;
+	StringInfoData buf;
+
+	foreach(lc, t->rdeps)
+	{
+		DiffObj    *c = diff_lookup(m, (char *) lfirst(lc));
+
+		if (c && c->kind == DK_COLUMN && strcmp(c->parent, t->key) == 0)
+			cols = lappend(cols, psprintf("%s %s", quote_identifier(c->name), c->type));
+	}
+	list_sort(cols, list_sort_cmp_str);
+	initStringInfo(&buf);
+	foreach(lc, cols)
+		appendStringInfo(&buf, "%s,", (char *) lfirst(lc));
+	return buf.data;
+}
+
+static void
+add_hazard(Action *a, const char *h)
+{
+	DiffStep   *s;
+
+	if (a == NULL || a->steps == NIL)
+		return;
+	s = linitial(a->steps);
+	s->hazard = s->hazard ? psprintf("%s, %s", s->hazard, h) : pstrdup(h);
+}
+
+/*
+ * POSSIBLE_RENAME: a dropped and an added table of the same schema with the
+ * same columns, or a dropped and an added column of the same type in one
+ * table; a rename hint would keep the data.
+ */
+static void
+possible_renames(Planner *p, List *ents)
+{
+	ListCell   *la,
+			   *lb;
+
+	foreach(la, ents)
+	{
+		PEnt	   *d = lfirst(la);
+
+		if (!d->drop || d->dropact == NULL || d->dropact->ent != d)
+			continue;
+		if (d->from->kind != DK_TABLE && d->from->kind != DK_COLUMN)
+			continue;
+		foreach(lb, ents)
+		{
+			PEnt	   *c = lfirst(lb);
+			bool		alike;
+
+			if (!c->create || c->createact == NULL || c->createact->ent != c ||
+				c->to->kind != d->from->kind)
+				continue;
+			if (d->from->kind == DK_TABLE)
+				alike = strcmp(d->from->schema, c->to->schema) == 0 &&
+					strcmp(column_signature(p->from, d->from), column_signature(p->to, c->to)) == 0;
+			else
+				alike = strcmp(d->from->parent, c->to->parent) == 0 &&
+					strcmp(d->from->type, c->to->type) == 0;
+			if (alike)
+			{
+				char	   *h = psprintf("POSSIBLE_RENAME (%s to %s: -- schemamig:rename %s %s%s %s)",
+										 d->from->name, c->to->name,
+										 d->from->kind == DK_TABLE ? "table" : "column",
+										 d->from->kind == DK_COLUMN ? psprintf("%s.", d->from->table) : "",
+										 d->from->kind == DK_TABLE ? d->from->qname : quote_identifier(d->from->name),
+										 quote_identifier(c->to->name));
+
+				add_hazard(d->dropact, h);
+				add_hazard(c->createact, h);
+			}
+		}
+	}
+}
+
+static int
 ent_cmp(const ListCell *a, const ListCell *b)
 {
 	PEnt	   *ea = lfirst(a);
@@ -548,5 +636,6 @@ diff_plan(DiffModel *from, DiffModel *to)
 		}
 	}
 	plan_fill_steps(&p);
+	possible_renames(&p, ents);
 	return plan_order(&p);
 }
