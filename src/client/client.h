@@ -53,6 +53,10 @@ typedef struct Options
 	bool		non_transactional;
 	bool		dry_run;		/* upgrade/downgrade --dry-run */
 	bool		json;			/* --json */
+	const char *set_clause;		/* backfill --set */
+	const char *where_clause;	/* backfill --where */
+	const char *batch_size;		/* backfill --batch-size */
+	const char *pause;			/* backfill --pause */
 	int			nargs;			/* positional arguments after the command */
 	char	  **args;
 } Options;
@@ -162,6 +166,10 @@ extern void list_append(RevFileList *l, const char *s);
 /* sync.c */
 extern int	cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync,
 					 DbGraph **out);
+
+/* cmd_backfill.c: backfill TABLE --set ... */
+extern int	cmd_backfill_check(void);
+extern int	cmd_backfill_run(PGconn *conn);
 
 /* cmd_verify.c: verify, upgrade --dry-run, review */
 extern int	cmd_verify(PGconn *conn, const char *target);

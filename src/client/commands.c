@@ -841,6 +841,13 @@ do_review(Ctx *ctx)
 	return cmd_review(ctx->conn, ctx->g, opts.args[0]);
 }
 
+/* backfill lives in cmd_backfill.c */
+static int
+do_backfill(Ctx *ctx)
+{
+	return cmd_backfill_run(ctx->conn);
+}
+
 /* Unacknowledged drift (--all: every row), one block per event. */
 static int
 do_drift(Ctx *ctx)
@@ -911,6 +918,7 @@ static const DbCommand dbcommands[] = {
 	{"verify", do_verify, 0, 1, true, "[TARGET]"},
 	{"review", do_review, 1, 1, true, "REV"},
 	{"drift", do_drift, 0, 0, false, ""},
+	{"backfill", do_backfill, 1, 1, false, "TABLE --set SET [--where COND] [--batch-size N] [--pause INTERVAL]"},
 	{NULL, NULL, 0, 0, false, NULL}
 };
 
@@ -945,6 +953,8 @@ cmd_db(void)
 		log_error("\"sync\" and --no-sync cannot be used together");
 		return EXIT_USAGE;
 	}
+	if (strcmp(c->name, "backfill") == 0 && (rc = cmd_backfill_check()) != EXIT_OK)
+		return rc;
 
 	/* connect while reading the files: the server starts up meanwhile */
 	ctx.conn = db_connect_start();

@@ -188,7 +188,9 @@ usage(void)
 		   "  lint FILE...               review migration SQL (schemamig.lint)\n"
 		   "  verify [TARGET]            prove revisions reversible (schemamig.verify)\n"
 		   "  review REV                 lint and data checks on the live rows (schemamig.review)\n"
-		   "  drift [--all]              DDL done outside pg_schemamig\n\n");
+		   "  drift [--all]              DDL done outside pg_schemamig\n"
+		   "  backfill TABLE --set SET   UPDATE TABLE in batches of primary keys, one commit each, resumable\n"
+		   "        [--where COND] [--batch-size N] [--pause INTERVAL]\n\n");
 	printf("Options:\n"
 		   "  -d, --dbname=CONNINFO      database to use (default: $DATABASE_URL, then PG* variables)\n"
 		   "  -D, --directory=DIR        migrations folder (default: from " CONFIG_FILE ", else migrations)\n"
@@ -224,6 +226,7 @@ static const OptDef optdefs[] = {
 	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
 	{"dry-run", 0, false}, {"json", 0, false},
+	{"set", 0, true}, {"where", 0, true}, {"batch-size", 0, true}, {"pause", 0, true},
 	{NULL, 0, false}
 };
 
@@ -283,6 +286,14 @@ apply_option(const OptDef *d, const char *val)
 		opts.dry_run = true;
 	else if (strcmp(n, "json") == 0)
 		opts.json = true;
+	else if (strcmp(n, "set") == 0)
+		opts.set_clause = val;
+	else if (strcmp(n, "where") == 0)
+		opts.where_clause = val;
+	else if (strcmp(n, "batch-size") == 0)
+		opts.batch_size = val;
+	else if (strcmp(n, "pause") == 0)
+		opts.pause = val;
 	else if (strcmp(n, "version") == 0)
 	{
 		printf("%s (pg_schemamig) %s\n", progname, PG_SCHEMAMIG_VERSION);
