@@ -19,6 +19,7 @@
 
 #include "libpq-fe.h"
 #include "revfile.h"
+#include "strmap.h"			/* string -> int map, shared with the server */
 
 #define EXIT_OK			0
 #define EXIT_MIGRATION	1
@@ -63,19 +64,6 @@ typedef struct Options
 
 extern Options opts;
 
-/* A string -> int map (open addressing); values >= 0. */
-typedef struct StrMap
-{
-	int			size;			/* power of two */
-	int			count;
-	const char **keys;
-	int		   *values;
-} StrMap;
-
-extern void strmap_init(StrMap *m, int expected);
-extern void strmap_put(StrMap *m, const char *key, int value);
-extern int	strmap_get(const StrMap *m, const char *key);
-extern void strmap_free(StrMap *m);
 
 /* migdir.c: the migrations folder */
 typedef struct MigDir
