@@ -159,5 +159,21 @@ is($rc, 2, 'client: a bad --batch-size is a usage error');
 is($rc, 1, 'client: an unknown table fails');
 like($e, qr/relation "nosuch" does not exist/, 'client: with the server\'s message');
 
+# --- in a migration: a non-transactional revision, applied by the client ----------
+my $dir = "$tmp/migrations";
+mkdir $dir or die "mkdir $dir: $!";
+write_file("$dir/a1.sql", "-- revision: a1\n-- down_revision:\n-- message: add mail_lower\n"
+	  . "-- +upgrade\nALTER TABLE accounts ADD COLUMN mail_lower text;\n"
+	  . "-- +downgrade\nALTER TABLE accounts DROP COLUMN mail_lower;\n");
+write_file("$dir/a2.sql", "-- revision: a2\n-- down_revision: a1\n-- transactional: false\n-- message: fill mail_lower\n"
+	  . "-- +upgrade\nCALL schemamig.backfill('accounts', 'mail_lower = lower(mail)', 'mail_lower IS NULL', 7);\n"
+	  . "-- +downgrade\nSELECT 1;\n");
+($rc, $o, $e) = cli('-D', $dir, 'upgrade');
+is($rc, 0, 'client upgrade: a revision that backfills runs top-level') or diag $e;
+is($node->safe_psql('postgres', 'SELECT count(*) FROM accounts WHERE mail_lower = lower(mail)'), '40',
+	'client upgrade: every row filled');
+is($node->safe_psql('postgres', q{SELECT string_agg(revision, ',') FROM schemamig.version}), 'a2',
+	'client upgrade: and recorded');
+
 $node->stop;
 done_testing();
