@@ -78,6 +78,11 @@ CREATE VIEW bf_view AS SELECT * FROM bf_int;
 CALL schemamig.backfill('bf_view', 'v = 0');
 CALL schemamig.backfill('bf_int', 'v = 0; DROP TABLE bf_int');
 CALL schemamig.backfill('bf_int', 'v = 0', 'true) OR (true');
+-- a trailing comment cannot swallow the key range (10 batches of 10 keys)
+SET client_min_messages = warning;
+CALL schemamig.backfill('bf_int', 'n = n + 100 -- all rows?', 'id <= 20 -- all rows?', 10, '0');
+RESET client_min_messages;
+SELECT count(*) FILTER (WHERE n > 100) AS updated, (SELECT batches FROM schemamig.backfill_job WHERE set_clause LIKE '%all rows?') AS batches FROM bf_int;
 CALL schemamig.backfill('bf_int', 'v = $1');
 CALL schemamig.backfill('bf_int', 'v = 0 FROM bf_ctl');
 CALL schemamig.backfill('bf_int', '');

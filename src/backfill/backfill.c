@@ -113,7 +113,9 @@ fragment_token(const SmToken *tok, void *arg)
 /*
  * check_fragment: the set or where clause must be a piece of one statement:
  * no ';', no $n parameters, and balanced parentheses that never close one
- * opened outside it (so "a) OR (b" cannot escape the key range).
+ * opened outside it (so "a) OR (b" cannot escape the key range).  Each is
+ * followed by a newline where it is used, so a trailing "--" comment cannot
+ * swallow the key range either.
  */
 static void
 check_fragment(const char *frag, const char *what)
@@ -221,7 +223,7 @@ rows_left(const BfTable *t, const SmBackfillJob *job, const char *where_clause)
 	if (job->last)
 		appendStringInfo(&sql, " AND %s", key_compare(t, ">", 1));
 	if (where_clause[0] != '\0')
-		appendStringInfo(&sql, " AND (%s)", where_clause);
+		appendStringInfo(&sql, " AND (%s\n)", where_clause);
 	for (i = 0; i < t->nkeys; i++)
 	{
 		argtypes[i] = TEXTOID;
@@ -277,7 +279,7 @@ run_batch(const BfTable *t, char **last, int batch_size, const char *set_clause,
 	SPI_freetuptable(SPI_tuptable);
 
 	resetStringInfo(&sql);
-	appendStringInfo(&sql, "UPDATE %s SET %s WHERE true", t->name, set_clause);
+	appendStringInfo(&sql, "UPDATE %s SET %s\n WHERE true", t->name, set_clause);
 	if (last)
 		appendStringInfo(&sql, " AND %s", key_compare(t, ">", 1));
 	if (*upper)
@@ -293,7 +295,7 @@ run_batch(const BfTable *t, char **last, int batch_size, const char *set_clause,
 		}
 	}
 	if (where_clause[0] != '\0')
-		appendStringInfo(&sql, " AND (%s)", where_clause);
+		appendStringInfo(&sql, " AND (%s\n)", where_clause);
 
 	sm_lockwait_arm();
 	n = sm_spi_exec(sql.data, SPI_OK_UPDATE,
@@ -307,7 +309,7 @@ run_batch(const BfTable *t, char **last, int batch_size, const char *set_clause,
 static void
 check_statement(const BfTable *t, const char *set_clause, const char *where_clause)
 {
-	char	   *sql = psprintf("UPDATE %s SET %s WHERE (%s)", t->name, set_clause,
+	char	   *sql = psprintf("UPDATE %s SET %s\n WHERE (%s\n)", t->name, set_clause,
 							   where_clause[0] ? where_clause : "true");
 	List	   *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
 	UpdateStmt *u;
