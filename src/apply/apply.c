@@ -103,6 +103,32 @@ step_notice(const SmStep *step, long ms)
 }
 
 /*
+ * step_start_notice: with schemamig.progress on, the same line without the
+ * time, when the step starts (SQLSTATE SM_PROGRESS_SQLSTATE), so that a
+ * client can show progress while one transaction runs several revisions.
+ */
+static void
+step_start_notice(const SmStep *step)
+{
+	char	   *parents;
+	const char *from;
+	const char *to;
+
+	if (!sm_progress)
+		return;
+	parents = sm_join_ids(step->rev->down);
+	from = step->upgrade ? parents : step->rev->id;
+	to = step->upgrade ? step->rev->id : parents;
+	ereport(NOTICE,
+			(errcode(SM_PROGRESS_SQLSTATE),
+			 errmsg_internal("Running %s %s -> %s%s%s",
+							 step->upgrade ? "upgrade" : "downgrade",
+							 from, to, step->rev->message[0] != '\0' ? ", " : "",
+							 step->rev->message)));
+	pfree(parents);
+}
+
+/*
  * sm_check_steps refuses, before anything runs, a plan that cannot be run
  * here: a downgrade through an irreversible revision, and (when "online")
  * a revision that must run outside a transaction block.
@@ -378,6 +404,8 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(stepcxt);
+
+		step_start_notice(step);
 
 		/* schemamig.lint_on_upgrade: review with the catalog as it is now */
 		if (step->upgrade)

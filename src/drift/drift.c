@@ -486,10 +486,14 @@ snapshot_take(List *heads)
 	bool		all;
 	char	   *fingerprint;
 
+	Jsonb	   *description;
+
 	schemas = sm_tracked_schema_list(&all);
-	fingerprint = sm_fingerprint(schemas, all);
+	description = sm_describe(schemas, all);
+	fingerprint = sm_fingerprint_of(description);
 	sm_catalog_snapshot_insert(heads, schemas, all, fingerprint,
-							   SM_FINGERPRINT_ALGORITHM);
+							   SM_FINGERPRINT_ALGORITHM, description);
+	pfree(description);
 	return fingerprint;
 }
 
