@@ -129,7 +129,8 @@ static const CommandHelp helps[] = {
 		"      --where=COND           only rows where COND holds\n"
 		"      --batch-size=N         primary keys per batch (default 10000)\n"
 		"      --pause=INTERVAL       sleep between batches, e.g. 100ms\n"
-	SETTING_OPTS},
+		"      --lock-timeout=TIME    lock_timeout of each batch (e.g. 2s; also in the config file)\n"
+		"      --lock-retries=N       retries of a batch that hit the lock timeout\n"},
 	{NULL, NULL, NULL, NULL}
 };
 
