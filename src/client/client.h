@@ -72,6 +72,10 @@ typedef struct Options
 	bool		ack;			/* drift --ack */
 	bool		help;			/* --help */
 	const char *fail_on;		/* lint/check --fail-on */
+	const char *set_clause;		/* backfill --set */
+	const char *where_clause;	/* backfill --where */
+	const char *batch_size;		/* backfill --batch-size */
+	const char *pause;			/* backfill --pause */
 	int			nargs;			/* positional arguments after the command */
 	char	  **args;
 } Options;
@@ -214,6 +218,10 @@ extern bool command_help(const char *command);
 
 /* cmd_check.c */
 extern int	cmd_check(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced);
+
+/* cmd_backfill.c: backfill TABLE --set ... */
+extern int	cmd_backfill_check(void);
+extern int	cmd_backfill_run(PGconn *conn);
 
 /* cmd_verify.c: verify, upgrade --dry-run, review */
 extern int	cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md,

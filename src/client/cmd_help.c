@@ -119,6 +119,18 @@ static const CommandHelp helps[] = {
 		"Records the live schema as the expected schema of the current heads; check compares\n"
 		"against it.\n",
 	CONN_OPTS},
+	{"backfill", "backfill TABLE --set SET [--where COND] [--batch-size N] [--pause INTERVAL]",
+		"UPDATE TABLE SET SET [WHERE COND] in batches of N primary keys (default 10000), one\n"
+		"transaction each (CALL schemamig.backfill), printing each batch as it commits.  Each batch\n"
+		"runs under the lock timeout, retried with backoff.  Run again after an interruption, it\n"
+		"continues after the last finished batch; a finished job does nothing and says so.\n",
+		CONN_OPTS
+		"      --set=SET              the SET list, e.g. \"total = price * qty\" (required)\n"
+		"      --where=COND           only rows where COND holds\n"
+		"      --batch-size=N         primary keys per batch (default 10000)\n"
+		"      --pause=INTERVAL       sleep between batches, e.g. 100ms\n"
+		"      --lock-timeout=TIME    lock_timeout of each batch (e.g. 2s; also in the config file)\n"
+		"      --lock-retries=N       retries of a batch that hit the lock timeout\n"},
 	{NULL, NULL, NULL, NULL}
 };
 

@@ -797,6 +797,13 @@ do_review(Ctx *ctx)
 	return cmd_review(ctx->conn, ctx->g, opts.args[0]);
 }
 
+/* backfill lives in cmd_backfill.c */
+static int
+do_backfill(Ctx *ctx)
+{
+	return cmd_backfill_run(ctx->conn);
+}
+
 /* drift and snapshot live in cmd_drift.c */
 static int
 do_drift(Ctx *ctx)
@@ -837,6 +844,7 @@ static const DbCommand dbcommands[] = {
 	{"review", do_review, 1, 1, true, true, "REV"},
 	{"drift", do_drift, 0, 0, false, true, ""},
 	{"snapshot", do_snapshot, 0, 0, false, false, ""},
+	{"backfill", do_backfill, 1, 1, false, false, "TABLE --set SET [--where COND] [--batch-size N] [--pause INTERVAL]"},
 	{NULL, NULL, 0, 0, false, false, NULL}
 };
 
@@ -877,6 +885,8 @@ cmd_db(void)
 		log_error("\"sync\" and --no-sync cannot be used together");
 		return EXIT_USAGE;
 	}
+	if (strcmp(c->name, "backfill") == 0 && (rc = cmd_backfill_check()) != EXIT_OK)
+		return rc;
 
 	/* connect while reading the files: the server starts up meanwhile */
 	ctx.conn = db_connect_start();

@@ -192,7 +192,9 @@ usage(void)
 		   "  verify [TARGET]            prove revisions reversible (schemamig.verify)\n"
 		   "  review REV                 lint and data checks on the live rows (schemamig.review)\n"
 		   "  drift [--all] | --ack      DDL done outside pg_schemamig; --ack accepts it\n"
-		   "  snapshot                   record the live schema as the expected one\n\n"
+		   "  snapshot                   record the live schema as the expected one\n"
+		   "  backfill TABLE --set SET   UPDATE TABLE in batches of primary keys, one commit each, resumable\n"
+		   "        [--where COND] [--batch-size N] [--pause INTERVAL]\n\n"
 		   "\"%s COMMAND --help\" shows the options of one command.\n\n", progname);
 	printf("Options:\n"
 		   "  -d, --dbname=CONNINFO      database to use (default: $DATABASE_URL, then PG* variables)\n"
@@ -212,7 +214,7 @@ usage(void)
 		   "      --ack                  drift: acknowledge the drift and take a snapshot\n"
 		   "      --lock-timeout=TIME    lock_timeout of each revision (also in " CONFIG_FILE ")\n"
 		   "      --statement-timeout=TIME  longest time one revision may run\n"
-		   "      --lock-retries=N       --each: retries of a revision that hit the lock timeout\n"
+		   "      --lock-retries=N       retries of a revision that hit the lock timeout\n"
 		   "  -v, --verbose              more output\n"
 		   "  -q, --quiet                no progress lines (answers, errors and warnings still print)\n"
 		   "  -V, --version              print the version and exit\n"
@@ -239,6 +241,7 @@ static const OptDef optdefs[] = {
 	{"dry-run", 0, false}, {"json", 0, false},
 	{"each", 0, false}, {"orphans", 0, false}, {"fail-on", 0, true}, {"ack", 0, false},
 	{"lock-timeout", 0, true}, {"statement-timeout", 0, true}, {"lock-retries", 0, true},
+	{"set", 0, true}, {"where", 0, true}, {"batch-size", 0, true}, {"pause", 0, true},
 	{NULL, 0, false}
 };
 
@@ -330,6 +333,14 @@ apply_option(const OptDef *d, const char *val)
 		opts.dry_run = true;
 	else if (strcmp(n, "json") == 0)
 		opts.json = true;
+	else if (strcmp(n, "set") == 0)
+		opts.set_clause = val;
+	else if (strcmp(n, "where") == 0)
+		opts.where_clause = val;
+	else if (strcmp(n, "batch-size") == 0)
+		opts.batch_size = val;
+	else if (strcmp(n, "pause") == 0)
+		opts.pause = val;
 	else if (strcmp(n, "version") == 0)
 	{
 		printf("%s (pg_schemamig) %s\n", progname, PG_SCHEMAMIG_VERSION);

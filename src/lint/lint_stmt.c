@@ -297,7 +297,7 @@ lint_backfill(LintState *st, RangeVar *rv, const char *verb)
 		return;					/* nothing to go on: DML is normal in migrations */
 	lint_report_sized(st, "backfilling-data", &r, rv->location,
 					  psprintf("%s of %s inside the migration keeps every touched row locked until the transaction ends", verb, r.name),
-					  "Backfill in batches in separate transactions (CALL upgrade_each, or a script outside the schema migration).");
+					  "Backfill in batches in separate transactions: CALL schemamig.backfill(...) in a revision with transactional = false (one commit per batch, resumable).");
 }
 
 /* Statement-level rules for every statement kind. */

@@ -65,6 +65,15 @@ stmt_is_nontransactional(Node *stmt)
 				}
 				return false;
 			}
+		case T_CallStmt:
+			{
+				/* schemamig.backfill commits after each batch */
+				List	   *name = ((CallStmt *) stmt)->funccall->funcname;
+
+				return list_length(name) == 2 &&
+					strcmp(strVal(linitial(name)), SM_SCHEMA) == 0 &&
+					strcmp(strVal(lsecond(name)), "backfill") == 0;
+			}
 		case T_VacuumStmt:
 			/* ANALYZE alone runs in a transaction block; VACUUM does not */
 			return ((VacuumStmt *) stmt)->is_vacuumcmd;
