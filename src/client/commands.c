@@ -898,7 +898,7 @@ cmd_db(void)
 			PQfinish(ctx.conn);
 			return EXIT_MIGRATION;
 		}
-		if (ctx.md != NULL && ctx.md->nbad > 0 && !c->reader)
+		if (ctx.md != NULL && ctx.md->nbad > 0 && !c->reader && !opts.no_sync)
 		{
 			/* nothing changes while a file has a problem */
 			(void) migdir_report_bad(ctx.md);
@@ -925,7 +925,7 @@ cmd_db(void)
 			rc = EXIT_OK;
 		}
 	}
-	else if (ctx.md != NULL && ctx.md->nbad > 0 && c->fn != do_check)
+	else if (ctx.md != NULL && ctx.md->nbad > 0 && c->fn != do_check && c->reader)
 	{
 		int			i;
 
@@ -933,6 +933,14 @@ cmd_db(void)
 			log_warning("%s", ctx.md->bad[i]);
 		log_warning("%d migration file%s left out; answering from the revisions registered in the database, without a sync",
 					ctx.md->nbad, ctx.md->nbad == 1 ? "" : "s");
+	}
+	else if (ctx.md != NULL && ctx.md->nbad > 0 && c->fn != do_check)
+	{
+		int			i;
+
+		/* --no-sync: what is registered runs; a left-out file counts as absent */
+		for (i = 0; i < ctx.md->nbad; i++)
+			log_warning("%s", ctx.md->bad[i]);
 	}
 	if (rc == EXIT_OK && ctx.g == NULL && c->reads_graph)
 	{

@@ -27,6 +27,8 @@ cli(['history'], 0, "a1 -> a2 (head), add title\n<base> -> a1, create tasks\n", 
 cli(['check'], 1, qr/^error: unreadable migration file: \S+a3_x\.sql:3: unknown header "colour"/m, qr//,
 	'check names the bad file and line, and fails');
 cli(['upgrade'], 1, '', qr/error: \S+a3_x\.sql:3: unknown header "colour"/, 'upgrade refuses');
+cli([ 'upgrade', '--no-sync' ], 0, '', qr/warning: \S+a3_x\.sql:3: unknown header "colour"/,
+	'upgrade --no-sync runs what is registered, warning about the file');
 
 # a child of the bad file is left out too, with a reason
 rev('a4', 'a3', 'after the bad one', 'SELECT 4;', 'SELECT 4;');
