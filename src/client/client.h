@@ -51,6 +51,9 @@ typedef struct Options
 	bool		all;
 	bool		indicate_current;
 	bool		non_transactional;
+	bool		autogenerate;	/* revision --autogenerate */
+	const char *model;		/* --model MODULE */
+	const char *schema_file;	/* --schema FILE.sql */
 	int			nargs;			/* positional arguments after the command */
 	char	  **args;
 } Options;
@@ -161,10 +164,32 @@ extern void list_append(RevFileList *l, const char *s);
 extern int	cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync,
 					 DbGraph **out);
 
+/* files.c */
+extern char *new_rev_id(const MigDir *md);
+extern int	write_revision_file(const MigDir *md, RevFile *rf);
+
 /* commands.c */
 extern int	cmd_init(void);
 extern int	cmd_revision(void);
 extern int	cmd_merge(void);
 extern int	cmd_db(void);
+
+/* pyhelper.c: the Python helpers (sm_models.py, sm_alembic.py) */
+extern const char *python_command(void);
+extern char *run_python_helper(const char *helper, const char *arg,
+							   const char *cwd, size_t *len);
+
+/* cmd_autogen.c: revision --autogenerate, check --model/--schema */
+extern int	desired_schema_usage(const char *command);
+extern char *desired_schema_ddl(void);
+extern int	autogen_sections(MigDir *md, char **upgrade, char **downgrade,
+							 int *steps);
+extern void autogen_done(void);
+extern int	cmd_check_desired(void);
+extern PGresult *desired_diff(PGconn *conn, char *ddl);
+
+/* cmd_alembic.c, cmd_baseline.c */
+extern int	cmd_import_alembic(void);
+extern int	cmd_baseline(void);
 
 #endif							/* SM_CLIENT_H */

@@ -345,7 +345,6 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 	for (i = 0; i < n && ok; i++)
 	{
 		char	   *err = NULL;
-		size_t		idlen;
 
 		files[i] = read_one(dfd, path, names[i], &err);
 		if (progress)
@@ -357,17 +356,7 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 			ok = false;
 			break;
 		}
-		idlen = strlen(files[i]->id);
-		if (strncmp(names[i], files[i]->id, idlen) != 0 ||
-			(names[i][idlen] != '_' && strcmp(names[i] + idlen, ".sql") != 0))
-		{
-			log_error("%s:%d: file name does not start with its revision id \"%s\"",
-					  files[i]->path, files[i]->id_line, files[i]->id);
-			log_hint("Name the file %s_<slug>.sql.", files[i]->id);
-			ok = false;
-			i++;
-			break;
-		}
+		/* file names are free (date prefixes...): the header is the identity */
 		j = strmap_get(&byid, files[i]->id);
 		if (j >= 0)
 		{
