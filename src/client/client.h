@@ -191,5 +191,6 @@ extern PGresult *desired_diff(PGconn *conn, char *ddl);
 /* cmd_alembic.c, cmd_baseline.c */
 extern int	cmd_import_alembic(void);
 extern int	cmd_baseline(void);
+extern void acknowledge_prior_drift(PGconn *conn, const char *why);
 
 #endif							/* SM_CLIENT_H */

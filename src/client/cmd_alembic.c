@@ -377,6 +377,7 @@ adopt_database(void)
 						 "reading the current revisions");
 		log_info("Running stamp_revision  -> %s", after ? after : "");
 		log_info("Adopted the database: schemamig.version holds alembic_version's rows; alembic_version is left in place and no longer updated.");
+		acknowledge_prior_drift(conn, "adoption");
 		rc = EXIT_OK;
 	}
 

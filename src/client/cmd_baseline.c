@@ -39,6 +39,33 @@ add_statement(PQExpBuffer buf, const char *stmt)
 	appendPQExpBufferChar(buf, '\n');
 }
 
+/*
+ * Marks the drift recorded so far as seen: after an adoption or a baseline
+ * the live schema is, by definition, the state of the current revisions, so
+ * the DDL that built it (Alembic's, or whatever came before) is not drift.
+ * A role that may not acknowledge gets a warning, not a failure.
+ */
+void
+acknowledge_prior_drift(PGconn *conn, const char *why)
+{
+	PGresult   *res;
+
+	if (!db_has_function(conn, "acknowledge_drift"))
+		return;
+	res = PQexec(conn, "SELECT schemamig.acknowledge_drift()");
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		log_warning("could not acknowledge the drift recorded before the %s: %s", why,
+					PQerrorMessage(conn));
+		PQclear(res);
+		return;
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+		log_info("Acknowledged %s drift event%s recorded before the %s.", PQgetvalue(res, 0, 0),
+				 strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? "" : "s", why);
+	PQclear(res);
+}
+
 int
 cmd_baseline(void)
 {
@@ -138,6 +165,7 @@ cmd_baseline(void)
 		PQclear(st);
 	}
 	log_info("Running stamp_revision  -> %s", rf.id);
+	acknowledge_prior_drift(conn, "baseline");
 	rc = EXIT_OK;
 
 done:
