@@ -42,6 +42,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: rebuild every server object when any
+# of our headers changes (a struct changed under a stale object crashes)
+$(OBJS): $(wildcard src/*.h src/*/*.h)
+
 # test/perl holds the TAP tests' shared module (SchemamigTest.pm); added here
 # rather than to PROVE_FLAGS, which callers set on the command line
 PG_PROVE_FLAGS += -I test/perl

@@ -56,7 +56,7 @@ CREATE FUNCTION app.volatile_fn() RETURNS text LANGUAGE sql VOLATILE AS 'SELECT 
 SELECT severity, rule FROM schemamig.lint('ALTER TABLE app.big ADD COLUMN s text DEFAULT app.stable_fn()');
 SELECT severity, rule FROM schemamig.lint('ALTER TABLE app.big ADD COLUMN s text DEFAULT app.volatile_fn()');
 -- no lock_timeout anywhere: one finding, at the first statement that locks an existing table
-RESET schemamig.lock_timeout;
+SET schemamig.lock_timeout = 0;
 SELECT severity, rule, statement FROM schemamig.lint(
 'CREATE TABLE app.t2 (id bigint);
  CREATE INDEX ON app.t2 (id);

@@ -138,11 +138,15 @@ SELECT * FROM pg_temp.l('UPDATE acct SET n = 0 WHERE n IS NULL');
 SELECT * FROM pg_temp.r('DELETE FROM acct WHERE n < 0');
 SELECT * FROM pg_temp.r(:'fresh' || 'UPDATE fresh SET n = 0');
 
--- require-timeout-settings
-RESET schemamig.lock_timeout;
+-- require-timeout-settings: schemamig.lock_timeout = 0 leaves the session's
+-- lock_timeout (none) in force
+SET schemamig.lock_timeout = 0;
 SELECT * FROM pg_temp.l('ALTER TABLE acct ADD COLUMN x text; ALTER TABLE acct ADD COLUMN y text');
 SELECT * FROM pg_temp.r('SET lock_timeout = ''1s''; ALTER TABLE acct ADD COLUMN x text');
 SELECT * FROM pg_temp.r('ALTER TABLE empty_t ADD COLUMN x text');
+-- the default schemamig.lock_timeout protects every revision
+RESET schemamig.lock_timeout;
+SELECT * FROM pg_temp.r('ALTER TABLE acct ADD COLUMN x text');
 SET schemamig.lock_timeout = '2s';
 SELECT * FROM pg_temp.r('ALTER TABLE acct ADD COLUMN x text');
 
@@ -220,8 +224,8 @@ SELECT * FROM pg_temp.r('SELECT ''abcdefghij_abcdefghij_abcdefghij_abcdefghij_ab
 SELECT severity, rule, statement, location, message FROM schemamig.lint('CREATE TABLE x (id bigint)');
 SELECT severity, rule, statement, location FROM schemamig.lint('CREATE TABLE public.x (id bigint); CREATE TEMP TABLE y (id bigint)');
 
--- lock_timeout = 0 (or RESET) protects nothing
-RESET schemamig.lock_timeout;
+-- lock_timeout = 0 protects nothing
+SET schemamig.lock_timeout = 0;
 SELECT * FROM pg_temp.r('SET lock_timeout = 0; ALTER TABLE acct ADD COLUMN x text');
 SELECT * FROM pg_temp.r('SET lock_timeout = ''1s''; RESET lock_timeout; ALTER TABLE acct ADD COLUMN x text');
 SET schemamig.lock_timeout = '2s';

@@ -28,9 +28,9 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-int			sm_lock_timeout = 0;
+int			sm_lock_timeout = SM_DEFAULT_LOCK_TIMEOUT;
 int			sm_statement_timeout = 0;
-int			sm_lock_retries = 3;
+int			sm_lock_retries = SM_DEFAULT_LOCK_RETRIES;
 char	   *sm_tracked_schemas = NULL;
 int			sm_lint_on_upgrade = SM_LINT_WARNING;
 int			sm_max_rewrite_size = -1;
@@ -69,11 +69,18 @@ sm_xact_callback(XactEvent event, void *arg)
 void
 _PG_init(void)
 {
+	/*
+	 * Safe by default: while a migration waits for a lock, application
+	 * queries on the table queue behind it, so no wait may last longer than
+	 * this; a revision (or backfill batch) that timed out is rolled back and
+	 * retried after a backoff.
+	 */
 	DefineCustomIntVariable("schemamig.lock_timeout",
-							"Sets the lock_timeout applied to each revision while it runs.",
-							"Zero leaves the session's lock_timeout in force.",
+							"Sets the lock_timeout applied to each revision and backfill batch while it runs.",
+							"A revision that times out is retried (schemamig.lock_retries). "
+							"Zero leaves the session's lock_timeout in force and disables the retries of upgrade().",
 							&sm_lock_timeout,
-							0, 0, INT_MAX,
+							SM_DEFAULT_LOCK_TIMEOUT, 0, INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
@@ -88,10 +95,10 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("schemamig.lock_retries",
-							"Sets how often upgrade_each and downgrade_each retry a revision that failed on a lock timeout.",
-							NULL,
+							"Sets how often a revision or backfill batch that failed on a lock timeout is retried.",
+							"The waits between retries double from 200 ms up to 10 s.",
 							&sm_lock_retries,
-							3, 0, 100,
+							SM_DEFAULT_LOCK_RETRIES, 0, 100,
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);

@@ -36,6 +36,14 @@ typedef enum SmLintMode
 	SM_LINT_ERROR
 }			SmLintMode;
 
+/*
+ * Defaults of schemamig.lock_timeout (ms) and schemamig.lock_retries: an
+ * application query waits at most about half a second behind a migration,
+ * and eleven attempts with backoff span about a minute.
+ */
+#define SM_DEFAULT_LOCK_TIMEOUT	500
+#define SM_DEFAULT_LOCK_RETRIES	10
+
 /* GUC variables (pg_schemamig.c) */
 extern int	sm_lock_timeout;
 extern int	sm_statement_timeout;

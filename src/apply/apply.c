@@ -36,6 +36,13 @@
 #include "drift.h"
 #include "graph.h"
 #include "lint.h"
+#include "lockwait.h"
+
+/*
+ * The revision whose SQL is running, kept after an error in it (cleared
+ * when it completes), so that a lock-timeout retry can name it.
+ */
+static char running_revision[SM_MAX_ID_LEN + 1] = "";
 
 /* What the error-context callback names while a revision runs. */
 typedef struct ApplyErrorContext
@@ -200,6 +207,7 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 	error_context_stack = &errcb;
 
 	stmts = sm_split_sql(sql);
+	strlcpy(running_revision, rev->id, sizeof(running_revision));
 
 	nestlevel = NewGUCNestLevel();
 	if (sm_lock_timeout > 0)
@@ -235,7 +243,9 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 			if (hooks != NULL && hooks->before != NULL)
 				hooks->before(hooks->arg, stmt_no, st);
 			sm_migration_set_statement(text);	/* named by the rewrite guard */
+			sm_lockwait_arm();
 			rc = SPI_execute(text, false, 0);
+			sm_lockwait_disarm();
 			if (rc == SPI_ERROR_TRANSACTION)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_TRANSACTION_TERMINATION),
@@ -250,6 +260,7 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 	}
 	PG_FINALLY();
 	{
+		sm_lockwait_disarm();
 		if (armed)
 			disarm_statement_timeout(outer_fin);
 		sm_migration_set(save_running);
@@ -259,6 +270,7 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 
 	AtEOXact_GUC(true, nestlevel);
 	error_context_stack = errcb.previous;
+	running_revision[0] = '\0';
 }
 
 /* equal lists of C strings, in the same order */
@@ -408,6 +420,91 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 }
 
 /*
+ * apply_with_retries runs the steps of one upgrade()/downgrade() call and
+ * records the snapshot, retrying the whole call on a lock timeout.
+ *
+ * One transaction cannot release the locks of the revisions it already ran,
+ * and sleeping while holding them would stall the application on those
+ * tables.  So each attempt runs in a subtransaction: on a lock timeout
+ * (lock_not_available) it is rolled back, which releases every lock the
+ * call took (only the catalog's advisory lock stays), and after a backoff
+ * the call starts again from its first revision.  When the transaction
+ * held a blocking lock of its own from before the call, rolling back the
+ * call would not release it: then there is no retry, and the error says to
+ * migrate one revision per transaction instead.
+ *
+ * With schemamig.lock_timeout = 0 nothing of this happens: the steps run
+ * directly in the caller's transaction, as they always did.
+ */
+static List *
+apply_with_retries(SmGraph *g, List *heads, List *steps, ReturnSetInfo *rsinfo)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	int			attempt = 0;
+
+	if (sm_lock_timeout <= 0)
+	{
+		heads = sm_apply_steps(g, heads, steps, NIL, rsinfo->setResult, rsinfo->setDesc);
+		sm_snapshot_record(heads);
+		return heads;
+	}
+
+	for (;;)
+	{
+		List	   *volatile result = NIL;
+		ErrorData  *edata = NULL;
+		char	   *subject;
+		char	   *held;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		sm_lockwait_forget();
+		running_revision[0] = '\0';
+		PG_TRY();
+		{
+			result = sm_apply_steps(g, heads, steps, NIL, rsinfo->setResult, rsinfo->setDesc);
+			sm_snapshot_record(result);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_CATCH();
+		{
+			sm_lockwait_capture();
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_END_TRY();
+
+		if (edata == NULL)
+			return result;
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			ReThrowError(edata);
+
+		attempt++;
+		subject = running_revision[0] != '\0' ?
+			psprintf("revision %s", running_revision) :
+			pstrdup("the schema snapshot after the migration");
+		held = sm_blocking_lock_held();
+		if (held != NULL)
+			sm_lock_give_up(subject, attempt,
+							psprintf("This transaction held a lock on %s from before the call, which a retry "
+									 "could not release; run the migration in a transaction of its own, or one "
+									 "revision per transaction with CALL schemamig.upgrade_each() or the "
+									 "pg_schemamig client.", held));
+		tuplestore_clear(rsinfo->setResult);
+		sm_lock_retry(subject, attempt,
+					  "The call was rolled back, so it holds no lock while it waits; it starts again from its first revision.");
+		FreeErrorData(edata);
+	}
+}
+
+/*
  * run_migration: the body of upgrade(target) and downgrade(target).
  */
 static Datum
@@ -436,10 +533,7 @@ run_migration(FunctionCallInfo fcinfo, bool upgrade)
 	sm_check_steps(steps, true);
 
 	if (steps != NIL)
-	{
-		heads = sm_apply_steps(g, heads, steps, NIL, rsinfo->setResult, rsinfo->setDesc);
-		sm_snapshot_record(heads);
-	}
+		(void) apply_with_retries(g, heads, steps, rsinfo);
 
 	sm_spi_finish();
 	return (Datum) 0;
@@ -522,6 +616,31 @@ schemamig_each_steps(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(schemamig_apply_step);
 
+static Datum apply_step(FunctionCallInfo fcinfo);
+
+/*
+ * schemamig._apply_step: see apply_step.  A lock timeout is captured for
+ * the retry that upgrade_each makes (schemamig._lock_retry).
+ */
+Datum
+schemamig_apply_step(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+
+	sm_lockwait_forget();
+	PG_TRY();
+	{
+		result = apply_step(fcinfo);
+	}
+	PG_CATCH();
+	{
+		sm_lockwait_capture();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return result;
+}
+
 /*
  * schemamig._apply_step(revision, upgrade, heads_before, heads_after) ->
  * boolean: apply one revision in the current transaction, for
@@ -530,8 +649,8 @@ PG_FUNCTION_INFO_V1(schemamig_apply_step);
  * Otherwise the graph decides, and false means a concurrent caller already
  * applied (or, downgrading, already reverted) the revision: nothing is done.
  */
-Datum
-schemamig_apply_step(PG_FUNCTION_ARGS)
+static Datum
+apply_step(FunctionCallInfo fcinfo)
 {
 	char	   *id;
 	bool		upgrade;

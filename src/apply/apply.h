@@ -15,6 +15,7 @@
 #include "utils/tuplestore.h"
 
 #include "graph.h"
+#include "pg_schemamig.h"
 
 extern char *sm_join_ids(List *ids);
 extern void sm_check_steps(List *steps, bool online);

@@ -33,6 +33,7 @@
 #include "storage/lmgr.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -40,6 +41,7 @@
 #include "catalog.h"
 #include "drift.h"
 #include "lint.h"
+#include "lockwait.h"
 #include "planstep.h"
 
 /* the step opened by _begin_step, if any (TopMemoryContext strings) */
@@ -83,6 +85,8 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							utility_depth == 0 && executor_depth == 0);
 
 	utility_depth++;
+	if (toplevel && step_revision != NULL)
+		sm_lockwait_arm();
 	PG_TRY();
 	{
 		if (prev_ProcessUtility)
@@ -92,11 +96,18 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
 									params, queryEnv, dest, qc);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		utility_depth--;
+		/* what a statement of a plan step timed out on, for its retry */
+		if (toplevel && step_revision != NULL)
+			sm_lockwait_capture();
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	utility_depth--;
+	if (toplevel && step_revision != NULL)
+		sm_lockwait_disarm();
 
 	if (toplevel && step_revision != NULL)
 		step_completed++;
@@ -114,11 +125,16 @@ sm_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 		else
 			standard_ExecutorRun(queryDesc, direction, count, execute_once);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		executor_depth--;
+		/* a row lock a plan step's statement timed out on */
+		if (executor_depth == 0 && utility_depth == 0 && step_revision != NULL)
+			sm_lockwait_capture();
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	executor_depth--;
 }
 
 static void
@@ -308,6 +324,23 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+
+	/*
+	 * A transactional step's statements run top-level, outside any function
+	 * of ours: schemamig.lock_timeout reaches them as a SET LOCAL, which the
+	 * step's COMMIT (or ROLLBACK) ends.  A non-transactional step keeps the
+	 * session's setting: CREATE INDEX CONCURRENTLY waits for older
+	 * transactions under lock_timeout too, without blocking the application.
+	 */
+	if (in_block && sm_lock_timeout > 0)
+	{
+		char		buf[32];
+
+		snprintf(buf, sizeof(buf), "%dms", sm_lock_timeout);
+		(void) set_config_option("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_LOCAL, true, 0, false);
+	}
+	sm_lockwait_forget();
 
 	step_revision = MemoryContextStrdup(TopMemoryContext, id);
 	step_upgrade = upgrade;

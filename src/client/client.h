@@ -19,6 +19,7 @@
 
 #include "libpq-fe.h"
 #include "revfile.h"
+#include "strmap.h"			/* string -> int map, shared with the server */
 
 #define EXIT_OK			0
 #define EXIT_MIGRATION	1
@@ -54,25 +55,14 @@ typedef struct Options
 	bool		autogenerate;	/* revision --autogenerate */
 	const char *model;		/* --model MODULE */
 	const char *schema_file;	/* --schema FILE.sql */
+	bool		dry_run;		/* upgrade/downgrade --dry-run */
+	bool		json;			/* --json */
 	int			nargs;			/* positional arguments after the command */
 	char	  **args;
 } Options;
 
 extern Options opts;
 
-/* A string -> int map (open addressing); values >= 0. */
-typedef struct StrMap
-{
-	int			size;			/* power of two */
-	int			count;
-	const char **keys;
-	int		   *values;
-} StrMap;
-
-extern void strmap_init(StrMap *m, int expected);
-extern void strmap_put(StrMap *m, const char *key, int value);
-extern int	strmap_get(const StrMap *m, const char *key);
-extern void strmap_free(StrMap *m);
 
 /* migdir.c: the migrations folder */
 typedef struct MigDir
@@ -167,6 +157,10 @@ extern int	cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync,
 /* files.c */
 extern char *new_rev_id(const MigDir *md);
 extern int	write_revision_file(const MigDir *md, RevFile *rf);
+/* cmd_verify.c: verify, upgrade --dry-run, review */
+extern int	cmd_verify(PGconn *conn, const char *target);
+extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const char *target);
+extern int	cmd_review(PGconn *conn, const DbGraph *g, const char *spec);
 
 /* commands.c */
 extern int	cmd_init(void);

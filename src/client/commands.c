@@ -385,6 +385,8 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 	const char *last = NULL;
 	char	   *invalid_before = NULL;
 	bool		concurrent;
+	int			rev_first = 0;	/* the revision's first plan row */
+	int			attempt = 0;	/* its failed attempts (lock timeouts) */
 
 	for (i = 0; i < PQntuples(plan); i++)
 	{
@@ -400,6 +402,8 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 
 			print_step(ctx, rev, up, r ? r->message : "");
 			last = rev;
+			rev_first = i;
+			attempt = 0;
 
 			/*
 			 * Before the revision's first row (its _begin_step, which counts
@@ -432,6 +436,43 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 			DbRev	   *r = dbgraph_find(ctx->g, rev);
 			char	   *what;
 			int			line = 0;
+			const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+			/*
+			 * A transactional revision that timed out waiting for a lock
+			 * (schemamig.lock_timeout, set by its _begin_step): roll it
+			 * back, so that it holds no lock, and let the server announce
+			 * the retry and wait the backoff, or give up naming the
+			 * session in the way.
+			 */
+			if (state && strcmp(state, "55P03") == 0 &&
+				PQtransactionStatus(ctx->conn) == PQTRANS_INERROR)
+			{
+				char		attempt_s[16];
+				char	   *subject = xasprintf("revision %s", rev);
+				const char *params[2] = {subject, attempt_s};
+				PGresult   *retry;
+
+				PQclear(res);
+				PQclear(PQexec(ctx->conn, "ROLLBACK"));
+				snprintf(attempt_s, sizeof(attempt_s), "%d", ++attempt);
+				retry = PQexecParams(ctx->conn, "SELECT schemamig._lock_retry($1, $2::pg_catalog.int4)",
+									 2, NULL, params, NULL, NULL, 0);
+				free(subject);
+				if (retry != NULL && PQresultStatus(retry) == PGRES_TUPLES_OK)
+				{
+					PQclear(retry);
+					i = rev_first - 1;
+					continue;
+				}
+				what = xasprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
+				db_report_error(retry, ctx->conn, what, NULL);
+				free(what);
+				PQclear(retry);
+				log_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
+				free(invalid_before);
+				return EXIT_MIGRATION;
+			}
 
 			if (r && r->file)
 				line = revision_error_line(r->file, stmt,
@@ -529,12 +570,16 @@ apply(Ctx *ctx, const char *target, bool up)
 static int
 do_upgrade(Ctx *ctx)
 {
+	if (opts.dry_run)
+		return cmd_dry_run(ctx->conn, ctx->g, opts.nargs > 0 ? opts.args[0] : "head");
 	return apply(ctx, opts.nargs > 0 ? opts.args[0] : "head", true);
 }
 
 static int
 do_downgrade(Ctx *ctx)
 {
+	if (opts.dry_run)
+		return cmd_dry_run(ctx->conn, ctx->g, opts.args[0]);
 	return apply(ctx, opts.args[0], false);
 }
 
@@ -783,42 +828,17 @@ do_lint(Ctx *ctx)
 	return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
 }
 
+/* verify, upgrade --dry-run and review live in cmd_verify.c */
 static int
 do_verify(Ctx *ctx)
 {
-	const char *params[1] = {opts.nargs > 0 ? opts.args[0] : "heads"};
-	PGresult   *res;
-	int			i,
-				failed = 0,
-				crev,
-				ccheck,
-				cok,
-				cdetail;
+	return cmd_verify(ctx->conn, opts.nargs > 0 ? opts.args[0] : "heads");
+}
 
-	if (!require_function(ctx, "verify"))
-		return EXIT_MIGRATION;
-	res = db_exec(ctx->conn, "SELECT * FROM schemamig.verify($1)", 1, params,
-				  "running schemamig.verify()");
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	crev = col(res, "revision");
-	ccheck = col(res, "check");
-	cok = col(res, "ok");
-	cdetail = col(res, "detail");
-	for (i = 0; i < PQntuples(res); i++)
-	{
-		bool		ok = value_or(res, i, cok, "f")[0] == 't';
-		const char *detail = value_or(res, i, cdetail, NULL);
-
-		if (!ok)
-			failed++;
-		printf("%s %s: %s%s%s\n", value_or(res, i, crev, "?"), value_or(res, i, ccheck, ""),
-			   ok ? "ok" : "FAILED", detail ? ", " : "", detail ? detail : "");
-	}
-	PQclear(res);
-	if (failed > 0)
-		log_error("%d verification check%s failed", failed, failed == 1 ? "" : "s");
-	return failed > 0 ? EXIT_MIGRATION : EXIT_OK;
+static int
+do_review(Ctx *ctx)
+{
+	return cmd_review(ctx->conn, ctx->g, opts.args[0]);
 }
 
 /* Unacknowledged drift (--all: every row), one block per event. */
@@ -889,6 +909,7 @@ static const DbCommand dbcommands[] = {
 	{"check", do_check, 0, 0, true, ""},
 	{"lint", do_lint, 1, -1, false, "FILE..."},
 	{"verify", do_verify, 0, 1, true, "[TARGET]"},
+	{"review", do_review, 1, 1, true, "REV"},
 	{"drift", do_drift, 0, 0, false, ""},
 	{NULL, NULL, 0, 0, false, NULL}
 };

@@ -193,6 +193,7 @@ usage(void)
 		   "  baseline -m MSG            a first revision that creates the live schema, stamped applied\n"
 		   "  lint FILE...               review migration SQL (schemamig.lint)\n"
 		   "  verify [TARGET]            prove revisions reversible (schemamig.verify)\n"
+		   "  review REV                 lint and data checks on the live rows (schemamig.review)\n"
 		   "  drift [--all]              DDL done outside pg_schemamig\n\n");
 	printf("Options:\n"
 		   "  -d, --dbname=CONNINFO      database to use (default: $DATABASE_URL, then PG* variables)\n"
@@ -203,6 +204,8 @@ usage(void)
 		   "  -i, --indicate-current     history: mark the applied revisions\n"
 		   "      --sql                  print the SQL script instead of running it\n"
 		   "      --no-sync              do not register changed files first\n"
+		   "      --dry-run              upgrade/downgrade: run and roll back, show locks, rewrites, rows\n"
+		   "      --json                 verify, review, --dry-run: one JSON array\n"
 		   "  -v, --verbose              more output\n"
 		   "  -q, --quiet                no progress lines (answers, errors and warnings still print)\n"
 		   "  -V, --version              print the version and exit\n"
@@ -227,6 +230,7 @@ static const OptDef optdefs[] = {
 	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
 	{"autogenerate", 0, false}, {"model", 0, true}, {"schema", 0, true},
+	{"dry-run", 0, false}, {"json", 0, false},
 	{NULL, 0, false}
 };
 
@@ -288,6 +292,10 @@ apply_option(const OptDef *d, const char *val)
 		opts.model = val;
 	else if (strcmp(n, "schema") == 0)
 		opts.schema_file = val;
+	else if (strcmp(n, "dry-run") == 0)
+		opts.dry_run = true;
+	else if (strcmp(n, "json") == 0)
+		opts.json = true;
 	else if (strcmp(n, "version") == 0)
 	{
 		printf("%s (pg_schemamig) %s\n", progname, PG_SCHEMAMIG_VERSION);

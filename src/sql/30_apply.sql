@@ -31,12 +31,21 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION schemamig._apply_step(text, boolean, text[], text[]) IS
   'internal: applies one revision unless a concurrent caller already did';
 
+CREATE FUNCTION schemamig._lock_retry(subject text, attempt integer)
+RETURNS void
+AS 'MODULE_PATHNAME', 'schemamig_lock_retry'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig._lock_retry(text, integer) IS
+  'internal: after a lock timeout, announce the retry and wait the backoff, or raise the final error naming the blocking session';
+
 /*
  * One transaction per revision.  A revision that fails on a lock timeout
- * is retried up to schemamig.lock_retries times with exponential backoff;
- * its failed attempt is rolled back by the exception block, which also
- * releases the catalog lock while it waits.  No SET clause: a procedure
- * with one cannot commit, so every name below is schema-qualified.
+ * (schemamig.lock_timeout, default 500 ms) is retried up to
+ * schemamig.lock_retries times with exponential backoff; its failed attempt
+ * is rolled back by the exception block, which releases its locks and the
+ * catalog lock while it waits, and the last failure names the session in
+ * the way.  No SET clause: a procedure with one cannot commit, so every name
+ * below is schema-qualified.
  */
 CREATE PROCEDURE schemamig._each(target text, upgrade boolean)
 LANGUAGE plpgsql
@@ -57,12 +66,7 @@ BEGIN
                 EXIT;
             EXCEPTION WHEN lock_not_available THEN
                 attempt := attempt OPERATOR(pg_catalog.+) 1;
-                IF attempt OPERATOR(pg_catalog.>) pg_catalog.current_setting('schemamig.lock_retries')::pg_catalog.int4 THEN
-                    RAISE;
-                END IF;
-                RAISE NOTICE 'revision % could not get a lock, retry % of %', rev, attempt,
-                    pg_catalog.current_setting('schemamig.lock_retries');
-                PERFORM pg_catalog.pg_sleep(LEAST(0.1 OPERATOR(pg_catalog.*) (2 OPERATOR(pg_catalog.^) attempt), 10));
+                PERFORM schemamig._lock_retry(pg_catalog.concat('revision ', rev), attempt);
             END;
         END LOOP;
         COMMIT;
@@ -127,6 +131,7 @@ COMMENT ON FUNCTION schemamig.downgrade_sql(text, text) IS
 
 REVOKE EXECUTE ON FUNCTION schemamig.upgrade(text), schemamig.downgrade(text),
     schemamig._each_steps(text, boolean), schemamig._apply_step(text, boolean, text[], text[]),
+    schemamig._lock_retry(text, integer),
     schemamig._begin_step(text, text, integer), schemamig._end_step(text, text),
     schemamig.plan(text), schemamig.upgrade_sql(text, text), schemamig.downgrade_sql(text, text)
     FROM PUBLIC;

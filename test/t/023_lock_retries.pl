@@ -20,6 +20,8 @@ $node->safe_psql('postgres', q{
 
 # a session that holds an ACCESS EXCLUSIVE lock on "busy" until told to stop
 my $holder = $node->background_psql('postgres');
+my $holder_pid = $holder->query_safe('SELECT pg_backend_pid()');
+$holder_pid =~ s/\s+//g;
 $holder->query_safe('BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE;');
 
 # --- retries exhausted: l1 stays committed, l2 fails with 55P03 ------------------
@@ -31,22 +33,33 @@ my $rc = $node->psql('postgres', q{
 }, stdout => \$stdout, stderr => \$stderr, extra_params => [ '-v', 'VERBOSITY=verbose' ]);
 isnt($rc, 0, 'upgrade_each fails when the lock never comes');
 like($stderr, qr/ERROR:  55P03/, 'the error keeps SQLSTATE 55P03 (lock_not_available)');
-like($stderr, qr/revision l2 could not get a lock, retry 1 of 2/, 'first retry announced');
-like($stderr, qr/revision l2 could not get a lock, retry 2 of 2/, 'second retry announced');
+like($stderr, qr/revision l2 could not get a lock on relation public\.busy within 50 ms, retry 1 of 2 in 200 ms/,
+	'first retry announced');
+like($stderr, qr/revision l2 could not get a lock on relation public\.busy within 50 ms, retry 2 of 2 in 400 ms/,
+	'second retry announced');
 unlike($stderr, qr/retry 3 of 2/, 'no third retry');
+like($stderr, qr/ERROR:  55P03: revision l2 could not get a lock on relation public\.busy within 50 ms after 3 attempts/,
+	'the final error names the revision, the table and the attempts');
+like($stderr, qr/DETAIL:  Blocked by pid $holder_pid \(role \w+, application "[^"]*"\), holding AccessExclusiveLock on relation public\.busy, idle in transaction \(transaction open for [0-9.]+ s\), last query: /,
+	'the final error names the blocking session, its query and its age');
 is($node->safe_psql('postgres', 'SELECT string_agg(revision, \',\') FROM schemamig.version'),
 	'l1', 'the revision before the busy one stays committed');
 is($node->safe_psql('postgres',
 		q{SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'}),
 	'0', 'nothing of the failed revision stays');
 
-# --- upgrade() under the same lock_timeout fails at once, all or nothing ---------
+# --- upgrade() under the same lock_timeout retries the whole call, all or nothing -
 $rc = $node->psql('postgres', q{
   SET schemamig.lock_timeout = '50ms';
+  SET schemamig.lock_retries = 1;
   SELECT count(*) FROM schemamig.upgrade('head');
 }, stderr => \$stderr);
-like($stderr, qr/canceling statement due to lock timeout/, 'upgrade() obeys schemamig.lock_timeout');
-like($stderr, qr/while applying revision l2 "alter busy table" \(upgrade\)/, 'error names the revision');
+like($stderr, qr/revision l2 could not get a lock on relation public\.busy within 50 ms, retry 1 of 1/,
+	'upgrade() obeys schemamig.lock_timeout and retries');
+like($stderr, qr/ERROR:  revision l2 could not get a lock on relation public\.busy within 50 ms after 2 attempts/,
+	'error names the revision');
+is($node->safe_psql('postgres', 'SELECT string_agg(revision, \',\') FROM schemamig.version'),
+	'l1', 'nothing of the failed upgrade() stays');
 
 # --- the lock comes while retrying: the revision succeeds --------------------------
 my $waiter = $node->background_psql('postgres', on_error_stop => 0);

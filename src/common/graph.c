@@ -6,34 +6,24 @@
  *	  lists, the version-table bookkeeping of each step (Alembic's
  *	  HeadMaintainer, as of Alembic 1.14) and stamp.
  *
- * The graph is built once per call from schemamig.revision.  Every walk is
+ * This is the shared graph engine (src/common): the server builds it from
+ * schemamig.revision (src/graph/graph_load.c), the client from the
+ * migration files, and both get the same answers.  Every walk is
  * iterative with a visited array, so each is O(n + edges); lookups go
  * through hash tables.  Wherever Alembic iterates an unordered set, the
  * lists here are in registration order, which is how ties between parallel
  * lines are broken.
  *
- * src/graph/graph.c
+ * src/common/graph.c
  *
  *-------------------------------------------------------------------------
  */
-#include "postgres.h"
+#include "sm_common.h"
 
 #include <limits.h>
 
-#include "lib/stringinfo.h"
-#include "miscadmin.h"
-#include "utils/builtins.h"
-#include "utils/memutils.h"
-
-#include "catalog.h"
 #include "graph_int.h"
 #include "target.h"
-
-typedef struct SmHashEnt
-{
-	char		key[SM_MAX_ID_LEN + 1];
-	int			index;
-} SmHashEnt;
 
 /* A growable int array. */
 typedef struct SmIntBuf
@@ -65,39 +55,16 @@ idx_contains(SmIdx s, int x)
 	return false;
 }
 
-static HTAB *
-make_hash(const char *name, int n)
-{
-	HASHCTL		ctl;
-
-	ctl.keysize = SM_MAX_ID_LEN + 1;
-	ctl.entrysize = sizeof(SmHashEnt);
-	ctl.hcxt = CurrentMemoryContext;
-	return hash_create(name, Max(n, 16), &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-}
-
-/* lookup in one of the graph's hash tables; -1 when absent */
-static int
-hash_lookup(HTAB *h, const char *key)
-{
-	SmHashEnt  *e;
-
-	if (key == NULL || strlen(key) > SM_MAX_ID_LEN)
-		return -1;
-	e = hash_search(h, key, HASH_FIND, NULL);
-	return e ? e->index : -1;
-}
-
 int
 graph_index_of(SmGraph *g, const char *id)
 {
-	return hash_lookup(g->ids, id);
+	return strmap_get(&g->ids, id);
 }
 
 int
 graph_label_index(SmGraph *g, const char *label)
 {
-	return hash_lookup(g->labels, label);
+	return strmap_get(&g->labels, label);
 }
 
 int
@@ -642,32 +609,24 @@ missing_cmp(const void *a, const void *b)
 List *
 graph_missing_parents(SmRevision **revs, int n)
 {
-	HTAB	   *ids = make_hash("schemamig revision ids", n);
-	HTAB	   *labels = make_hash("schemamig branch labels", 16);
+	StrMap		ids;
+	StrMap		labels;
 	SmMissingParent **found = NULL;
 	int			nfound = 0;
 	int			cap = 0;
 	int			i;
 	List	   *result = NIL;
 
+	strmap_init(&ids, n);
+	strmap_init(&labels, 16);
 	for (i = 0; i < n; i++)
 	{
 		ListCell   *lc;
-		SmHashEnt  *e;
-		bool		dup;
 
-		if (revs[i]->id != NULL && strlen(revs[i]->id) <= SM_MAX_ID_LEN)
-		{
-			e = hash_search(ids, revs[i]->id, HASH_ENTER, &dup);
-			e->index = i;
-		}
+		if (revs[i]->id != NULL)
+			strmap_put(&ids, revs[i]->id, i);
 		foreach(lc, revs[i]->labels)
-		{
-			if (strlen(lfirst(lc)) > SM_MAX_ID_LEN)
-				continue;
-			e = hash_search(labels, lfirst(lc), HASH_ENTER, &dup);
-			e->index = i;
-		}
+			strmap_put(&labels, lfirst(lc), i);
 	}
 	for (i = 0; i < n; i++)
 	{
@@ -683,8 +642,8 @@ graph_missing_parents(SmRevision **revs, int n)
 				const char *name = lfirst(lc);
 				SmMissingParent *m;
 
-				if (hash_lookup(ids, name) >= 0 ||
-					(pass == 1 && hash_lookup(labels, name) >= 0))
+				if (strmap_get(&ids, name) >= 0 ||
+					(pass == 1 && strmap_get(&labels, name) >= 0))
 					continue;
 				m = palloc(sizeof(SmMissingParent));
 				m->index = i;
@@ -704,8 +663,8 @@ graph_missing_parents(SmRevision **revs, int n)
 		qsort(found, nfound, sizeof(*found), missing_cmp);
 	for (i = 0; i < nfound; i++)
 		result = lappend(result, found[i]);
-	hash_destroy(ids);
-	hash_destroy(labels);
+	strmap_free(&ids);
+	strmap_free(&labels);
 	return result;
 }
 
@@ -718,7 +677,7 @@ graph_missing_parents(SmRevision **revs, int n)
 List *
 graph_unreachable(SmRevision **revs, int n)
 {
-	HTAB	   *ids = make_hash("schemamig revision ids", n);
+	StrMap		ids;
 	SmIntBuf   *children = palloc0(sizeof(SmIntBuf) * Max(n, 1));
 	bool	   *reached = palloc0(sizeof(bool) * Max(n, 1));
 	int		   *queue = palloc(sizeof(int) * Max(n, 1));
@@ -727,16 +686,11 @@ graph_unreachable(SmRevision **revs, int n)
 	int			i;
 	List	   *result = NIL;
 
-	for (i = 0; i < n; i++)
+	strmap_init(&ids, n);
+	for (i = n - 1; i >= 0; i--)	/* the first of equal ids wins */
 	{
-		SmHashEnt  *e;
-		bool		dup;
-
-		if (revs[i]->id == NULL || strlen(revs[i]->id) > SM_MAX_ID_LEN)
-			continue;
-		e = hash_search(ids, revs[i]->id, HASH_ENTER, &dup);
-		if (!dup)
-			e->index = i;
+		if (revs[i]->id != NULL)
+			strmap_put(&ids, revs[i]->id, i);
 	}
 	for (i = 0; i < n; i++)
 	{
@@ -749,7 +703,7 @@ graph_unreachable(SmRevision **revs, int n)
 		}
 		foreach(lc, revs[i]->down)
 		{
-			int			p = hash_lookup(ids, lfirst(lc));
+			int			p = strmap_get(&ids, lfirst(lc));
 
 			if (p >= 0)
 				intbuf_push(&children[p], i);
@@ -771,23 +725,8 @@ graph_unreachable(SmRevision **revs, int n)
 	for (i = 0; i < n; i++)
 		if (!reached[i])
 			result = lappend(result, revs[i]->id);
-	hash_destroy(ids);
+	strmap_free(&ids);
 	return result;
-}
-
-/*
- * graph_load reads schemamig.revision in registration order (through the
- * catalog module) and builds and validates the graph.  Everything is
- * allocated in the memory context current at entry.
- */
-SmGraph *
-graph_load(bool with_sql)
-{
-	SmRevision **revs;
-	int			n;
-
-	revs = sm_catalog_revisions(with_sql, &n);
-	return graph_build(revs, n);
 }
 
 /*
@@ -817,14 +756,12 @@ graph_build(SmRevision **revs, int n)
 	g->nodes = palloc0(sizeof(SmRevNode) * Max(g->n, 1));
 	g->walk_stack = palloc(sizeof(int) * Max(g->n, 1));
 	g->mark = palloc0(sizeof(uint32) * Max(g->n, 1));
-	g->ids = make_hash("schemamig revision ids", g->n);
-	g->labels = make_hash("schemamig branch labels", 16);
+	strmap_init(&g->ids, g->n);
+	strmap_init(&g->labels, 16);
 
 	for (row = 0; row < n; row++)
 	{
 		SmRevision *rev = revs[row];
-		SmHashEnt  *e;
-		bool		found;
 
 		CHECK_FOR_INTERRUPTS();
 		rev->index = row;
@@ -834,8 +771,7 @@ graph_build(SmRevision **revs, int n)
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("schemamig.revision holds an invalid revision id \"%s\"",
 							rev->id ? rev->id : "")));
-		e = hash_search(g->ids, rev->id, HASH_ENTER, &found);
-		e->index = rev->index;
+		strmap_put(&g->ids, rev->id, rev->index);
 	}
 
 	/* labels: unique, and never equal to a revision id */
@@ -846,8 +782,7 @@ graph_build(SmRevision **revs, int n)
 		foreach(lc, g->revs[i]->labels)
 		{
 			char	   *label = lfirst(lc);
-			SmHashEnt  *e;
-			bool		found;
+			int			owner;
 
 			if (!sm_valid_name(label))
 				ereport(ERROR,
@@ -859,13 +794,13 @@ graph_build(SmRevision **revs, int n)
 						(errcode(ERRCODE_DUPLICATE_OBJECT),
 						 errmsg("branch label \"%s\" of revision \"%s\" is also a revision id",
 								label, g->revs[i]->id)));
-			e = hash_search(g->labels, label, HASH_ENTER, &found);
-			if (found)
+			owner = strmap_get(&g->labels, label);
+			if (owner >= 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_DUPLICATE_OBJECT),
 						 errmsg("branch label \"%s\" of revision \"%s\" is already used by revision \"%s\"",
-								label, g->revs[i]->id, g->revs[e->index]->id)));
-			e->index = i;
+								label, g->revs[i]->id, g->revs[owner]->id)));
+			strmap_put(&g->labels, label, i);
 			g->label_keys = lappend(g->label_keys, label);
 		}
 	}

@@ -5,19 +5,24 @@
  *	  heads, bases, target resolution, upgrade/downgrade step order and the
  *	  version-table ("head maintainer") bookkeeping.
  *
- * Everything here is pure computation over palloc'd memory in the caller's
- * memory context; only graph_load() touches the catalog (through SPI, which
- * the caller must have connected).  Ties between parallel lines are broken by
- * registration order (SmRevision.index), as Alembic breaks them by load order.
+ * The shared engine (src/common): pure computation over palloc'd memory,
+ * compiled into the server library and into the client.  Callers feed it
+ * revisions: the server from schemamig.revision (graph_load, in
+ * src/graph/graph_load.c), the client from the migration files.  Ties
+ * between parallel lines are broken by registration order (SmRevision.index),
+ * as Alembic breaks them by load order.  Errors are raised with ereport
+ * (in the client, sm_common.h's version of it).
  *
- * src/graph/graph.h
+ * src/common/graph.h
  *
  *-------------------------------------------------------------------------
  */
 #ifndef SM_GRAPH_H
 #define SM_GRAPH_H
 
-#include "pg_schemamig.h"
+#include "sm_common.h"
+
+#include "names.h"
 #include "revision.h"
 
 typedef struct SmGraph SmGraph;
@@ -29,12 +34,14 @@ typedef struct SmStep
 	bool		upgrade;		/* false: downgrade */
 } SmStep;
 
+#ifndef FRONTEND
 /*
- * Load every revision of schemamig.revision in registration order and
- * validate the graph (unknown parents and dependencies, cycles).  Requires a
+ * Server only (src/graph/graph_load.c): load every revision of
+ * schemamig.revision in registration order and build the graph.  Requires a
  * connected SPI.  Memory comes from CurrentMemoryContext.
  */
 extern SmGraph *graph_load(bool with_sql);
+#endif
 
 /*
  * Build and validate the graph of revisions given in registration order

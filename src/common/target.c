@@ -11,14 +11,12 @@
  * them (revision ids in registration order, then labels) is accepted.
  * Errors name the candidates.
  *
- * src/graph/target.c
+ * src/common/target.c
  *
  *-------------------------------------------------------------------------
  */
-#include "postgres.h"
+#include "sm_common.h"
 
-#include "lib/stringinfo.h"
-#include "miscadmin.h"
 
 #include "graph_int.h"
 #include "target.h"

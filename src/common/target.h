@@ -7,7 +7,7 @@
  *
  * The syntax itself is parsed by src/common/target_parse.c.
  *
- * src/graph/target.h
+ * src/common/target.h
  *
  *-------------------------------------------------------------------------
  */
@@ -15,7 +15,7 @@
 #define SM_TARGET_H
 
 #include "graph.h"
-#include "common/target_parse.h"
+#include "target_parse.h"
 
 /*
  * The revisions a target names (Alembic's get_revisions): a List of

@@ -9,7 +9,7 @@
  * keep registration order wherever Alembic iterates a set, so that ties are
  * broken the same way on every run.
  *
- * src/graph/graph_int.h
+ * src/common/graph_int.h
  *
  *-------------------------------------------------------------------------
  */
@@ -17,7 +17,7 @@
 #define SM_GRAPH_INT_H
 
 #include "graph.h"
-#include "utils/hsearch.h"
+#include "strmap.h"
 
 /* Results of a walk (Alembic's _walk) besides a revision index. */
 #define SM_WALK_NONE	(-1)		/* walked off the graph ("None") */
@@ -57,8 +57,8 @@ struct SmGraph
 {
 	int			n;
 	SmRevision **revs;
-	HTAB	   *ids;			/* id -> index */
-	HTAB	   *labels;			/* declared label -> index */
+	StrMap		ids;			/* id -> index */
+	StrMap		labels;			/* declared label -> index */
 	List	   *label_keys;		/* char *: labels in map order */
 	SmIdx		heads;			/* no children through down revisions */
 	SmIdx		real_heads;		/* no children at all */
