@@ -18,7 +18,9 @@
  * changes nothing.
  *
  * Adopting: with -d (or DATABASE_URL), after writing the files, the files
- * are registered and, when the database has an alembic_version table and
+ * are registered and, when the database has Alembic's version table (the
+ * one env.py configures, alembic_version by default, found through the
+ * search_path unless env.py names its schema) and
  * pg_schemamig's version table is still empty, schemamig.version is
  * stamped with exactly alembic_version's rows (no revision SQL runs; the
  * log shows the stamp).  alembic_version is then retired: it is left in
@@ -49,6 +51,8 @@ typedef struct AlembicRev
 	char	   *upgrade_error;
 	char	   *downgrade_error;
 	bool		transactional;
+	char	   *version_table;	/* the last record: env.py's version table */
+	char	   *version_schema;
 } AlembicRev;
 
 static void
@@ -64,6 +68,8 @@ free_rev(AlembicRev *r)
 	free(r->downgrade);
 	free(r->upgrade_error);
 	free(r->downgrade_error);
+	free(r->version_table);
+	free(r->version_schema);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -143,6 +149,8 @@ parse_revisions(const char *buf, size_t len, AlembicRev **revs, int *nrevs)
 			FIELD("downgrade", downgrade)
 			FIELD("upgrade-error", upgrade_error)
 			FIELD("downgrade-error", downgrade_error)
+			FIELD("version-table", version_table)
+			FIELD("version-table-schema", version_schema)
 #undef FIELD
 			else if (strcmp(key, "transactional") == 0)
 			cur.transactional = strcmp(val, "false") != 0;
@@ -267,7 +275,7 @@ write_import(const AlembicRev *a, const char *text)
  * rows into an empty schemamig.version (no SQL of a revision runs).
  */
 static int
-adopt_database(void)
+adopt_database(const char *vtable, const char *vschema)
 {
 	PGconn	   *conn;
 	MigDir	   *md;
@@ -288,24 +296,34 @@ adopt_database(void)
 		goto done;
 	if (cmd_sync(conn, md, false, &g) != EXIT_OK)
 		goto done;
-	has = db_value(conn, "SELECT pg_catalog.to_regclass('alembic_version') IS NOT NULL",
-				   "looking for alembic_version");
-	if (has == NULL)
-		goto done;
-	if (has[0] != 't')
 	{
-		log_info("No alembic_version table in the database: nothing to adopt.");
-		rc = EXIT_OK;
-		goto done;
+		/* env.py's version table, found as Alembic finds it */
+		const char *vp[2] = {vtable, vschema};
+
+		res = db_exec(conn,
+					  "SELECT pg_catalog.to_regclass(CASE WHEN $2 OPERATOR(pg_catalog.=) '' THEN '' "
+					  "ELSE pg_catalog.quote_ident($2) OPERATOR(pg_catalog.||) '.' END "
+					  "OPERATOR(pg_catalog.||) pg_catalog.quote_ident($1))::pg_catalog.text",
+					  2, vp, "looking for Alembic's version table");
+		if (res == NULL)
+			goto done;
+		if (PQgetisnull(res, 0, 0))
+		{
+			log_info("No %s%s%s table in the database: nothing to adopt.", vschema, *vschema ? "." : "", vtable);
+			rc = EXIT_OK;
+			goto done;
+		}
+		has = xasprintf("SELECT pg_catalog.array_agg(a.version_num::pg_catalog.text ORDER BY a.version_num) FROM %s a",
+						PQgetvalue(res, 0, 0));
+		PQclear(res);
+		res = NULL;
 	}
-	rows = db_value(conn,
-					"SELECT pg_catalog.array_agg(a.version_num::pg_catalog.text ORDER BY a.version_num) FROM alembic_version a",
-					"reading alembic_version");
+	rows = db_value(conn, has, "reading Alembic's version table");
 	if (rows == NULL)
 		goto done;
 	if (*rows == '\0')
 	{
-		log_info("alembic_version is empty: nothing to adopt.");
+		log_info("%s is empty: nothing to adopt.", vtable);
 		rc = EXIT_OK;
 		goto done;
 	}
@@ -320,8 +338,8 @@ adopt_database(void)
 			goto done;
 		if (!PQgetisnull(res, 0, 0))
 		{
-			log_error("alembic_version names revision %s, which is not in %s: nothing was stamped",
-					  PQgetvalue(res, 0, 0), opts.directory);
+			log_error("%s names revision %s, which is not in %s: nothing was stamped",
+					  vtable, PQgetvalue(res, 0, 0), opts.directory);
 			log_hint("Import the Alembic project that migrated this database.");
 			goto done;
 		}
@@ -343,8 +361,8 @@ adopt_database(void)
 			if (PQgetvalue(res, 0, 0)[0] == 't')
 				log_info("The database is adopted already (current: %s).", current);
 			else
-				log_info("pg_schemamig manages this database already (current: %s); the retired alembic_version is not adopted again.",
-						 current);
+				log_info("pg_schemamig manages this database already (current: %s); the retired %s is not adopted again.",
+						 current, vtable);
 			rc = EXIT_OK;
 			goto done;
 		}
@@ -366,7 +384,7 @@ adopt_database(void)
 		if (res == NULL || PQgetvalue(res, 0, 0)[0] != 't')
 		{
 			if (res != NULL)
-				log_error("stamping alembic_version's rows (%s) did not give exactly those heads: nothing was stamped", rows);
+				log_error("stamping %s's rows (%s) did not give exactly those heads: nothing was stamped", vtable, rows);
 			PQclear(PQexec(conn, "ROLLBACK"));
 			goto done;
 		}
@@ -376,7 +394,8 @@ adopt_database(void)
 						 "SELECT pg_catalog.string_agg(v.revision, ', ' ORDER BY v.revision) FROM schemamig.version v",
 						 "reading the current revisions");
 		log_info("Running stamp_revision  -> %s", after ? after : "");
-		log_info("Adopted the database: schemamig.version holds alembic_version's rows; alembic_version is left in place and no longer updated.");
+		log_info("Adopted the database: schemamig.version holds %s's rows; %s is left in place and no longer updated.",
+				 vtable, vtable);
 		acknowledge_prior_drift(conn, "adoption");
 		rc = EXIT_OK;
 	}
@@ -452,6 +471,8 @@ cmd_import_alembic(void)
 		char	   *text;
 		int			w;
 
+		if (a->id == NULL && a->version_table != NULL)
+			continue;			/* env.py's version table, for the adoption */
 		if (a->id == NULL || a->file == NULL)
 		{
 			log_error("could not read what sm_alembic.py printed");
@@ -520,7 +541,18 @@ cmd_import_alembic(void)
 		rc = EXIT_MIGRATION;
 	}
 	else if (db != NULL && *db != '\0')
-		rc = adopt_database();
+	{
+		const char *vtable = "alembic_version";
+		const char *vschema = "";
+
+		for (i = 0; i < nrevs; i++)
+			if (revs[i].id == NULL && revs[i].version_table != NULL)
+			{
+				vtable = revs[i].version_table;
+				vschema = revs[i].version_schema ? revs[i].version_schema : "";
+			}
+		rc = adopt_database(vtable, vschema);
+	}
 
 done:
 	for (i = 0; i < nrevs; i++)

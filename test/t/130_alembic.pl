@@ -233,6 +233,26 @@ newdb('noalembic', 1);
 cli([ '-d', 'dbname=noalembic', 'import-alembic', $project ], 0, qr/No alembic_version table in the database: nothing to adopt/,
 	qr/irreversible/, 'a database without alembic_version');
 
+# env.py's own version table (version_table, version_table_schema)
+my $proj3 = "$tmp/project3";
+make_path("$proj3/versions");
+copy("$project/$_", "$proj3/$_") or die "copy $_: $!" foreach qw(alembic.ini script.py.mako);
+copy("$project/versions/$_", "$proj3/versions/$_") or die foreach @pyfiles;
+(my $env = slurp("$project/env.py")) =~
+  s/target_metadata=target_metadata/target_metadata=target_metadata, version_table="migration_version", version_table_schema="ops"/g;
+write_file("$proj3/env.py", $env);
+newdb('ownversion', 1);
+$node->safe_psql('ownversion', "CREATE SCHEMA ops; CREATE TABLE ops.migration_version (version_num varchar(32) PRIMARY KEY);
+	INSERT INTO ops.migration_version VALUES ('a1b2c3d4e5f6'); CREATE TABLE alembic_version (version_num varchar(32));
+	INSERT INTO alembic_version VALUES ('b7e2f0c1a9d3')");
+$dir = "$tmp/migrations3";
+cli([ '-d', 'dbname=ownversion', 'import-alembic', $proj3 ], 0,
+	qr/Running stamp_revision  -> a1b2c3d4e5f6\nAdopted the database: schemamig.version holds migration_version's rows/,
+	qr/irreversible/, "adopt from env.py's version table");
+is($node->safe_psql('ownversion', "SELECT string_agg(revision, ',') FROM schemamig.version"), 'a1b2c3d4e5f6',
+	'stamped from ops.migration_version, not alembic_version');
+$dir = "$tmp/migrations";
+
 # ---- what offline mode cannot render
 my $proj2 = "$tmp/project2";
 make_path("$proj2/versions");

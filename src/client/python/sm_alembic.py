@@ -16,7 +16,9 @@ Output on stdout, for the C client: one record per revision, parents first;
 each field is a line "KEY LENGTH" followed by LENGTH bytes of UTF-8 and a
 newline; a record ends with the line "end".  Keys: revision, file, down,
 labels, depends, message (lists comma-separated), transactional (true or
-false), upgrade, downgrade, upgrade-error, downgrade-error.  Problems of the
+false), upgrade, downgrade, upgrade-error, downgrade-error.  A last record
+without "revision" names env.py's version table: version-table,
+version-table-schema (empty: found through the search_path).  Problems of the
 project as a whole go to stderr with exit status 1.
 
 This file is installed next to the pg_schemamig client.
@@ -104,14 +106,18 @@ def main(argv):
     ddl_impl.DefaultImpl.emit_begin = lambda self: None
     ddl_impl.DefaultImpl.emit_commit = lambda self: None
 
+    version_table = {}
+
     def render(rev, up):
         buf = io.StringIO()
         job.clear()
         job.update(script=rev, up=up)
         cfg.output_buffer = buf
         with EnvironmentContext(cfg, script, fn=lambda heads, ctx: [], as_sql=True,
-                                starting_rev=None, destination_rev=rev.revision):
+                                starting_rev=None, destination_rev=rev.revision) as env:
             script.run_env()
+            ctx = env.get_context()
+            version_table.update(name=ctx.version_table, schema=ctx.version_table_schema or "")
         return buf.getvalue().strip(), job.get("nontx", False)
 
     out = sys.stdout.buffer
@@ -145,6 +151,12 @@ def main(argv):
             except Exception as e:
                 field(out, "downgrade-error", describe(e))
         field(out, "transactional", "false" if nontx else "true")
+        out.write(b"end\n")
+    # where env.py keeps Alembic's version table (version_table,
+    # version_table_schema), for adopting a database
+    if version_table:
+        field(out, "version-table", version_table["name"])
+        field(out, "version-table-schema", version_table["schema"])
         out.write(b"end\n")
     out.flush()
     return 0
