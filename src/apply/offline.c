@@ -357,9 +357,15 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 			appendStringInfoString(&buf, "COMMIT;\n");
 		heads = after;
 	}
-	if (in_tx)
+	/* the schema reached is the expected one: check compares against it */
+	if (steps != NIL && !in_tx)
+		appendStringInfoString(&buf, "BEGIN;\n");
+	if (steps != NIL)
+		appendStringInfoString(&buf,
+							   "DO $schemamig$ BEGIN PERFORM schemamig.snapshot(); END $schemamig$;\n");
+	if (in_tx || steps != NIL)
 		appendStringInfoString(&buf, "\nCOMMIT;\n");
-	else
+	if (!in_tx)
 		appendStringInfoString(&buf, "RESET schemamig.offline_script;\n");
 	return buf.data;
 }

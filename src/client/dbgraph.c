@@ -50,6 +50,59 @@ free_list(RevFileList *l)
 	free(l->items);
 }
 
+/* The revision a depends_on entry names (an id or a branch label), or -1. */
+static int
+find_dependency(const DbGraph *g, const char *name)
+{
+	int			i = strmap_get(&g->byid, name);
+	int			j;
+
+	if (i >= 0)
+		return i;
+	for (i = 0; i < g->n; i++)
+		for (j = 0; j < g->revs[i].labels.n; j++)
+			if (strcmp(g->revs[i].labels.items[j], name) == 0)
+				return i;
+	return -1;
+}
+
+/*
+ * Marks the applied revisions: those in the version table and, through
+ * down_revisions and depends_on, everything they stand on.
+ */
+static void
+mark_applied(DbGraph *g)
+{
+	int		   *stack = xmalloc(sizeof(int) * (g->n + 1));
+	int			sp = 0,
+				i,
+				j;
+
+	for (i = 0; i < g->n; i++)
+	{
+		g->revs[i].applied = g->revs[i].current;
+		if (g->revs[i].current)
+			stack[sp++] = i;
+	}
+	while (sp > 0)
+	{
+		DbRev	   *r = &g->revs[stack[--sp]];
+
+		for (j = 0; j < r->down.n + r->depends.n; j++)
+		{
+			int			p = j < r->down.n ? strmap_get(&g->byid, r->down.items[j]) :
+				find_dependency(g, r->depends.items[j - r->down.n]);
+
+			if (p >= 0 && !g->revs[p].applied)
+			{
+				g->revs[p].applied = true;
+				stack[sp++] = p;
+			}
+		}
+	}
+	free(stack);
+}
+
 DbGraph *
 dbgraph_load(PGconn *conn, bool with_sql)
 {
@@ -78,6 +131,7 @@ dbgraph_load(PGconn *conn, bool with_sql)
 		return NULL;
 	g = xmalloc(sizeof(DbGraph));
 	g->n = PQntuples(res);
+	g->files_known = false;
 	g->revs = xmalloc(sizeof(DbRev) * (g->n ? g->n : 1));
 	memset(g->revs, 0, sizeof(DbRev) * (g->n ? g->n : 1));
 	strmap_init(&g->byid, g->n);
@@ -128,6 +182,7 @@ dbgraph_load(PGconn *conn, bool with_sql)
 				g->revs[p].ndependents++;
 		}
 	}
+	mark_applied(g);
 	return g;
 }
 
@@ -177,6 +232,7 @@ dbgraph_attach_files(DbGraph *g, const MigDir *md)
 
 		g->revs[i].file = f >= 0 ? md->files[f] : NULL;
 	}
+	g->files_known = md != NULL;
 }
 
 /* Alembic's _format_down_revision: "<base>" or "a, b" (malloc'd). */
@@ -237,6 +293,8 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 	bool		is_head = r->nchildren == 0;
 	bool		real_head = is_head && r->ndependents == 0;
 	bool		show_current = opts.indicate_current && r->current;
+	bool		show_applied = opts.indicate_current && r->applied && !r->current;
+	bool		orphan = g->files_known && r->file == NULL;
 	char	   *down = rev_down_text(r);
 	int			i;
 
@@ -253,6 +311,10 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 			buf_add(&b, " (mergepoint)");
 		if (show_current)
 			buf_add(&b, " (current)");
+		if (show_applied)
+			buf_add(&b, " (applied)");
+		if (orphan)
+			buf_add(&b, r->applied ? " (orphan: no file)" : " (no file)");
 		buf_add(&b, r->down.n > 1 ? "\nMerges: " : "\nParent: ");
 		buf_add(&b, down);
 		buf_add(&b, "\n");
@@ -316,6 +378,10 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 		buf_add(&b, " (effective head)");
 	if (show_current)
 		buf_add(&b, " (current)");
+	if (show_applied)
+		buf_add(&b, " (applied)");
+	if (orphan)
+		buf_add(&b, r->applied ? " (orphan: no file)" : " (no file)");
 	if (tree_indicators)
 	{
 		if (r->nchildren > 1)

@@ -176,25 +176,30 @@ usage(void)
 		   "        [--non-transactional]\n"
 		   "  revision --autogenerate -m MSG (--schema FILE.sql | --model MODULE)\n"
 		   "                             write the revision that takes the database to the desired schema\n"
-		   "  merge [-m MSG] [REV...]    write a merge revision (default: all heads)\n"
+		   "  merge [-m MSG] [--rev-id ID] [REV...]  write a merge revision (default: all heads)\n"
 		   "  sync [--prune]             register the files in the database\n"
-		   "  upgrade [TARGET] [--sql]   apply revisions up to TARGET (default head)\n"
-		   "  downgrade TARGET [--sql]   revert revisions down to TARGET (e.g. base, -1)\n"
+		   "  upgrade [TARGET]           apply revisions up to TARGET (default head)\n"
+		   "        [--sql | --dry-run | --each]\n"
+		   "  downgrade TARGET           revert revisions down to TARGET (e.g. base, -1, REV@-1)\n"
+		   "        [--sql | --dry-run | --each]\n"
+		   "  downgrade --orphans        take back applied revisions that have no file here\n"
 		   "  stamp TARGET... [--purge]  set the version table without running SQL\n"
 		   "  current                    the applied revisions\n"
 		   "  heads                      the head revisions\n"
 		   "  branches                   the branch points\n"
 		   "  history [-r RANGE] [-i]    revisions, newest first\n"
 		   "  show REV                   one revision in detail\n"
-		   "  check                      graph, checksum and drift problems\n"
+		   "  check [--fail-on LEVEL]    files against the database, graph, checksum and drift problems\n"
 		   "  check (--schema FILE.sql | --model MODULE)\n"
 		   "                             does the database have the desired schema (alembic check)\n"
 		   "  import-alembic DIR         migration files from an Alembic project (with -d: adopt its database)\n"
 		   "  baseline -m MSG            a first revision that creates the live schema, stamped applied\n"
-		   "  lint FILE...               review migration SQL (schemamig.lint)\n"
+		   "  lint FILE... [--fail-on LEVEL]  review migration SQL (schemamig.lint)\n"
 		   "  verify [TARGET]            prove revisions reversible (schemamig.verify)\n"
 		   "  review REV                 lint and data checks on the live rows (schemamig.review)\n"
-		   "  drift [--all]              DDL done outside pg_schemamig\n\n");
+		   "  drift [--all] | --ack      DDL done outside pg_schemamig; --ack accepts it\n"
+		   "  snapshot                   record the live schema as the expected one\n\n"
+		   "\"%s COMMAND --help\" shows the options of one command.\n\n", progname);
 	printf("Options:\n"
 		   "  -d, --dbname=CONNINFO      database to use (default: $DATABASE_URL, then PG* variables)\n"
 		   "  -D, --directory=DIR        migrations folder (default: from " CONFIG_FILE ", else migrations)\n"
@@ -206,13 +211,21 @@ usage(void)
 		   "      --autogenerate         revision: write the difference to the desired schema\n"
 		   "      --model=MODULE         desired schema: SQLAlchemy/SQLModel metadata of MODULE (PYTHONPATH)\n"
 		   "      --schema=FILE          desired schema: an SQL file\n"
-		   "      --no-sync              do not register changed files first\n"
+		   "      --no-sync              do not register the files first (they are still read)\n"
 		   "      --dry-run              upgrade/downgrade: run and roll back, show locks, rewrites, rows\n"
-		   "      --json                 verify, review, --dry-run: one JSON array\n"
+		   "      --each                 upgrade/downgrade: one transaction per revision, lock retries\n"
+		   "      --orphans              downgrade: the applied revisions without a file\n"
+		   "      --json                 current, heads, history, show, check, drift, lint, verify,\n"
+		   "                             review, --dry-run: one JSON value\n"
+		   "      --fail-on=LEVEL        check, lint: exit 1 on findings of LEVEL (warning or error)\n"
+		   "      --ack                  drift: acknowledge the drift and take a snapshot\n"
+		   "      --lock-timeout=TIME    lock_timeout of each revision (also in " CONFIG_FILE ")\n"
+		   "      --statement-timeout=TIME  longest time one revision may run\n"
+		   "      --lock-retries=N       --each: retries of a revision that hit the lock timeout\n"
 		   "  -v, --verbose              more output\n"
 		   "  -q, --quiet                no progress lines (answers, errors and warnings still print)\n"
 		   "  -V, --version              print the version and exit\n"
-		   "  -h, --help                 show this help and exit\n\n"
+		   "  -h, --help                 show this help (after a command: its help) and exit\n\n"
 		   "Exit status: 0 success, 1 migration or database error, 2 usage error.\n");
 }
 
@@ -234,6 +247,8 @@ static const OptDef optdefs[] = {
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
 	{"autogenerate", 0, false}, {"model", 0, true}, {"schema", 0, true},
 	{"dry-run", 0, false}, {"json", 0, false},
+	{"each", 0, false}, {"orphans", 0, false}, {"fail-on", 0, true}, {"ack", 0, false},
+	{"lock-timeout", 0, true}, {"statement-timeout", 0, true}, {"lock-retries", 0, true},
 	{NULL, 0, false}
 };
 
@@ -295,6 +310,38 @@ apply_option(const OptDef *d, const char *val)
 		opts.model = val;
 	else if (strcmp(n, "schema") == 0)
 		opts.schema_file = val;
+	else if (strcmp(n, "each") == 0)
+		opts.each = true;
+	else if (strcmp(n, "ack") == 0)
+		opts.ack = true;
+	else if (strcmp(n, "orphans") == 0)
+		opts.orphans = true;
+	else if (strcmp(n, "fail-on") == 0)
+	{
+		if (strcmp(val, "warning") != 0 && strcmp(val, "error") != 0)
+		{
+			log_error("invalid value \"%s\" for --fail-on (warning or error)", val);
+			return false;
+		}
+		opts.fail_on = val;
+	}
+	else if (strcmp(n, "lock-timeout") == 0 || strcmp(n, "statement-timeout") == 0 ||
+			 strcmp(n, "lock-retries") == 0)
+	{
+		char	   *key = xstrdup(n);
+		char	   *flag = xasprintf("--%s", n);
+		char	   *p;
+		int			r;
+
+		for (p = key; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		r = settings_set(key, val, true, flag);
+		free(key);
+		free(flag);
+		if (r < 0)
+			return false;
+	}
 	else if (strcmp(n, "dry-run") == 0)
 		opts.dry_run = true;
 	else if (strcmp(n, "json") == 0)
@@ -305,10 +352,7 @@ apply_option(const OptDef *d, const char *val)
 		exit(EXIT_OK);
 	}
 	else if (strcmp(n, "help") == 0)
-	{
-		usage();
-		exit(EXIT_OK);
-	}
+		opts.help = true;		/* after parsing: the command's own help */
 	return true;
 }
 
@@ -487,9 +531,18 @@ read_config(void)
 		}
 		else
 		{
-			log_error("%s:%d: unknown setting \"%s\" (known: directory)", path, lineno, s);
-			fclose(f);
-			return EXIT_USAGE;
+			char	   *where = xasprintf("%s:%d", path, lineno);
+			int			r = settings_set(s, v, false, where);
+
+			free(where);
+			if (r <= 0)
+			{
+				if (r == 0)
+					log_error("%s:%d: unknown setting \"%s\" (known: directory, %s)",
+							  path, lineno, s, settings_names());
+				fclose(f);
+				return EXIT_USAGE;
+			}
 		}
 	}
 	fclose(f);
@@ -506,6 +559,21 @@ main(int argc, char **argv)
 	{
 		fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
 		return EXIT_USAGE;
+	}
+	if (opts.help || (opts.command && strcmp(opts.command, "help") == 0))
+	{
+		const char *topic = opts.command && strcmp(opts.command, "help") != 0 ? opts.command :
+			opts.nargs > 0 ? opts.args[0] : NULL;
+
+		if (topic == NULL)
+			usage();
+		else if (!command_help(topic))
+		{
+			log_error("unknown command \"%s\"", topic);
+			fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
 	}
 	if (opts.command == NULL)
 	{

@@ -179,8 +179,8 @@ resolve_dependency(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 	return strmap_get(bylabel, name);
 }
 
-/* Reports a cycle that runs through the not-yet-ordered file "start". */
-static void
+/* The message for a cycle through the not-yet-ordered file "start". */
+static char *
 report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 			 const int *pending, int n, int start)
 {
@@ -191,7 +191,8 @@ report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 				i,
 				from;
 	size_t		textlen = 0;
-	char	   *text;
+	char	   *text,
+			   *msg;
 
 	for (i = 0; i < n; i++)
 		seen[i] = -1;
@@ -233,20 +234,40 @@ report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 		strcat(text, " -> ");
 	}
 	strcat(text, files[cur]->id);
-	log_error("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
-			  files[path[from]]->path, files[path[from]]->down_line, text);
+	msg = xasprintf("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
+					files[path[from]]->path, files[path[from]]->down_line, text);
 	free(text);
 	free(seen);
 	free(path);
+	return msg;
 }
 
+/* Records a problem of one file ("path:line: problem"), which is left out. */
+static void
+add_bad(MigDir *md, bool *excluded, int i, char *msg)
+{
+	md->bad = xrealloc(md->bad, sizeof(char *) * (md->nbad + 1));
+	md->bad[md->nbad++] = msg;
+	if (excluded)
+		excluded[i] = true;
+}
+
+/*
+ * Reads the folder.  A file that cannot be read or parsed, repeats a
+ * revision or a branch label, names an unknown (or left-out) parent or
+ * dependency, or is part of a cycle is left out and its problem recorded in
+ * md->bad, so that reading commands can still answer; commands that change
+ * anything refuse while md->nbad > 0 (migdir_report_bad).  Returns NULL only
+ * when the folder itself cannot be read.
+ */
 MigDir *
 migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 {
 	char	  **names;
 	int			dfd = -1;
-	int			n = list_sql_files(path, &names, &dfd);
+	int			nnames = list_sql_files(path, &names, &dfd);
 	RevFile   **files;
+	bool	   *excluded;
 	StrMap		byid,
 				bylabel;
 	int		   *pending;
@@ -254,171 +275,197 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 	int		   *nchildren;
 	Heap		heap;
 	MigDir	   *md;
+	RevFile   **ordered;
 	int			i,
 				j,
-				nnames,
+				n = 0,
 				done = 0;
-	bool		ok = true;
+	bool		changed;
 
-	if (n < 0)
+	if (nnames < 0)
 		return NULL;
-	nnames = n;
-	files = xmalloc(sizeof(RevFile *) * (n ? n : 1));
-	strmap_init(&byid, n);
-	strmap_init(&bylabel, n);
-	for (i = 0; i < n && ok; i++)
+	md = xmalloc(sizeof(MigDir));
+	memset(md, 0, sizeof(MigDir));
+	md->path = xstrdup(path);
+	files = xmalloc(sizeof(RevFile *) * (nnames + 1));
+	excluded = xmalloc(sizeof(bool) * (nnames + 1));
+	memset(excluded, 0, sizeof(bool) * (nnames + 1));
+	strmap_init(&byid, nnames);
+	strmap_init(&bylabel, nnames);
+
+	/* parse every file; the first file of a revision id wins */
+	for (i = 0; i < nnames; i++)
 	{
 		char	   *err = NULL;
+		RevFile    *rf = read_one(dfd, path, names[i], &err);
 
-		files[i] = read_one(dfd, path, names[i], &err);
 		if (progress)
 			progress(progress_arg);
-		if (files[i] == NULL)
+		if (rf == NULL)
 		{
-			log_error("%s", err ? err : "out of memory");
-			free(err);
-			ok = false;
-			break;
+			add_bad(md, NULL, 0, err ? err : xstrdup("out of memory"));
+			continue;
 		}
-		/* file names are free (date prefixes...): the header is the identity */
-		j = strmap_get(&byid, files[i]->id);
+		files[n] = rf;
+		j = strmap_get(&byid, rf->id);
 		if (j >= 0)
-		{
-			log_error("%s:%d: duplicate revision \"%s\" (also in %s)",
-					  files[i]->path, files[i]->id_line, files[i]->id, files[j]->path);
-			ok = false;
-			i++;
-			break;
-		}
-		strmap_put(&byid, files[i]->id, i);
+			add_bad(md, excluded, n, xasprintf("%s:%d: duplicate revision \"%s\" (also in %s)",
+											   rf->path, rf->id_line, rf->id, files[j]->path));
+		else
+			strmap_put(&byid, rf->id, n);
+		n++;
 	}
-	n = i;						/* files read so far, for freeing */
 	close(dfd);
 
 	/* branch labels are unique and never shadow a revision id */
-	for (i = 0; i < n && ok; i++)
+	for (i = 0; i < n; i++)
 	{
-		for (j = 0; j < files[i]->labels.n && ok; j++)
+		for (j = 0; j < files[i]->labels.n && !excluded[i]; j++)
 		{
 			const char *l = files[i]->labels.items[j];
 			int			other = strmap_get(&bylabel, l);
 
 			if (other >= 0)
-			{
-				log_error("%s:%d: branch label \"%s\" is also declared by %s",
-						  files[i]->path, files[i]->labels_line, l, files[other]->path);
-				ok = false;
-			}
+				add_bad(md, excluded, i, xasprintf("%s:%d: branch label \"%s\" is also declared by %s",
+												   files[i]->path, files[i]->labels_line, l, files[other]->path));
 			else if (strmap_get(&byid, l) >= 0)
-			{
-				log_error("%s:%d: branch label \"%s\" is also a revision id",
-						  files[i]->path, files[i]->labels_line, l);
-				ok = false;
-			}
+				add_bad(md, excluded, i, xasprintf("%s:%d: branch label \"%s\" is also a revision id",
+												   files[i]->path, files[i]->labels_line, l));
 			else
 				strmap_put(&bylabel, l, i);
 		}
 	}
 
-	/* unknown parents and dependencies */
-	for (i = 0; i < n && ok; i++)
+	/* unknown (or left-out) parents and dependencies, until nothing changes */
+	do
 	{
-		for (j = 0; j < files[i]->down.n && ok; j++)
-			if (strmap_get(&byid, files[i]->down.items[j]) < 0)
-			{
-				log_error("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
-						  files[i]->path, files[i]->down_line, files[i]->down.items[j], path);
-				ok = false;
-			}
-		for (j = 0; j < files[i]->depends.n && ok; j++)
-			if (resolve_dependency(files, &byid, &bylabel, files[i]->depends.items[j]) < 0)
-			{
-				log_error("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
-						  files[i]->path, files[i]->depends_line, files[i]->depends.items[j], path);
-				ok = false;
-			}
-	}
-
-	md = NULL;
-	if (ok)
-	{
-		/* Kahn's algorithm; ready files leave in file-name order */
-		RevFile   **ordered = xmalloc(sizeof(RevFile *) * (n ? n : 1));
-
-		pending = xmalloc(sizeof(int) * (n ? n : 1));
-		nchildren = xmalloc(sizeof(int) * (n ? n : 1));
-		children = xmalloc(sizeof(int *) * (n ? n : 1));
-		heap.a = xmalloc(sizeof(int) * (n ? n : 1));
-		heap.n = 0;
+		changed = false;
 		for (i = 0; i < n; i++)
 		{
-			nchildren[i] = 0;
-			children[i] = NULL;
+			for (j = 0; j < files[i]->down.n && !excluded[i]; j++)
+			{
+				int			p = strmap_get(&byid, files[i]->down.items[j]);
+
+				if (p < 0 || excluded[p])
+				{
+					add_bad(md, excluded, i,
+							p < 0 ? xasprintf("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
+											  files[i]->path, files[i]->down_line, files[i]->down.items[j], path) :
+							xasprintf("%s:%d: down_revision \"%s\" is in %s, which has a problem",
+									  files[i]->path, files[i]->down_line, files[i]->down.items[j], files[p]->path));
+					changed = true;
+				}
+			}
+			for (j = 0; j < files[i]->depends.n && !excluded[i]; j++)
+			{
+				int			p = resolve_dependency(files, &byid, &bylabel, files[i]->depends.items[j]);
+
+				if (p < 0 || excluded[p])
+				{
+					add_bad(md, excluded, i,
+							p < 0 ? xasprintf("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
+											  files[i]->path, files[i]->depends_line, files[i]->depends.items[j], path) :
+							xasprintf("%s:%d: depends_on \"%s\" is in %s, which has a problem",
+									  files[i]->path, files[i]->depends_line, files[i]->depends.items[j], files[p]->path));
+					changed = true;
+				}
+			}
 		}
-		for (i = 0; i < n; i++)
+	} while (changed);
+
+	/* Kahn's algorithm over the files kept; ready files leave in name order */
+	ordered = xmalloc(sizeof(RevFile *) * (n + 1));
+	pending = xmalloc(sizeof(int) * (n + 1));
+	nchildren = xmalloc(sizeof(int) * (n + 1));
+	children = xmalloc(sizeof(int *) * (n + 1));
+	heap.a = xmalloc(sizeof(int) * (n + 1));
+	heap.n = 0;
+	for (i = 0; i < n; i++)
+	{
+		nchildren[i] = 0;
+		children[i] = NULL;
+	}
+	for (i = 0; i < n; i++)
+	{
+		RevFile    *f = files[i];
+		int			k;
+
+		pending[i] = 0;
+		if (excluded[i])
+			continue;
+		pending[i] = f->down.n + f->depends.n;
+		for (k = 0; k < f->down.n + f->depends.n; k++)
 		{
-			RevFile    *f = files[i];
+			int			p = k < f->down.n ?
+				strmap_get(&byid, f->down.items[k]) :
+				resolve_dependency(files, &byid, &bylabel, f->depends.items[k - f->down.n]);
+
+			children[p] = xrealloc(children[p], sizeof(int) * (nchildren[p] + 1));
+			children[p][nchildren[p]++] = i;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (!excluded[i] && pending[i] == 0)
+			heap_push(&heap, i);
+	while (heap.n > 0)
+	{
+		int			cur = heap_pop(&heap);
+
+		ordered[done++] = files[cur];
+		for (j = 0; j < nchildren[cur]; j++)
+			if (--pending[children[cur][j]] == 0)
+				heap_push(&heap, children[cur][j]);
+	}
+	for (i = 0; i < n; i++)
+		if (!excluded[i] && pending[i] > 0)
+		{
+			/* a cycle, or downstream of one: one message, all left out */
+			char	   *msg = report_cycle(files, &byid, &bylabel, pending, n, i);
 			int			k;
 
-			pending[i] = f->down.n + f->depends.n;
-			for (k = 0; k < f->down.n + f->depends.n; k++)
-			{
-				int			p = k < f->down.n ?
-					strmap_get(&byid, f->down.items[k]) :
-					resolve_dependency(files, &byid, &bylabel, f->depends.items[k - f->down.n]);
+			add_bad(md, NULL, 0, msg);
+			for (k = 0; k < n; k++)
+				if (!excluded[k] && pending[k] > 0)
+					excluded[k] = true;
+			break;
+		}
+	for (i = 0; i < n; i++)
+		free(children[i]);
+	free(children);
+	free(nchildren);
+	free(pending);
+	free(heap.a);
 
-				children[p] = xrealloc(children[p], sizeof(int) * (nchildren[p] + 1));
-				children[p][nchildren[p]++] = i;
-			}
-		}
-		for (i = 0; i < n; i++)
-			if (pending[i] == 0)
-				heap_push(&heap, i);
-		while (heap.n > 0)
-		{
-			int			cur = heap_pop(&heap);
-
-			ordered[done++] = files[cur];
-			for (j = 0; j < nchildren[cur]; j++)
-				if (--pending[children[cur][j]] == 0)
-					heap_push(&heap, children[cur][j]);
-		}
-		if (done < n)
-		{
-			for (i = 0; i < n && pending[i] == 0; i++)
-				;
-			report_cycle(files, &byid, &bylabel, pending, n, i);
-			ok = false;
-		}
-		for (i = 0; i < n; i++)
-			free(children[i]);
-		free(children);
-		free(nchildren);
-		free(pending);
-		free(heap.a);
-		if (ok)
-		{
-			md = xmalloc(sizeof(MigDir));
-			md->path = xstrdup(path);
-			md->n = n;
-			md->files = ordered;
-			strmap_init(&md->byid, n);
-			for (i = 0; i < n; i++)
-				strmap_put(&md->byid, ordered[i]->id, i);
-		}
-		else
-			free(ordered);
-	}
+	md->n = done;
+	md->files = ordered;
+	strmap_init(&md->byid, done);
+	for (i = 0; i < done; i++)
+		strmap_put(&md->byid, ordered[i]->id, i);
+	for (i = 0; i < n; i++)
+		if (excluded[i])
+			revfile_free(files[i]);
 	strmap_free(&byid);
 	strmap_free(&bylabel);
-	if (md == NULL)
-		for (i = 0; i < n; i++)
-			revfile_free(files[i]);
 	free(files);
+	free(excluded);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
 	return md;
+}
+
+/*
+ * For commands that change something: the files must all be good.  Prints
+ * each problem as an error and returns false when there is one.
+ */
+bool
+migdir_report_bad(const MigDir *md)
+{
+	int			i;
+
+	for (i = 0; i < md->nbad; i++)
+		log_error("%s", md->bad[i]);
+	return md->nbad == 0;
 }
 
 void
@@ -430,6 +477,9 @@ migdir_free(MigDir *md)
 		return;
 	for (i = 0; i < md->n; i++)
 		revfile_free(md->files[i]);
+	for (i = 0; i < md->nbad; i++)
+		free(md->bad[i]);
+	free(md->bad);
 	free(md->files);
 	strmap_free(&md->byid);
 	free(md->path);
