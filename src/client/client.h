@@ -222,8 +222,10 @@ extern int	cmd_check(PGconn *conn, const DbGraph *g, const MigDir *md, bool sync
 extern char *new_rev_id(const MigDir *md);
 extern int	write_revision_file(const MigDir *md, RevFile *rf);
 /* cmd_verify.c: verify, upgrade --dry-run, review */
-extern int	cmd_verify(PGconn *conn, const char *target);
-extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const char *target);
+extern int	cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md,
+					   const char *target);
+extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const MigDir *md,
+						const char *target, bool up);
 extern int	cmd_review(PGconn *conn, const DbGraph *g, const char *spec);
 
 /* commands.c */

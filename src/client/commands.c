@@ -684,7 +684,7 @@ static int
 do_upgrade(Ctx *ctx)
 {
 	if (opts.dry_run)
-		return cmd_dry_run(ctx->conn, ctx->g, opts.nargs > 0 ? opts.args[0] : "head");
+		return cmd_dry_run(ctx->conn, ctx->g, ctx->md, opts.nargs > 0 ? opts.args[0] : "head", true);
 	return apply(ctx, opts.nargs > 0 ? opts.args[0] : "head", true);
 }
 
@@ -697,7 +697,7 @@ do_downgrade(Ctx *ctx)
 		return EXIT_USAGE;
 	}
 	if (opts.dry_run)
-		return cmd_dry_run(ctx->conn, ctx->g, opts.args[0]);
+		return cmd_dry_run(ctx->conn, ctx->g, ctx->md, opts.args[0], false);
 	return apply(ctx, opts.args[0], false);
 }
 
@@ -781,7 +781,7 @@ do_lint(Ctx *ctx)
 static int
 do_verify(Ctx *ctx)
 {
-	return cmd_verify(ctx->conn, opts.nargs > 0 ? opts.args[0] : "heads");
+	return cmd_verify(ctx->conn, ctx->g, ctx->md, opts.nargs > 0 ? opts.args[0] : "heads");
 }
 
 static int
