@@ -10,12 +10,14 @@ cd "$(dirname "$0")/.."
 SRC=$(pwd)
 
 scripts/install_deps.sh
-exec 9>/tmp/pg_schemamig_install.lock
+export PG_CONFIG=${PG_CONFIG:-pg_config}
+# the same lock as test/run_tests.sh takes for this installation
+exec 9>"/tmp/pg_schemamig_install$("$PG_CONFIG" --pkglibdir | tr / _).lock"
 flock 9
 scripts/build_install.sh
 flock -u 9
 
-PGBIN=$(pg_config --bindir)
+PGBIN=$("$PG_CONFIG" --bindir)
 if [ -n "${DATABASE_URL:-}" ]; then
     CONN=$DATABASE_URL
     CLEANUP=1

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 SRC=$(pwd)
 suite=${1:?suite: regress, isolation or tap}
 shift
-exec 9>/tmp/pg_schemamig_install.lock
+exec 9>"/tmp/pg_schemamig_install$("${PG_CONFIG:-pg_config}" --pkglibdir | tr / _).lock"
 flock 9
 make -s WERROR=1 >/dev/null && make -s install >/dev/null || { echo "build failed"; make WERROR=1 2>&1 | grep -E 'error|warning' | head; exit 1; }
 WORK=$(mktemp -d /tmp/pg_schemamig_dev.XXXXXX)

@@ -19,6 +19,7 @@ INSERT INTO app.ev SELECT i, '2023-06-01'::date + (i % 400), repeat('e', 30) FRO
 ANALYZE app.big, app.small, app.empty, app.ev;
 INSERT INTO app.unanalyzed SELECT i, 'x' FROM generate_series(1, 100) i;
 SET schemamig.lock_timeout = '2s';
+SET schemamig.statement_timeout = '1min';
 -- size decides the severity
 SELECT severity, rule, message FROM schemamig.lint('CREATE INDEX ON app.big (v)');
 SELECT severity, rule, message FROM schemamig.lint('CREATE INDEX ON app.small (v)');

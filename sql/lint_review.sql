@@ -19,6 +19,7 @@ INSERT INTO tasks
   FROM generate_series(1, 100) i;
 ANALYZE projects, tasks;
 SET schemamig.lock_timeout = '2s';
+SET schemamig.statement_timeout = '1min';
 CREATE FUNCTION pg_temp.rev(id text, up text, down text) RETURNS void
 LANGUAGE sql AS $$
   INSERT INTO schemamig.revision (id, upgrade_sql, downgrade_sql, checksum, checksum_algorithm)

@@ -23,6 +23,7 @@ CREATE DOMAIN posint AS integer;
 CREATE VIEW acct_v AS SELECT id FROM acct;
 ANALYZE acct, nopk, empty_t;
 SET schemamig.lock_timeout = '2s';
+SET schemamig.statement_timeout = '1min';
 CREATE FUNCTION pg_temp.l(sql text)
 RETURNS TABLE(severity text, rule text, statement int, message text)
 LANGUAGE sql AS $$

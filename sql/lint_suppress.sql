@@ -6,6 +6,7 @@ RESET client_min_messages;
 -- "-- schemamig:allow rule[,rule] [reason]" before a statement turns that
 -- statement's findings of those rules into info findings.
 SET schemamig.lock_timeout = '2s';
+SET schemamig.statement_timeout = '1min';
 SELECT severity, rule, statement, message FROM schemamig.lint(
 '-- schemamig:allow require-concurrent-index-creation built off-peak by ops
 CREATE INDEX ON nosuch (a);

@@ -61,6 +61,7 @@ sm_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 			sm_planstep_xact_end();
 			sm_migration_set(sm_planstep_session_active());
+			sm_revision_depth = 0;
 			break;
 		default:
 			break;
@@ -139,6 +140,15 @@ _PG_init(void)
 							 false,
 							 PGC_SUSET,
 							 GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("schemamig.allow_drop_extension",
+							 "Allows DROP EXTENSION pg_schemamig while revisions are applied.",
+							 "Dropping the extension erases the history of every applied revision; off refuses it.",
+							 &sm_allow_drop_extension,
+							 false,
+							 PGC_USERSET,
+							 0,
 							 NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("schemamig.progress",

@@ -76,10 +76,20 @@ extern bool sm_spi_getbool(uint64 row, int col, bool *isnull);
 extern List *sm_spi_gettextarray(uint64 row, int col);
 extern Datum sm_text_array_datum(List *strings);
 extern List *sm_text_array_to_list(ArrayType *arr, const char *argname);
+extern void sm_check_catalog_writable(void);
+
+/* guard.c: the catalog lock, the owner's rights, the nested-call refusal */
 extern void sm_lock_catalog(void);
 extern bool sm_lock_catalog_ext(bool session, bool nowait);
 extern void sm_unlock_catalog_session(void);
-extern void sm_check_catalog_writable(void);
+extern void sm_refuse_inside_revision(const char *function);
+extern Oid	sm_extension_owner(void);
+extern uint64 sm_spi_exec_owner(const char *sql, int expected, int nargs,
+								Oid *argtypes, Datum *values, const char *nulls);
+extern uint64 sm_spi_exec_plan_owner(struct _SPI_plan *plan, const char *what,
+									 int expected, Datum *values,
+									 const char *nulls);
+extern Datum sm_caller_name_datum(void);
 
 /* sqltoken.c: one token of PostgreSQL's scanner */
 typedef struct SmToken
@@ -101,6 +111,14 @@ extern void sm_scan_tokens(const char *sql, bool fixed, SmTokenCallback cb,
 extern char *sm_checksum(const char *upgrade_sql, const char *downgrade_sql,
 						 bool transactional);
 
+/* sqlsplit.c: why a statement can never be part of a revision */
+typedef struct SmRefusal
+{
+	int			sqlstate;
+	const char *message;
+	const char *hint;
+} SmRefusal;
+
 /* sqlsplit.c: one parsed statement of a revision's SQL */
 typedef struct SmStatement
 {
@@ -109,11 +127,14 @@ typedef struct SmStatement
 	int			length;			/* byte length in the revision's SQL */
 	NodeTag		tag;			/* node tag of the raw statement */
 	bool		nontransactional;	/* cannot run inside a transaction block */
+	const SmRefusal *refusal;	/* never allowed in a revision, or NULL */
 } SmStatement;
 
 extern void sm_parse_error_callback(void *arg);
 extern List *sm_split_sql(const char *sql);
 extern bool sm_sql_is_nontransactional(const char *sql);
+extern void sm_check_statement(const SmStatement *st, int n, const char *id,
+							   const char *direction);
 
 /* ids (the syntax itself: names.h) */
 extern void sm_check_id(const char *id, const char *what);

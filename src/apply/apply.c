@@ -235,10 +235,25 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
 
-	stmts = sm_split_sql(sql);
 	strlcpy(running_revision, rev->id, sizeof(running_revision));
 
+	/*
+	 * The settings that change how SQL text reads are pinned to the values
+	 * offline scripts pin (offline.c), so that online and offline agree.
+	 */
 	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("standard_conforming_strings", "on", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("check_function_bodies", "on", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("xmloption", "content", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+
+	stmts = sm_split_sql(sql);
+	foreach(lc, stmts)
+		sm_check_statement(lfirst(lc), foreach_current_index(lc) + 1, rev->id,
+						   upgrade ? "upgrade" : "downgrade");
+
 	if (sm_lock_timeout > 0)
 		snprintf(lock_timeout, sizeof(lock_timeout), "%dms", sm_lock_timeout);
 	/* on Citus: the same settings on the workers, sequential mode */
@@ -251,6 +266,7 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 	PG_TRY();
 	{
 		sm_migration_set(true);
+		sm_revision_depth++;
 		armed = arm_statement_timeout(sm_statement_timeout, &outer_fin);
 		foreach(lc, stmts)
 		{
@@ -292,6 +308,7 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 		sm_lockwait_disarm();
 		if (armed)
 			disarm_statement_timeout(outer_fin);
+		sm_revision_depth--;
 		sm_migration_set(save_running);
 		sm_migration_set_statement(save_statement);
 	}
@@ -350,25 +367,16 @@ sm_load_revision_sql(SmRevision *rev)
 }
 
 /*
- * sm_lock_for_migration takes the catalog lock.  Under REPEATABLE READ or
- * SERIALIZABLE the transaction snapshot predates any work a concurrent
- * migration committed while we waited, so waiting there would re-apply it:
- * refuse instead, with a serialization failure the caller can retry.
+ * sm_lock_for_migration refuses a call where the catalog must not change
+ * (inside a running revision, read-only) and takes the catalog lock, which
+ * also refuses a REPEATABLE READ snapshot that misses committed work
+ * (guard.c).
  */
 void
 sm_lock_for_migration(void)
 {
 	sm_check_catalog_writable();
-	if (!IsolationUsesXactSnapshot())
-	{
-		sm_lock_catalog();
-		return;
-	}
-	if (!sm_lock_catalog_ext(false, true))
-		ereport(ERROR,
-				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-				 errmsg("could not serialize access due to a concurrent migration"),
-				 errhint("Retry the transaction, or migrate at READ COMMITTED.")));
+	sm_lock_catalog();
 }
 
 /*

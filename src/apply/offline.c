@@ -24,6 +24,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "apply.h"
@@ -159,6 +160,9 @@ schemamig_plan(PG_FUNCTION_ARGS)
 		plan_row(rsinfo, values, nulls, psprintf("SELECT schemamig._begin_step(%s, '%s', %d)",
 						  qid, dir, list_length(stmts)), true);
 		foreach(lc2, stmts)
+			sm_check_statement(lfirst(lc2), foreach_current_index(lc2) + 1,
+							   step->rev->id, dir);
+		foreach(lc2, stmts)
 		{
 			SmStatement *st = lfirst(lc2);
 
@@ -284,6 +288,27 @@ append_statement(StringInfo buf, const char *sql)
 }
 
 /*
+ * append_pinned_settings pins every setting that changes how psql or the
+ * server reads the script, to the values upgrade() runs revisions with:
+ * with standard_conforming_strings off, psql would read a backslash in a
+ * revision's string literal as an escape, end the literal early and run
+ * what follows as a psql command (\\! runs a shell).  psql follows the
+ * server's standard_conforming_strings and client_encoding as soon as the
+ * SET has run.
+ */
+static void
+append_pinned_settings(StringInfo buf)
+{
+	appendStringInfo(buf,
+					 "SET client_encoding = %s;\n"
+					 "SET standard_conforming_strings = on;\n"
+					 "SET check_function_bodies = on;\n"
+					 "SET xmloption = content;\n"
+					 "SET escape_string_warning = off;\n",
+					 quote_literal_cstr(GetDatabaseEncodingName()));
+}
+
+/*
  * offline_script builds the whole script.  Transactional revisions share
  * one transaction; a non-transactional one ends it, runs top-level, and
  * records its bookkeeping in a transaction of its own.
@@ -297,7 +322,8 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 	bool		in_tx = false;
 	const char *lockstmt;
 
-	lockstmt = "SELECT pg_catalog.pg_advisory_xact_lock(" SM_LOCK_KEY1_SQL ", " SM_LOCK_KEY2_SQL ");\n";
+	/* the catalog lock of guard.c (no SQL function but this can take it) */
+	lockstmt = "SELECT schemamig._lock();\n";
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf,
@@ -306,6 +332,7 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 					 "\\set ON_ERROR_STOP on\n",
 					 direction_name(upgrade), comment_text(target),
 					 heads ? sm_join_ids(heads) : "base", list_length(steps));
+	append_pinned_settings(&buf);
 	appendStringInfoString(&buf, "BEGIN;\nSET LOCAL schemamig.offline_script = on;\n");
 	appendStringInfoString(&buf, lockstmt);
 	append_state_guard(&buf, heads);
@@ -346,7 +373,11 @@ offline_script(SmGraph *g, List *heads, List *steps, const char *target,
 							   "DO $schemamig$ BEGIN PERFORM pg_catalog.set_config('schemamig_offline.started', "
 							   "pg_catalog.clock_timestamp()::pg_catalog.text, false); END $schemamig$;\n");
 		foreach(lc2, sm_split_sql(sql))
+		{
+			sm_check_statement(lfirst(lc2), foreach_current_index(lc2) + 1,
+							   step->rev->id, direction_name(step->upgrade));
 			append_statement(&buf, ((SmStatement *) lfirst(lc2))->sql);
+		}
 		if (!in_tx)
 		{
 			appendStringInfoString(&buf, "BEGIN;\n");

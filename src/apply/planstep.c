@@ -65,7 +65,21 @@ static void close_step(void);
 static int	utility_depth = 0;
 static int	executor_depth = 0;
 
+/*
+ * A refused non-transactional step: psql's \gexec (or any client) goes on
+ * with the plan rows after a failed _begin_step, and with no transaction
+ * around them the step's statements would run anyway (twice, when another
+ * session applied the step meanwhile).  _begin_step arms this before it
+ * can fail; the next "refused_remaining" top-level statements of the
+ * session (the step's own) are then refused.
+ */
+static int	refused_remaining = 0;
+static char refused_revision[SM_MAX_ID_LEN + 1];
+
+static void refuse_if_step_refused(void);
+
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+static ExecutorStart_hook_type prev_ExecutorStart = NULL;
 static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
 static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
@@ -84,9 +98,17 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 {
 	bool		toplevel = (context == PROCESS_UTILITY_TOPLEVEL &&
 							utility_depth == 0 && executor_depth == 0);
+	SmCurrentUtility saved = sm_current_utility;
 
+	if (toplevel)
+		refuse_if_step_refused();
 	sm_utility_enter(nodeTag(pstmt->utilityStmt), executor_depth, toplevel);
 	utility_depth++;
+	/* where this command lies in its query string, for the drift log */
+	sm_current_utility.query = queryString;
+	sm_current_utility.location = pstmt->stmt_location;
+	sm_current_utility.length = pstmt->stmt_len;
+	sm_current_utility.stmt = (struct Node *) pstmt->utilityStmt;
 	if (toplevel && step_revision != NULL)
 		sm_lockwait_arm();
 	PG_TRY();
@@ -101,6 +123,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	PG_CATCH();
 	{
 		utility_depth--;
+		sm_current_utility = saved;
 		sm_utility_exit();
 		/* what a statement of a plan step timed out on, for its retry */
 		if (toplevel && step_revision != NULL)
@@ -109,12 +132,63 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	}
 	PG_END_TRY();
 	utility_depth--;
+	sm_current_utility = saved;
 	sm_utility_exit();
 	if (toplevel && step_revision != NULL)
 		sm_lockwait_disarm();
 
 	if (toplevel && step_revision != NULL)
 		step_completed++;
+}
+
+/*
+ * refuse_if_step_refused refuses a top-level statement that belongs to a
+ * plan step whose _begin_step failed in this session.
+ */
+static void
+refuse_if_step_refused(void)
+{
+	if (refused_remaining <= 0)
+		return;
+	refused_remaining--;
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("statement not run: the plan step of revision \"%s\" was refused", refused_revision),
+			 errdetail("schemamig._begin_step failed in this session, so the statements of that step do not run (%d more will be refused).",
+					   refused_remaining),
+			 errhint("Make a new plan with schemamig.plan().")));
+}
+
+/*
+ * is_step_boundary: a plan row that opens or closes a step, as plan()
+ * writes them; it ends the statements of a refused step.
+ */
+static bool
+is_step_boundary(const char *sql)
+{
+	if (sql == NULL)
+		return false;
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r')
+		sql++;
+	return pg_strncasecmp(sql, "SELECT schemamig._begin_step(", 29) == 0 ||
+		pg_strncasecmp(sql, "SELECT schemamig._end_step(", 27) == 0;
+}
+
+static void
+sm_ExecutorStart(QueryDesc *queryDesc, int eflags)
+{
+	if (utility_depth == 0 && executor_depth == 0 &&
+		!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && refused_remaining > 0)
+	{
+		if (is_step_boundary(queryDesc->sourceText))
+			refused_remaining = 0;
+		else
+			refuse_if_step_refused();
+	}
+	if (prev_ExecutorStart)
+		prev_ExecutorStart(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
 }
 
 static void
@@ -199,6 +273,8 @@ sm_planstep_install_hooks(void)
 	RegisterSubXactCallback(sm_planstep_subxact, NULL);
 	prev_ProcessUtility = ProcessUtility_hook;
 	ProcessUtility_hook = sm_ProcessUtility;
+	prev_ExecutorStart = ExecutorStart_hook;
+	ExecutorStart_hook = sm_ExecutorStart;
 	prev_ExecutorRun = ExecutorRun_hook;
 	ExecutorRun_hook = sm_ExecutorRun;
 	prev_ExecutorFinish = ExecutorFinish_hook;
@@ -229,6 +305,7 @@ close_step(void)
 	step_revision = NULL;
 	step_session_lock = false;
 	sm_migration_set(false);
+	sm_plan_step_open = false;
 }
 
 /*
@@ -285,6 +362,17 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 				 errmsg("invalid direction \"%s\"", direction),
 				 errhint("Use \"upgrade\" or \"downgrade\".")));
 	upgrade = (direction[0] == 'u');
+
+	/*
+	 * Outside a transaction block nothing would stop the step's statements
+	 * if this call fails: arm the refusal until it has succeeded.
+	 */
+	refused_remaining = 0;
+	if (!in_block)
+	{
+		strlcpy(refused_revision, id, sizeof(refused_revision));
+		refused_remaining = Max(PG_GETARG_INT32(2), 0);
+	}
 
 	if (step_revision != NULL)
 		ereport(ERROR,
@@ -357,6 +445,8 @@ schemamig_begin_step(PG_FUNCTION_ARGS)
 	step_completed = -1;
 	step_started = GetCurrentTimestamp();
 	sm_migration_set(true);
+	sm_plan_step_open = true;
+	refused_remaining = 0;
 	PG_RETURN_VOID();
 }
 
@@ -396,7 +486,7 @@ schemamig_end_step(PG_FUNCTION_ARGS)
 
 	/* the bookkeeping below runs under the transaction-level lock */
 	if (had_session_lock)
-		sm_lock_for_migration();
+		sm_lock_catalog();
 	close_step();
 
 	if (completed != expected)
@@ -418,5 +508,34 @@ schemamig_end_step(PG_FUNCTION_ARGS)
 	sm_version_write(after);
 	sm_snapshot_record(after);
 	sm_spi_finish();
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(schemamig_session_lock);
+
+/*
+ * schemamig._session_lock(hold): a client that runs plan() rows holds the
+ * catalog lock for its session across them, so that no other caller can
+ * change the version table between the plan and its steps.  Only roles
+ * with EXECUTE on it (not PUBLIC) can take it.
+ */
+static bool client_session_lock = false;
+
+Datum
+schemamig_session_lock(PG_FUNCTION_ARGS)
+{
+	bool		hold = PG_GETARG_BOOL(0);
+
+	if (hold && !client_session_lock)
+	{
+		sm_check_catalog_writable();
+		(void) sm_lock_catalog_ext(true, false);
+		client_session_lock = true;
+	}
+	else if (!hold && client_session_lock)
+	{
+		sm_unlock_catalog_session();
+		client_session_lock = false;
+	}
 	PG_RETURN_VOID();
 }

@@ -193,10 +193,10 @@ sm_catalog_revision_write(bool insert, const char *id, const char *message,
 						  const char *upgrade_sql, const char *downgrade_sql,
 						  bool transactional, const char *checksum)
 {
-	Oid			argtypes[10] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID};
-	Datum		values[10];
-	char		nulls[10] = "          ";
+	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+	TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, NAMEOID};
+	Datum		values[11];
+	char		nulls[11] = "           ";
 
 	values[0] = CStringGetTextDatum(id);
 	values[1] = CStringGetTextDatum(message);
@@ -209,18 +209,20 @@ sm_catalog_revision_write(bool insert, const char *id, const char *message,
 	values[7] = BoolGetDatum(transactional);
 	values[8] = CStringGetTextDatum(checksum);
 	values[9] = CStringGetTextDatum(SM_CHECKSUM_ALGORITHM);
+	values[10] = sm_caller_name_datum();
 	if (insert)
-		sm_spi_exec("INSERT INTO schemamig.revision (id, message, down_revisions, branch_labels, "
-					"depends_on, upgrade_sql, downgrade_sql, transactional, checksum, checksum_algorithm) "
-					"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-					SPI_OK_INSERT, 10, argtypes, values, nulls);
+		sm_spi_exec_owner("INSERT INTO schemamig.revision (id, message, down_revisions, branch_labels, "
+						  "depends_on, upgrade_sql, downgrade_sql, transactional, checksum, checksum_algorithm, "
+						  "created_by) "
+						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+						  SPI_OK_INSERT, 11, argtypes, values, nulls);
 	else
-		sm_spi_exec("UPDATE schemamig.revision SET message = $2, down_revisions = $3, "
-					"branch_labels = $4, depends_on = $5, upgrade_sql = $6, downgrade_sql = $7, "
-					"transactional = $8, checksum = $9, checksum_algorithm = $10, "
-					"created_at = pg_catalog.now(), created_by = CURRENT_USER "
-					"WHERE id OPERATOR(pg_catalog.=) $1",
-					SPI_OK_UPDATE, 10, argtypes, values, nulls);
+		sm_spi_exec_owner("UPDATE schemamig.revision SET message = $2, down_revisions = $3, "
+						  "branch_labels = $4, depends_on = $5, upgrade_sql = $6, downgrade_sql = $7, "
+						  "transactional = $8, checksum = $9, checksum_algorithm = $10, "
+						  "created_at = pg_catalog.now(), created_by = $11 "
+						  "WHERE id OPERATOR(pg_catalog.=) $1",
+						  SPI_OK_UPDATE, 11, argtypes, values, nulls);
 }
 
 /* sm_catalog_revision_set_message changes only a revision's message. */
@@ -232,7 +234,7 @@ sm_catalog_revision_set_message(const char *id, const char *message)
 
 	values[0] = CStringGetTextDatum(id);
 	values[1] = CStringGetTextDatum(message);
-	sm_spi_exec("UPDATE schemamig.revision SET message = $2 "
+	sm_spi_exec_owner("UPDATE schemamig.revision SET message = $2 "
 				"WHERE id OPERATOR(pg_catalog.=) $1",
 				SPI_OK_UPDATE, 2, argtypes, values, NULL);
 }
@@ -245,7 +247,7 @@ sm_catalog_revision_delete(const char *id)
 	Datum		values[1];
 
 	values[0] = CStringGetTextDatum(id);
-	sm_spi_exec("DELETE FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) $1",
+	sm_spi_exec_owner("DELETE FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) $1",
 				SPI_OK_DELETE, 1, argtypes, values, NULL);
 }
 
@@ -280,11 +282,11 @@ sm_version_write(List *heads)
 	Oid			argtypes[1] = {TEXTARRAYOID};
 	Datum		values[1];
 
-	sm_spi_exec("DELETE FROM schemamig.version", SPI_OK_DELETE, 0, NULL, NULL, NULL);
+	sm_spi_exec_owner("DELETE FROM schemamig.version", SPI_OK_DELETE, 0, NULL, NULL, NULL);
 	if (heads == NIL)
 		return;
 	values[0] = sm_text_array_datum(heads);
-	sm_spi_exec("INSERT INTO schemamig.version (revision, position) "
+	sm_spi_exec_owner("INSERT INTO schemamig.version (revision, position) "
 				"SELECT h.revision, h.position "
 				"FROM pg_catalog.unnest($1) WITH ORDINALITY AS h(revision, position)",
 				SPI_OK_INSERT, 1, argtypes, values, NULL);
@@ -302,21 +304,21 @@ sm_log_step(const char *revision, const char *direction,
 			const char *checksum)
 {
 	static SPIPlanPtr plan = NULL;
-	Datum		values[7];
-	char		nulls[7] = "       ";
+	Datum		values[8];
+	char		nulls[8] = "        ";
 	Interval   *dur = palloc0(sizeof(Interval));
 
 	if (plan == NULL)
 	{
-		Oid			argtypes[7] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-		TIMESTAMPTZOID, INTERVALOID, TEXTOID};
+		Oid			argtypes[8] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+		TIMESTAMPTZOID, INTERVALOID, TEXTOID, NAMEOID};
 		MemoryContext caller = CurrentMemoryContext;
 		SPIPlanPtr	p;
 
 		p = SPI_prepare("INSERT INTO schemamig.log (revision, direction, heads_before, heads_after, "
 						"started_at, duration, role, checksum, backend_pid) "
-						"VALUES ($1, $2, $3, $4, $5, $6, CURRENT_USER, $7, pg_catalog.pg_backend_pid())",
-						7, argtypes);
+						"VALUES ($1, $2, $3, $4, $5, $6, $8, $7, pg_catalog.pg_backend_pid())",
+						8, argtypes);
 		MemoryContextSwitchTo(caller);
 		if (p == NULL || SPI_keepplan(p) != 0)
 			elog(ERROR, "could not prepare the schemamig.log insert: %s",
@@ -334,5 +336,6 @@ sm_log_step(const char *revision, const char *direction,
 	values[5] = IntervalPGetDatum(dur);
 	values[6] = checksum ? CStringGetTextDatum(checksum) : (Datum) 0;
 	nulls[6] = checksum ? ' ' : 'n';
-	(void) sm_spi_exec_plan(plan, "write schemamig.log", SPI_OK_INSERT, values, nulls);
+	values[7] = sm_caller_name_datum();
+	(void) sm_spi_exec_plan_owner(plan, "write schemamig.log", SPI_OK_INSERT, values, nulls);
 }

@@ -34,9 +34,9 @@ sm_catalog_snapshot_insert(List *heads, List *schemas, bool all,
 						   const char *fingerprint, const char *algorithm,
 						   Jsonb *description)
 {
-	Oid			argtypes[5] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, JSONBOID};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[6] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, JSONBOID, NAMEOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
 
 	values[0] = sm_text_array_datum(heads);
 	if (all)
@@ -55,12 +55,13 @@ sm_catalog_snapshot_insert(List *heads, List *schemas, bool all,
 		values[4] = (Datum) 0;
 		nulls[4] = 'n';
 	}
-	sm_spi_exec("INSERT INTO " SM_SCHEMA ".snapshot (heads, schemas, fingerprint, algorithm, description)"
-				" SELECT ARRAY(SELECT h FROM pg_catalog.unnest($1) h ORDER BY h COLLATE \"C\"),"
-				" CASE WHEN $2 IS NOT NULL THEN"
-				" ARRAY(SELECT DISTINCT s COLLATE \"C\" FROM pg_catalog.unnest($2) s ORDER BY 1) END,"
-				" $3, $4, $5",
-				SPI_OK_INSERT, 5, argtypes, values, nulls);
+	values[5] = sm_caller_name_datum();
+	sm_spi_exec_owner("INSERT INTO " SM_SCHEMA ".snapshot (heads, schemas, fingerprint, algorithm, description, taken_by)"
+					  " SELECT ARRAY(SELECT h FROM pg_catalog.unnest($1) h ORDER BY h COLLATE \"C\"),"
+					  " CASE WHEN $2 IS NOT NULL THEN"
+					  " ARRAY(SELECT DISTINCT s COLLATE \"C\" FROM pg_catalog.unnest($2) s ORDER BY 1) END,"
+					  " $3, $4, $5, $6",
+					  SPI_OK_INSERT, 6, argtypes, values, nulls);
 }
 
 /*
@@ -111,7 +112,7 @@ sm_catalog_drift_acknowledge(bool all, int64 upto, const char *role)
 	else
 		values[0] = Int64GetDatum(upto);
 	values[1] = DirectFunctionCall1(namein, CStringGetDatum(role));
-	return sm_spi_exec("UPDATE " SM_SCHEMA ".drift"
+	return sm_spi_exec_owner("UPDATE " SM_SCHEMA ".drift"
 					   " SET acknowledged = true, acknowledged_at = pg_catalog.now(),"
 					   " acknowledged_by = $2"
 					   " WHERE NOT acknowledged"

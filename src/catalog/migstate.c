@@ -27,6 +27,12 @@ static const char *running_statement = NULL;
 /* the GUC schemamig.offline_script (defined in pg_schemamig.c) */
 bool		sm_offline_script = false;
 
+/* migstate.h */
+int			sm_revision_depth = 0;
+bool		sm_plan_step_open = false;
+bool		sm_allow_drop_extension = false;
+SmCurrentUtility sm_current_utility = {NULL, 0, 0, NULL};
+
 /* sm_migration_set marks whether migration DDL runs now. */
 void
 sm_migration_set(bool running)

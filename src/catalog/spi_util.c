@@ -176,49 +176,14 @@ sm_check_id(const char *id, const char *what)
 }
 
 /*
- * sm_lock_catalog takes the transaction-level advisory lock that serialises
- * every mutating call.  Concurrent callers wait, then see committed work.
- * Being an ordinary heavyweight lock owned by the backend, it can never go
- * stale: it is released at commit, abort or backend exit.
- */
-void
-sm_lock_catalog(void)
-{
-	(void) sm_lock_catalog_ext(false, false);
-}
-
-/*
- * sm_lock_catalog_ext is the one place that names the lock (the keys are in
- * names.h, shared with the client and the offline scripts): at session level
- * when "session", without waiting when "nowait" (then returns whether it got
- * the lock).
- */
-bool
-sm_lock_catalog_ext(bool session, bool nowait)
-{
-	LOCKTAG		tag;
-
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, SM_LOCK_KEY1, SM_LOCK_KEY2, 2);
-	return LockAcquire(&tag, ExclusiveLock, session, nowait) != LOCKACQUIRE_NOT_AVAIL;
-}
-
-/* sm_unlock_catalog_session releases the session-level form of the lock. */
-void
-sm_unlock_catalog_session(void)
-{
-	LOCKTAG		tag;
-
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, SM_LOCK_KEY1, SM_LOCK_KEY2, 2);
-	(void) LockRelease(&tag, ExclusiveLock, true);
-}
-
-/*
  * sm_check_catalog_writable refuses mutating calls where the catalog cannot
- * or must not be written: read-only transactions and hot standbys.
+ * or must not be written: inside a running revision (guard.c), read-only
+ * transactions and hot standbys.
  */
 void
 sm_check_catalog_writable(void)
 {
+	sm_refuse_inside_revision(NULL);
 	PreventCommandIfReadOnly("pg_schemamig");
 	sm_citus_require_coordinator();
 	if (RecoveryInProgress())

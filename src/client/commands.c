@@ -9,7 +9,7 @@
  * upgrade/downgrade run one "SELECT ... FROM schemamig.upgrade($1)" (one
  * transaction) when every step is transactional.  When a non-transactional
  * revision (CREATE INDEX CONCURRENTLY ...) is in the way, they hold the
- * catalog's advisory lock at session level (no transaction, no snapshot),
+ * catalog lock at session level (schemamig._session_lock) (no transaction, no snapshot),
  * fetch schemamig.plan() and run its statements one by one, top-level, in
  * autocommit: BEGIN/COMMIT rows wrap each transactional revision, and the
  * statements of a non-transactional one run on their own.
@@ -78,8 +78,8 @@ do_current(Ctx *ctx)
 {
 	if (opts.verbose && !opts.json)
 		printf("Current revision(s) for database \"%s\":\n", PQdb(ctx->conn));
-	/* the version table is what "current" shows (Alembic's alembic_version) */
-	return print_revisions(ctx, "SELECT v.revision FROM schemamig.version v ORDER BY v.position", 0, NULL,
+	/* as "alembic current": the version table and what it implies through depends_on */
+	return print_revisions(ctx, "SELECT c.revision FROM schemamig.current() c", 0, NULL,
 						   "reading the current revisions", false, false, false, true, false);
 }
 
@@ -609,7 +609,7 @@ apply_target(Ctx *ctx, const char *target, bool up)
 		return apply_one_in_server(ctx, target, up);
 
 	/* a non-transactional revision exists: is one in the way? */
-	if (!db_command(ctx->conn, "SELECT pg_catalog.pg_advisory_lock(" SM_LOCK_KEY1_SQL ", " SM_LOCK_KEY2_SQL ")",
+	if (!db_command(ctx->conn, "SELECT schemamig._session_lock(true)",
 					"taking the pg_schemamig lock"))
 		return EXIT_MIGRATION;
 	plan = db_exec(ctx->conn,
@@ -623,7 +623,14 @@ apply_target(Ctx *ctx, const char *target, bool up)
 		rc = EXIT_OK;
 		for (i = 0; i < PQntuples(plan); i++)
 		{
-			if (PQgetvalue(plan, i, 4)[0] != 't')
+			const DbRev *r = dbgraph_find(ctx->g, PQgetvalue(plan, i, 1));
+
+			/*
+			 * a statement that cannot run in a transaction block, or any
+			 * statement of a revision registered as non-transactional (a
+			 * batched data change): upgrade() would refuse either
+			 */
+			if (PQgetvalue(plan, i, 4)[0] != 't' || (r != NULL && !r->transactional))
 				all_tx = false;
 			if ((strcmp(PQgetvalue(plan, i, 2), "upgrade") == 0) != up)
 			{
@@ -639,7 +646,7 @@ apply_target(Ctx *ctx, const char *target, bool up)
 		PQclear(plan);
 	}
 	if (PQtransactionStatus(ctx->conn) == PQTRANS_IDLE)
-		(void) db_command(ctx->conn, "SELECT pg_catalog.pg_advisory_unlock(" SM_LOCK_KEY1_SQL ", " SM_LOCK_KEY2_SQL ")",
+		(void) db_command(ctx->conn, "SELECT schemamig._session_lock(false)",
 						  "releasing the pg_schemamig lock");
 	if (rc == EXIT_OK && all_tx)
 		return apply_one_in_server(ctx, target, up);

@@ -909,6 +909,50 @@ graph_version_rows(SmGraph *g, List *heads, const char *what)
 }
 
 /*
+ * graph_all_current: what "alembic current" shows for the version rows
+ * "cur" (Alembic's _get_all_current): the rows and everything they imply
+ * through down revisions and depends_on, reduced to the tip of each line
+ * (a revision with a child, through down revisions, in that set is not
+ * shown).  A row whose dependency is on another line thus also shows that
+ * line's tip.  The version rows come first, in their order, then the
+ * implied tips in graph order.
+ */
+SmIdx
+graph_all_current(SmGraph *g, SmIdx cur)
+{
+	bool	   *implied = graph_walk(g, cur.v, cur.n, SM_EDGE_NORMDOWN);
+	SmIdx		r;
+	int			i;
+	int			pass;
+
+	r.n = 0;
+	r.v = palloc(sizeof(int) * Max(g->n, 1));
+	for (i = 0; i < cur.n; i++)
+		implied[cur.v[i]] = true;
+	for (pass = 0; pass < 2; pass++)
+	{
+		int			n = pass == 0 ? cur.n : g->n;
+
+		for (i = 0; i < n; i++)
+		{
+			int			v = pass == 0 ? cur.v[i] : i;
+			SmIdx		next = SM_NODE(g, v)->next;
+			bool		tip = true;
+			int			k;
+
+			if (!implied[v] || idx_contains(r, v))
+				continue;
+			for (k = 0; k < next.n && tip; k++)
+				tip = !implied[next.v[k]];
+			if (tip)
+				r.v[r.n++] = v;
+		}
+	}
+	pfree(implied);
+	return r;
+}
+
+/*
  * The ancestors (through normalized down revisions, inclusive) of one
  * pending head of the topological sort, discovered lazily: a node is only
  * expanded once a membership question reaches its topological position.
@@ -1138,8 +1182,51 @@ graph_topological_sort(SmGraph *g, const bool *todo_in, const int *heads_in,
 				pfree(add.v);
 		}
 	}
-	if (remaining != 0)
-		elog(ERROR, "topological sort left %d revisions unordered", remaining);
+	/*
+	 * Revisions left over hang below none of the heads through down
+	 * revisions (history('a:b') where a is below b only through depends_on:
+	 * Alembic keeps a but not b, then fails an assertion).  Sort them from
+	 * their own tips (in registration order) instead of failing.
+	 */
+	if (remaining > 0)
+	{
+		bool	   *below = palloc0(sizeof(bool) * Max(g->n, 1));
+		bool	   *tips = palloc(sizeof(bool) * Max(g->n, 1));
+		int			ntips = 0;
+		List	   *rest;
+
+		for (i = 0; i < g->n; i++)
+		{
+			SmRevNode  *node = SM_NODE(g, i);
+
+			if (!todo[i])
+				continue;
+			for (h = 0; h < node->normdown.n; h++)
+				if (todo[node->normdown.v[h]])
+					below[node->normdown.v[h]] = true;
+		}
+		for (i = 0; i < g->n; i++)
+		{
+			tips[i] = todo[i] && !below[i];
+			if (tips[i])
+				ntips++;
+		}
+		if (ntips == 0)
+			elog(ERROR, "topological sort left %d revisions unordered", remaining);
+		{
+			int		   *tipv = palloc(sizeof(int) * ntips);
+
+			ntips = 0;
+			for (i = 0; i < g->n; i++)
+				if (tips[i])
+					tipv[ntips++] = i;
+			rest = graph_topological_sort(g, todo, tipv, ntips);
+			pfree(tipv);
+		}
+		output = list_concat(output, rest);
+		pfree(below);
+		pfree(tips);
+	}
 	pfree(todo);
 	return output;
 }
@@ -1248,7 +1335,7 @@ graph_downgrade_steps(SmGraph *g, List *heads, const char *target)
 {
 	SmIdx		cur = graph_version_rows(g, heads, "the version table");
 	char	   *label;
-	int			t = target_parse_downgrade(g, heads, target, &label);
+	int			t = target_parse_downgrade(g, heads, target, &label, true);
 	SmIntBuf	roots = {0, 0, NULL};
 	bool	   *drop;
 	bool	   *active;
@@ -1669,4 +1756,44 @@ graph_stamp_heads(SmGraph *g, List *heads, List *targets, bool purge)
 	foreach(lc, steps)
 		h = apply_stamp_step(g, h, (SmStampStep *) lfirst(lc));
 	return h;
+}
+
+/*
+ * graph_redundant_rows: the rows of a version table ("rows", ids) that lie
+ * below another of its rows through down revisions: Alembic's table holds
+ * heads only, so such a row means the table was written around the catalog
+ * lock (or by hand).  Rows naming no revision are skipped.  Returns ids.
+ */
+List *
+graph_redundant_rows(SmGraph *g, List *rows)
+{
+	List	   *result = NIL;
+	int		   *starts = palloc(sizeof(int) * Max(list_length(rows), 1));
+	ListCell   *lc;
+
+	foreach(lc, rows)
+	{
+		SmRevision *rev = graph_find(g, lfirst(lc));
+		ListCell   *lc2;
+		int			n = 0;
+		bool	   *below;
+
+		if (rev == NULL)
+			continue;
+		foreach(lc2, rows)
+		{
+			SmRevision *o = graph_find(g, lfirst(lc2));
+
+			if (o != NULL && o != rev)
+				starts[n++] = o->index;
+		}
+		if (n == 0)
+			continue;
+		below = graph_walk(g, starts, n, SM_EDGE_DOWN);
+		if (below[rev->index])
+			result = lappend(result, rev->id);
+		pfree(below);
+	}
+	pfree(starts);
+	return result;
 }

@@ -87,6 +87,7 @@ extern List *graph_downgrade_steps(SmGraph *g, List *heads, const char *target);
  * is the revision or reaches it through down revisions and dependencies.
  */
 extern bool graph_is_applied(SmGraph *g, List *heads, const SmRevision *rev);
+extern List *graph_redundant_rows(SmGraph *g, List *rows);
 
 /*
  * True when "target" names a state behind the current heads, so that a

@@ -88,6 +88,7 @@ extern bool graph_has_label(SmGraph *g, int idx, const char *label);
 extern List *graph_topological_sort(SmGraph *g, const bool *todo, const int *heads,
 									int nheads);
 extern SmIdx graph_version_rows(SmGraph *g, List *heads, const char *what);
+extern SmIdx graph_all_current(SmGraph *g, SmIdx cur);
 extern void graph_check_overlap(SmGraph *g, SmIdx revs);
 
 /* target.c: Alembic's RevisionMap resolution primitives (indexes) */
@@ -104,7 +105,7 @@ extern List *target_parse_upgrade(SmGraph *g, List *current, const char *target,
 								  bool no_overwalk);
 extern int	target_resolve_branch(SmGraph *g, const char *name);
 extern int	target_parse_downgrade(SmGraph *g, List *current, const char *target,
-								   char **branch_label);
+								   char **branch_label, bool assert_relative_length);
 extern void target_error_not_here(const char *target, const char *what);
 
 #endif							/* SM_GRAPH_INT_H */

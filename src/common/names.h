@@ -29,15 +29,13 @@ extern bool sm_name_char(char c);
 extern bool sm_valid_name(const char *name);
 
 /*
- * Key of the transaction-level advisory lock that serialises every mutating
- * call: pg_advisory_xact_lock(SM_LOCK_KEY1, SM_LOCK_KEY2) in SQL, the same
- * two int4 keys in C (SET_LOCKTAG_ADVISORY(..., key1, key2, 2)).  The _SQL
- * forms are the same numbers as SQL literals.
+ * Keys of the lock that serialises every mutating call (src/catalog/guard.c).
+ * Its tag's last field is one that no SQL function can form, so it has no
+ * SQL spelling: scripts and clients take it through schemamig._lock() and
+ * schemamig._session_lock(), which PUBLIC cannot execute.
  */
 #define SM_LOCK_KEY1			0x736d6967	/* "smig" */
 #define SM_LOCK_KEY2			1
-#define SM_LOCK_KEY1_SQL		"1936550247"
-#define SM_LOCK_KEY2_SQL		"1"
 
 /*
  * The error context of a failure inside a revision's SQL:

@@ -41,6 +41,44 @@ typedef struct Parser
 } Parser;
 
 /*
+ * utf8_cliplen: how many of the len bytes of s fit in max bytes without
+ * cutting a UTF-8 character in half (revision files are UTF-8), so that a
+ * shortened quote in a message stays valid text.
+ */
+static int
+utf8_cliplen(const char *s, size_t len, size_t max)
+{
+	size_t		n;
+
+	if (len <= max)
+		return (int) len;
+	n = max;
+	/* s[n] is the first byte left out: not in the middle of a character */
+	while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+		n--;
+	return (int) n;
+}
+
+/* Drops an incomplete UTF-8 character that vsnprintf's truncation left at the end of s. */
+static void
+utf8_trim_partial(char *s)
+{
+	size_t		len = strlen(s);
+	size_t		lead = len;
+	unsigned char c;
+	size_t		need;
+
+	while (lead > 0 && ((unsigned char) s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	c = (unsigned char) s[lead - 1];
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	if (len - (lead - 1) < need)
+		s[lead - 1] = '\0';
+}
+
+/*
  * Records the first error as "path:line: message"; later errors are
  * dropped, so the user sees the first problem of the file.
  */
@@ -58,7 +96,8 @@ perr(Parser *p, int line, const char *fmt,...)
 		return;
 	p->failed = true;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) >= (int) sizeof(msg))
+		utf8_trim_partial(msg);
 	va_end(ap);
 	need = strlen(p->path) + strlen(msg) + 32;
 	p->err = malloc(need);
@@ -137,8 +176,9 @@ parse_list(Parser *p, int line, const char *key, const char *text, bool ids,
 		/* ids, labels and depends_on entries: one syntax (names.h) */
 		if (!sm_valid_name(item))
 		{
-			perr(p, line, "invalid %s \"%.80s\" in \"%s\" (allowed: %s, at most %d characters)",
-				 ids ? "revision id" : "name", item, key,
+			perr(p, line, "invalid %s \"%.*s\" in \"%s\" (allowed: %s, at most %d characters)",
+				 ids ? "revision id" : "name",
+				 utf8_cliplen(item, strlen(item), 80), item, key,
 				 SM_NAME_CHARS_TEXT, REVFILE_MAX_ID_LEN);
 			free(item);
 			return;
@@ -175,7 +215,8 @@ parse_bool(Parser *p, int line, const char *key, const char *v)
 		return true;
 	if (strcasecmp(v, "false") == 0)
 		return false;
-	perr(p, line, "\"%s\" must be true or false, not \"%.80s\"", key, v);
+	perr(p, line, "\"%s\" must be true or false, not \"%.*s\"", key,
+		 utf8_cliplen(v, strlen(v), 80), v);
 	return false;
 }
 
@@ -358,7 +399,7 @@ revfile_parse(const char *path, const char *buf, size_t len, char **err)
 		{
 			if (kind == 1)
 				perr(&p, lineno, "unknown section \"-- %.*s\" (expected \"-- +upgrade\")",
-					 (int) (wl > 40 ? 40 : wl), w);
+					 utf8_cliplen(w, wl, 40), w);
 			else if (kind == 2)
 			{
 				int			k;
@@ -368,7 +409,7 @@ revfile_parse(const char *path, const char *buf, size_t len, char **err)
 						break;
 				if (k == NUM_HEADER_KEYS)
 					perr(&p, lineno, "unknown header \"%.*s\" (known: revision, down_revision, branch_labels, depends_on, transactional, irreversible, message)",
-						 (int) (wl > 40 ? 40 : wl), w);
+						 utf8_cliplen(w, wl, 40), w);
 				else if (key_line[k] != 0)
 					perr(&p, lineno, "duplicate header \"%s\" (first at line %d)",
 						 header_keys[k], key_line[k]);
@@ -406,8 +447,9 @@ revfile_parse(const char *path, const char *buf, size_t len, char **err)
 		/* revision */
 		rf->id_line = key_line[0];
 		if (!sm_valid_name(key_value[0]))
-			perr(&p, key_line[0], "invalid revision id \"%.80s\" (allowed: letters, digits and _, 1 to %d characters)",
-				 key_value[0], REVFILE_MAX_ID_LEN);
+			perr(&p, key_line[0], "invalid revision id \"%.*s\" (allowed: letters, digits and _, 1 to %d characters)",
+				 utf8_cliplen(key_value[0], strlen(key_value[0]), 80), key_value[0],
+				 REVFILE_MAX_ID_LEN);
 		else
 		{
 			rf->id = key_value[0];

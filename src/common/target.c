@@ -590,11 +590,13 @@ target_parse_upgrade(SmGraph *g, List *current, const char *target, bool no_over
  * target_parse_downgrade: the revision a downgrade to "target" goes back to
  * (SM_WALK_NONE: base), from the state "current" (List of char *), as
  * Alembic's _parse_downgrade_target.  *branch_label receives the line the
- * target restricts the downgrade to, or NULL.
+ * target restricts the downgrade to, or NULL.  Without
+ * assert_relative_length (history ranges), a relative walk that runs past
+ * the base stops there, as Alembic's does since 0.7.
  */
 int
 target_parse_downgrade(SmGraph *g, List *current, const char *target,
-					   char **branch_label)
+					   char **branch_label, bool assert_relative_length)
 {
 	SmTargetSyntax syn;
 	char	   *label;
@@ -609,7 +611,7 @@ target_parse_downgrade(SmGraph *g, List *current, const char *target,
 	{
 		if (!syn.has_symbol)
 			error_relative_short(target, syn.steps);
-		rev = target_walk(g, get_revision_parts(g, syn.symbol, NULL), syn.steps, label, true);
+		rev = target_walk(g, get_revision_parts(g, syn.symbol, NULL), syn.steps, label, assert_relative_length);
 		if (rev == SM_WALK_NONE)
 			error_relative_short(target, syn.steps);
 		return rev;
@@ -679,7 +681,7 @@ target_parse_downgrade(SmGraph *g, List *current, const char *target,
 				*branch_label = label;
 			}
 		}
-		rev = target_walk(g, get_revision_parts(g, sym, label), syn.steps, NULL, true);
+		rev = target_walk(g, get_revision_parts(g, sym, label), syn.steps, NULL, assert_relative_length);
 		if (rev == SM_WALK_NONE)
 			error_relative_short(target, syn.steps);
 		return rev;
@@ -798,7 +800,7 @@ target_history(SmGraph *g, const char *range, List *current)
 	{
 		/* a relative start that ran off the graph, as Alembic re-reads it */
 		char	   *label;
-		int			r = target_parse_downgrade(g, upper, linitial(lower), &label);
+		int			r = target_parse_downgrade(g, upper, linitial(lower), &label, false);
 
 		curl = (r == SM_WALK_BASE || r == SM_WALK_NONE) ? NIL : list_make1_int(r);
 	}
@@ -829,6 +831,50 @@ target_history(SmGraph *g, const char *range, List *current)
 
 		for (i = 0; i < g->n; i++)
 			required[i] = required[i] && desc[i];
+	}
+	/*
+	 * Every revision of the range must hang below its end through down
+	 * revisions (normalized), or no order exists: a start below the end only
+	 * through depends_on (Alembic fails an assertion there).  Refuse it by
+	 * name instead of failing inside the sort.
+	 */
+	{
+		bool	   *reach = palloc0(sizeof(bool) * Max(g->n, 1));
+		int		   *stack = palloc(sizeof(int) * Max(g->n, 1));
+		int			top = 0;
+
+		for (i = 0; i < targets.n; i++)
+			if (required[targets.v[i]] && !reach[targets.v[i]])
+			{
+				reach[targets.v[i]] = true;
+				stack[top++] = targets.v[i];
+			}
+		while (top > 0)
+		{
+			SmRevNode  *node = SM_NODE(g, stack[--top]);
+			int			k;
+
+			for (k = 0; k < node->normdown.n; k++)
+			{
+				int			u = node->normdown.v[k];
+
+				if (required[u] && !reach[u])
+				{
+					reach[u] = true;
+					stack[top++] = u;
+				}
+			}
+		}
+		for (i = 0; i < g->n; i++)
+			if (required[i] && !reach[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("history range \"%s\" cannot be ordered", range ? range : ""),
+						 errdetail("Revision \"%s\" lies below the end of the range only through depends_on, not through down revisions.",
+								   g->revs[i]->id),
+						 errhint("Start the range at a revision that its end builds on through down revisions.")));
+		pfree(reach);
+		pfree(stack);
 	}
 	order = graph_topological_sort(g, required, targets.v, targets.n);
 	foreach(lc, order)

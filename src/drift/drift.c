@@ -31,6 +31,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/indexing.h"
@@ -85,9 +86,12 @@ typedef struct DriftTarget
 {
 	Relation	rel;
 	Oid			seqoid;
+	Oid			idxoid;			/* schemamig.drift_id */
 	List	   *tracked;		/* NIL: every non-system schema */
 	char	   *role;
-	const char *statement;
+	const char *tag;			/* the event's command tag */
+	bool		have_statement;
+	char	   *statement;		/* computed on the first row */
 	bool		citus;			/* Citus is installed: shards are left out */
 } DriftTarget;
 
@@ -99,16 +103,13 @@ typedef struct DriftTarget
  * table is missing (as while DROP EXTENSION pg_schemamig runs).
  */
 static bool
-drift_open(DriftTarget *target)
+drift_open(DriftTarget *target, const char *tag)
 {
 	Oid			nsp;
 	Oid			relid;
 	bool		all;
 
 	if (sm_migration_in_progress() || creating_extension || IsBinaryUpgrade)
-		return false;
-	if (application_name != NULL &&
-		strncmp(application_name, "citus_internal", strlen("citus_internal")) == 0)
 		return false;
 	if (!IsTransactionState())
 		return false;
@@ -120,7 +121,9 @@ drift_open(DriftTarget *target)
 		return false;
 	relid = get_relname_relid("drift", nsp);
 	target->seqoid = get_relname_relid("drift_id_seq", nsp);
-	if (!OidIsValid(relid) || !OidIsValid(target->seqoid))
+	target->idxoid = get_relname_relid("drift_id", nsp);
+	if (!OidIsValid(relid) || !OidIsValid(target->seqoid) ||
+		!OidIsValid(target->idxoid))
 		return false;
 
 	target->tracked = sm_tracked_schema_list(&all);
@@ -130,7 +133,9 @@ drift_open(DriftTarget *target)
 	target->role = GetUserNameFromId(GetUserId(), true);
 	if (target->role == NULL)
 		target->role = psprintf("%u", GetUserId());
-	target->statement = debug_query_string;
+	target->tag = tag;
+	target->have_statement = false;
+	target->statement = NULL;
 	target->rel = table_open(relid, RowExclusiveLock);
 	return true;
 }
@@ -207,6 +212,40 @@ text_or_null(const char *s, bool *isnull)
 	return s ? CStringGetTextDatum(s) : (Datum) 0;
 }
 
+/* is "id" already used by a row of schemamig.drift? */
+static bool
+drift_id_used(DriftTarget *target, int64 id)
+{
+	ScanKeyData key;
+	SysScanDesc scan;
+	bool		used;
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
+	scan = systable_beginscan(target->rel, target->idxoid, true, NULL, 1, &key);
+	used = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	return used;
+}
+
+/*
+ * drift_next_id: the next id of the sequence that no row uses.  After a
+ * restore the sequence can lag behind the rows (the dump's setval comes
+ * after the restore's own rows were renumbered, see
+ * schemamig._drift_restored), and an id must never name two rows:
+ * acknowledge_drift(n) acknowledges what its caller saw up to n.
+ */
+static int64
+drift_next_id(DriftTarget *target)
+{
+	for (;;)
+	{
+		int64		id = nextval_internal(target->seqoid, false);
+
+		if (!drift_id_used(target, id))
+			return id;
+	}
+}
+
 /*
  * drift_insert writes one row.  The row is formed by column name, so the
  * table may gain columns in later versions (they are left NULL).  The table
@@ -231,7 +270,7 @@ drift_insert(DriftTarget *target, const char *tag, const char *type,
 		if (att->attisdropped)
 			nulls[i] = true;
 		else if (strcmp(name, "id") == 0)
-			values[i] = Int64GetDatum(nextval_internal(target->seqoid, false));
+			values[i] = Int64GetDatum(drift_next_id(target));
 		else if (strcmp(name, "logged_at") == 0)
 			values[i] = TimestampTzGetDatum(GetCurrentTimestamp());
 		else if (strcmp(name, "role") == 0)
@@ -247,7 +286,15 @@ drift_insert(DriftTarget *target, const char *tag, const char *type,
 		else if (strcmp(name, "schema_name") == 0)
 			values[i] = text_or_null(nsp, &nulls[i]);
 		else if (strcmp(name, "statement") == 0)
+		{
+			/* the command's own text, secrets redacted (drift_statement.c) */
+			if (!target->have_statement)
+			{
+				target->statement = sm_drift_statement(target->tag);
+				target->have_statement = true;
+			}
 			values[i] = text_or_null(target->statement, &nulls[i]);
+		}
 		else if (strcmp(name, "acknowledged") == 0)
 			values[i] = BoolGetDatum(false);
 		else
@@ -422,7 +469,7 @@ drift_event(bool drops, const char *tag)
 	ctx = AllocSetContextCreate(CurrentMemoryContext, "schemamig drift",
 								ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(ctx);
-	if (drift_open(&target))
+	if (drift_open(&target, tag))
 	{
 		if (drops)
 			drift_log_drops(&target, tag);
@@ -451,7 +498,7 @@ schemamig_drift_ddl_command_end(PG_FUNCTION_ARGS)
 	/* drops are logged by the sql_drop trigger, with the dropped objects */
 	if (trigdata->parsetree != NULL && IsA(trigdata->parsetree, DropStmt))
 		PG_RETURN_VOID();
-	drift_event(false, NULL);
+	drift_event(false, GetCommandTagName(trigdata->tag));
 	PG_RETURN_VOID();
 }
 
@@ -500,7 +547,67 @@ snapshot_take(List *heads)
 void
 sm_snapshot_record(List *heads)
 {
-	(void) snapshot_take(heads);
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+
+	/*
+	 * The migration holds its locks (ACCESS EXCLUSIVE on what it changed):
+	 * waiting here for another session's lock on some table would keep
+	 * application queries queued behind ours.  Describe without waiting,
+	 * in a subtransaction, and record no snapshot if a table is locked.
+	 */
+	{
+		bool		all;
+		List	   *schemas = sm_tracked_schema_list(&all);
+		char	   *blocked = sm_describe_is_blocked(schemas, all);
+
+		if (blocked != NULL)
+		{
+			ereport(WARNING,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg("schema snapshot not recorded: another session holds a lock on table %s", blocked),
+					 errdetail("A migration does not wait for other sessions' locks while it holds its own."),
+					 errhint("Run SELECT schemamig.snapshot() once the lock is released.")));
+			return;
+		}
+	}
+
+	/* a lock taken between the probe and the description: still no wait */
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		int			nestlevel = NewGUCNestLevel();
+
+		(void) set_config_option("lock_timeout", "1", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		(void) snapshot_take(heads);
+		AtEOXact_GUC(true, nestlevel);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			ReThrowError(edata);
+		ereport(WARNING,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("schema snapshot not recorded: another session holds a lock on a table of the tracked schemas"),
+				 errdetail("%s; a migration does not wait for other sessions' locks while it holds its own.",
+						   edata->message),
+				 errhint("Run SELECT schemamig.snapshot() once the lock is released.")));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
 }
 
 /*
@@ -558,6 +665,34 @@ check_row(ReturnSetInfo *rsinfo, const char *severity, const char *problem,
 }
 
 /*
+ * check_version_table: what is wrong with the version table itself (a
+ * caller that bypassed the catalog lock, or rows written by hand): a row
+ * naming no registered revision, and a row naming an ancestor of another
+ * row (Alembic's table holds only heads).  Returns detail strings.
+ */
+static List *
+check_version_table(SmGraph *g)
+{
+	List	   *rows = sm_version_heads();
+	List	   *problems = NIL;
+	ListCell   *lc;
+
+	foreach(lc, rows)
+	{
+		const char *id = lfirst(lc);
+
+		if (graph_find(g, id) == NULL)
+			problems = lappend(problems,
+							   psprintf("the version table names revision %s, which is not registered", id));
+	}
+	foreach(lc, graph_redundant_rows(g, rows))
+		problems = lappend(problems,
+						   psprintf("the version table names revision %s together with a revision that builds on it",
+									(char *) lfirst(lc)));
+	return problems;
+}
+
+/*
  * check_graph_load loads the revision graph inside a subtransaction: an
  * error becomes an "invalid graph" row, and a valid graph with several heads
  * a "multiple heads" warning.
@@ -569,6 +704,8 @@ check_graph_load(ReturnSetInfo *rsinfo)
 	ResourceOwner oldowner = CurrentResourceOwner;
 	char	   *volatile heads_detail = NULL;
 	char	   *volatile error_detail = NULL;
+	List	   *volatile version_problems = NIL;
+	ListCell   *lc;
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
@@ -577,6 +714,7 @@ check_graph_load(ReturnSetInfo *rsinfo)
 		SmGraph    *g = graph_load(false);
 		List	   *heads = graph_heads(g);
 
+		version_problems = check_version_table(g);
 		if (list_length(heads) > 1)
 		{
 			StringInfoData buf;
@@ -609,6 +747,8 @@ check_graph_load(ReturnSetInfo *rsinfo)
 
 	if (error_detail != NULL)
 		check_row(rsinfo, "error", "invalid graph", error_detail);
+	foreach(lc, version_problems)
+		check_row(rsinfo, "error", "invalid version table", lfirst(lc));
 	if (heads_detail != NULL)
 		check_row(rsinfo, "warning", "multiple heads",
 				  psprintf("the revision graph has several heads: %s; \"head\" is ambiguous until they are merged",
@@ -721,6 +861,48 @@ check_drift_log(ReturnSetInfo *rsinfo)
 }
 
 /*
+ * fingerprint_or_busy: the live fingerprint over the snapshot's schemas, or
+ * NULL after a "schema not compared" row when a table is locked by another
+ * session for longer than schemamig.lock_timeout.
+ */
+static char *
+fingerprint_or_busy(SmSnapshotRow *snap, ReturnSetInfo *rsinfo)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	char	   *volatile live = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		live = sm_fingerprint(snap->schemas, snap->all_schemas);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			ReThrowError(edata);
+		check_row(rsinfo, "warning", "schema not compared",
+				  psprintf("the live schema could not be described: %s", edata->message));
+		FreeErrorData(edata);
+		live = NULL;
+	}
+	PG_END_TRY();
+	return live;
+}
+
+/*
  * check_fingerprint compares the live schema with the latest snapshot of
  * the current heads, over the schemas that snapshot covered.
  */
@@ -745,8 +927,8 @@ check_fingerprint(ReturnSetInfo *rsinfo)
 						   snap.id, snap.algorithm, SM_FINGERPRINT_ALGORITHM));
 		return;
 	}
-	live = sm_fingerprint(snap.schemas, snap.all_schemas);
-	if (strcmp(live, snap.fingerprint) != 0)
+	live = fingerprint_or_busy(&snap, rsinfo);
+	if (live != NULL && strcmp(live, snap.fingerprint) != 0)
 		check_row(rsinfo, "error", "schema drift",
 				  psprintf("the live schema differs from snapshot #%s taken at %s", snap.id,
 						   snap.heads ? snap.heads : "base"));

@@ -22,4 +22,7 @@
  */
 extern void sm_snapshot_record(List *heads);
 
+/* drift_statement.c */
+extern char *sm_drift_statement(const char *tag);
+
 #endif							/* SM_DRIFT_H */

@@ -166,7 +166,11 @@ schemamig_branches(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* current(): the version table's revisions, in table order */
+/*
+ * current(): what "alembic current" shows: the version table's revisions
+ * (in table order) and the tips of the lines they imply through depends_on
+ * (graph_all_current).  The raw table is schemamig.version.
+ */
 Datum
 schemamig_current(PG_FUNCTION_ARGS)
 {
@@ -175,7 +179,8 @@ schemamig_current(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	put_idx_rows(rsinfo, g, graph_version_rows(g, sm_version_heads(), "the version table"));
+	put_idx_rows(rsinfo, g, graph_all_current(g, graph_version_rows(g, sm_version_heads(),
+																	  "the version table")));
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -284,6 +289,7 @@ check_sql(const char *sql, const char *id, const char *direction, bool transacti
 	{
 		SmStatement *st = lfirst(lc);
 
+		sm_check_statement(st, foreach_current_index(lc) + 1, id, direction);
 		if (st->nontransactional)
 		{
 			nontx = true;
@@ -364,6 +370,27 @@ insert_revision(const char *id, const char *message, const char *upgrade_sql,
 	checksum = sm_checksum(upgrade_sql, downgrade_sql, transactional);
 	sm_catalog_revision_write(true, id, message, down, labels, deps,
 							  upgrade_sql, downgrade_sql, transactional, checksum);
+}
+
+/*
+ * has_prefix_candidate: does a revision id or branch label of more than
+ * three characters start with "name" (target_revision_for_ident then
+ * resolves it, or reports it as ambiguous)?
+ */
+static bool
+has_prefix_candidate(SmGraph *g, const char *name)
+{
+	size_t		len = strlen(name);
+	ListCell   *lc;
+	int			i;
+
+	for (i = 0; i < g->n; i++)
+		if (strlen(g->revs[i]->id) > 3 && strncmp(g->revs[i]->id, name, len) == 0)
+			return true;
+	foreach(lc, g->label_keys)
+		if (strlen(lfirst(lc)) > 3 && strncmp(lfirst(lc), name, len) == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -454,11 +481,18 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("down revision \"%s\" does not exist", (char *) lfirst(lc))));
 	foreach(lc, deps)
-		if (graph_index_of(g, lfirst(lc)) < 0 && graph_label_index(g, lfirst(lc)) < 0)
+	{
+		const char *dep = lfirst(lc);
+
+		if (graph_index_of(g, dep) >= 0 || graph_label_index(g, dep) >= 0)
+			continue;
+		/* a unique prefix stands for the full id, as "alembic revision --depends-on" stores it */
+		if (!has_prefix_candidate(g, dep))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("dependency \"%s\" is neither a revision nor a branch label",
-							(char *) lfirst(lc))));
+					 errmsg("dependency \"%s\" is neither a revision nor a branch label", dep)));
+		lfirst(lc) = pstrdup(g->revs[target_revision_for_ident(g, dep, NULL)]->id);
+	}
 
 	if (!existing)
 	{

@@ -39,6 +39,8 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
@@ -1228,6 +1230,22 @@ sm_describe(List *schemas, bool all)
 	(void) set_config_option("search_path", "pg_catalog",
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
+
+	/*
+	 * Deparsing an expression (a column default, a partition bound, an index
+	 * predicate, a policy) locks its table: never wait for another
+	 * session's lock longer than schemamig.lock_timeout.  A caller that
+	 * holds a migration's locks has set a shorter limit already
+	 * (sm_snapshot_record).
+	 */
+	if (sm_lock_timeout > 0 && (LockTimeout == 0 || LockTimeout > sm_lock_timeout))
+	{
+		char		buf[32];
+
+		snprintf(buf, sizeof(buf), "%d", sm_lock_timeout);
+		(void) set_config_option("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
 	names = list_schemas(schemas, all);
 	SPI_freetuptable(SPI_tuptable);
 
@@ -1253,6 +1271,45 @@ sm_describe(List *schemas, bool all)
 	result = JsonbValueToJsonb(root);
 	MemoryContextDelete(work);
 	return result;
+}
+
+/*
+ * sm_describe_is_blocked: would describing these schemas wait for another
+ * session's lock?  Deparsing a table's expressions takes ACCESS SHARE on it,
+ * so each table is probed with a lock that is released at once; returns the
+ * first table another session holds in a conflicting mode (qualified name),
+ * or NULL.  A migration calls this before its snapshot, so that it never
+ * waits while holding its own locks.
+ */
+char *
+sm_describe_is_blocked(List *schemas, bool all)
+{
+	List	   *names = list_schemas(schemas, all);
+	Oid			argtypes[1] = {TEXTARRAYOID};
+	Datum		values[1];
+	uint64		n;
+	uint64		i;
+
+	if (names == NIL)
+		return NULL;
+	values[0] = sm_text_array_datum(names);
+	n = sm_spi_exec("SELECT c.oid, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)"
+					" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+					" WHERE n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[])"
+					" AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'f', 'v', 'm']::pg_catalog.\"char\"[])",
+					SPI_OK_SELECT, 1, argtypes, values, NULL);
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Oid			relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+														   SPI_tuptable->tupdesc, 1, &isnull));
+
+		CHECK_FOR_INTERRUPTS();
+		if (!ConditionalLockRelationOid(relid, AccessShareLock))
+			return sm_spi_getstr(i, 2);
+		UnlockRelationOid(relid, AccessShareLock);
+	}
+	return NULL;
 }
 
 char *

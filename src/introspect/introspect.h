@@ -33,6 +33,7 @@
  * caller's memory context.
  */
 extern Jsonb *sm_describe(List *schemas, bool all);
+extern char *sm_describe_is_blocked(List *schemas, bool all);
 
 /* Hex SHA-256 of a description's text form. */
 extern char *sm_fingerprint_of(Jsonb *description);

@@ -187,8 +187,25 @@ review_count(const char *query, int64 *count, char **failure)
 		bool		isnull;
 		Datum		d;
 
+		char	   *why = NULL;
+
 		(void) set_config_option("transaction_read_only", "on", PGC_USERSET,
 								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+
+		/*
+		 * Nothing from the revision may run with the reviewer's rights:
+		 * names resolve in pg_catalog only (here and when the query runs),
+		 * row-level security policies are not run, and the query must call
+		 * only trusted functions (review_safety.c).
+		 */
+		(void) set_config_option("search_path", "pg_catalog", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+		(void) set_config_option("row_security", "off", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+		if (!sm_review_query_is_safe(query, &why))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("not checked: %s", why)));
 		if (ours)
 			enable_timeout_at(STATEMENT_TIMEOUT, deadline);
 		rc = SPI_execute(query, true, 1);

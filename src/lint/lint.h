@@ -4,9 +4,12 @@
  *	  Safety review of migration SQL: lint(), review(), the lint_on_upgrade
  *	  hook called by upgrade(), and the table_rewrite guard.
  *
- * lint.c holds the SQL-callable functions, suppression comments and the
- * data checks of review(); lint_rules.c walks the raw parse tree and holds
- * one static function per rule; rewrite_guard.c is the event trigger.
+ * lint.c holds the SQL-callable functions, the upgrade() hook and
+ * review() (its reversibility findings and the data checks it runs);
+ * lint_text.c parses the SQL (lint_sql) and reads identifiers and
+ * suppression comments from its text; the rules live in one file per
+ * family (lint_rules.c, lint_types.c, lint_table.c, lint_stmt.c; see
+ * lint_int.h); rewrite_guard.c is the table_rewrite event trigger.
  *
  * src/lint/lint.h
  *
@@ -75,9 +78,11 @@ extern const LintRuleDef lint_rule_defs[];
 extern const int lint_rule_count;
 
 /* lint_rules.c */
-extern List *lint_sql(const char *sql, List **checks);
 extern const char *lint_severity_name(LintSeverity severity);
 extern bool lint_rule_exists(const char *id);
+
+/* lint_text.c */
+extern List *lint_sql(const char *sql, List **checks);
 extern int	lint_statement_start(const char *sql, int pos, int end);
 extern void lint_sort_findings(List *findings);
 
@@ -89,5 +94,8 @@ extern void sm_lint_before_upgrade(const char *revision_id, const char *upgrade_
  * for every table_rewrite event with the table about to be rewritten.
  */
 extern void (*sm_rewrite_observer) (Oid relid);
+
+/* review_safety.c */
+extern bool sm_review_query_is_safe(const char *query, char **why);
 
 #endif							/* SM_LINT_H */

@@ -48,7 +48,8 @@ stmt_is_nontransactional(Node *stmt)
 						return true;
 				}
 				return ((ReindexStmt *) stmt)->kind == REINDEX_OBJECT_SYSTEM ||
-					((ReindexStmt *) stmt)->kind == REINDEX_OBJECT_DATABASE;
+					((ReindexStmt *) stmt)->kind == REINDEX_OBJECT_DATABASE ||
+					((ReindexStmt *) stmt)->kind == REINDEX_OBJECT_SCHEMA;
 			}
 		case T_AlterTableStmt:
 			{
@@ -65,6 +66,37 @@ stmt_is_nontransactional(Node *stmt)
 				return false;
 			}
 		case T_VacuumStmt:
+			/* ANALYZE alone runs in a transaction block; VACUUM does not */
+			return ((VacuumStmt *) stmt)->is_vacuumcmd;
+		case T_DiscardStmt:
+			return ((DiscardStmt *) stmt)->target == DISCARD_ALL;
+		case T_ClusterStmt:
+			/* CLUSTER without a table reclusters the database */
+			return ((ClusterStmt *) stmt)->relation == NULL;
+		case T_AlterDatabaseStmt:
+			{
+				ListCell   *lc;
+
+				foreach(lc, ((AlterDatabaseStmt *) stmt)->options)
+				{
+					if (strcmp(((DefElem *) lfirst(lc))->defname, "tablespace") == 0)
+						return true;
+				}
+				return false;
+			}
+		case T_AlterSubscriptionStmt:
+			/* those that refresh the publication (by default they do) */
+			switch (((AlterSubscriptionStmt *) stmt)->kind)
+			{
+				case ALTER_SUBSCRIPTION_REFRESH:
+				case ALTER_SUBSCRIPTION_SET_PUBLICATION:
+				case ALTER_SUBSCRIPTION_ADD_PUBLICATION:
+				case ALTER_SUBSCRIPTION_DROP_PUBLICATION:
+					return true;
+				default:
+					return false;
+			}
+		case T_DropSubscriptionStmt:
 		case T_CreatedbStmt:
 		case T_DropdbStmt:
 		case T_CreateTableSpaceStmt:
@@ -75,6 +107,88 @@ stmt_is_nontransactional(Node *stmt)
 		default:
 			return false;
 	}
+}
+
+/* does a list of object names (DROP EXTENSION's) name pg_schemamig? */
+static bool
+names_pg_schemamig(List *objects)
+{
+	ListCell   *lc;
+
+	foreach(lc, objects)
+	{
+		Node	   *obj = lfirst(lc);
+
+		if (IsA(obj, String) && strcmp(strVal(obj), "pg_schemamig") == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * stmt_refusal: why a statement can never run as part of a revision, or
+ * NULL.  Such statements are refused when the revision is registered (and
+ * again before an offline script or a plan is made of older rows), each with
+ * its own SQLSTATE: run through SPI they would otherwise fail on every
+ * upgrade with an internal error, or (in an offline script or a plan run by
+ * psql) commit half a migration.
+ */
+static const SmRefusal *
+stmt_refusal(Node *stmt)
+{
+	static const SmRefusal txn = {
+		ERRCODE_INVALID_TRANSACTION_TERMINATION,
+		"transaction control statements are not allowed in a revision",
+		"pg_schemamig runs each revision in a transaction of its own making; register statements that cannot run in one with transactional => false."
+	};
+	static const SmRefusal copy = {
+		ERRCODE_FEATURE_NOT_SUPPORTED,
+		"COPY FROM STDIN and COPY TO STDOUT are not allowed in a revision",
+		"A revision has no client connection to copy from or to; use INSERT ... SELECT, or COPY with a file name on the server."
+	};
+	static const SmRefusal ext = {
+		ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+		"a revision cannot create, alter or drop the pg_schemamig extension",
+		"The extension holds the version table the revision is recorded in; change it outside any revision."
+	};
+
+	switch (nodeTag(stmt))
+	{
+		case T_TransactionStmt:
+			return &txn;
+		case T_CopyStmt:
+			return ((CopyStmt *) stmt)->filename == NULL &&
+				!((CopyStmt *) stmt)->is_program ? &copy : NULL;
+		case T_DropStmt:
+			return ((DropStmt *) stmt)->removeType == OBJECT_EXTENSION &&
+				names_pg_schemamig(((DropStmt *) stmt)->objects) ? &ext : NULL;
+		case T_AlterExtensionStmt:
+			return strcmp(((AlterExtensionStmt *) stmt)->extname, "pg_schemamig") == 0 ? &ext : NULL;
+		case T_AlterExtensionContentsStmt:
+			return strcmp(((AlterExtensionContentsStmt *) stmt)->extname, "pg_schemamig") == 0 ? &ext : NULL;
+		case T_CreateExtensionStmt:
+			return strcmp(((CreateExtensionStmt *) stmt)->extname, "pg_schemamig") == 0 ? &ext : NULL;
+		default:
+			return NULL;
+	}
+}
+
+/*
+ * sm_check_statement raises the refusal of one statement of a revision's
+ * SQL ("direction": upgrade or downgrade; "n": its 1-based number), if any.
+ */
+void
+sm_check_statement(const SmStatement *st, int n, const char *id,
+				   const char *direction)
+{
+	if (st->refusal == NULL)
+		return;
+	ereport(ERROR,
+			(errcode(st->refusal->sqlstate),
+			 errmsg("%s", st->refusal->message),
+			 errdetail("Statement %d of the %s SQL of revision \"%s\": %s", n,
+					   direction, id, st->sql),
+			 errhint("%s", st->refusal->hint)));
 }
 
 /*
@@ -133,6 +247,7 @@ sm_split_sql(const char *sql)
 		st->sql = pnstrdup(sql + loc, len);
 		st->tag = nodeTag(rs->stmt);
 		st->nontransactional = stmt_is_nontransactional(rs->stmt);
+		st->refusal = stmt_refusal(rs->stmt);
 		result = lappend(result, st);
 	}
 	return result;

@@ -74,7 +74,14 @@ BEGIN
     -- one schema snapshot for the heads reached (a fingerprint per revision
     -- would cost a whole-schema description per commit)
     IF applied THEN
-        PERFORM schemamig.snapshot();
+        -- a table locked by another session: no snapshot, and no failure
+        -- after every revision committed (schemamig.lock_timeout bounds it)
+        BEGIN
+            PERFORM schemamig.snapshot();
+        EXCEPTION WHEN lock_not_available THEN
+            RAISE WARNING 'schema snapshot not recorded: %', SQLERRM
+                USING HINT = 'Run SELECT schemamig.snapshot() once the lock is released.';
+        END;
         COMMIT;
     END IF;
 END

@@ -43,7 +43,14 @@ SELECT pg_catalog.pg_extension_config_dump('schemamig.snapshot_id_seq', '');
 
 REVOKE ALL ON schemamig.drift, schemamig.snapshot FROM PUBLIC;
 REVOKE ALL ON SEQUENCE schemamig.drift_id_seq, schemamig.snapshot_id_seq FROM PUBLIC;
-GRANT SELECT ON schemamig.drift, schemamig.snapshot TO PUBLIC;
+-- Statement texts can hold what other roles typed (secrets are redacted,
+-- but names and literals are not): only the owner, and roles granted
+-- SELECT (statement) explicitly, read them (docs/security.md).
+GRANT SELECT (id, logged_at, role, application_name, command_tag, object_type,
+              object_identity, schema_name, acknowledged, acknowledged_at,
+              acknowledged_by)
+  ON schemamig.drift TO PUBLIC;
+GRANT SELECT ON schemamig.snapshot TO PUBLIC;
 
 CREATE FUNCTION schemamig.describe(schemas text[] DEFAULT NULL)
 RETURNS jsonb

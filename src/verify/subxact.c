@@ -103,15 +103,4 @@ sm_subxact_abort_caught(void)
 	return edata;
 }
 
-/*
- * sm_refuse_inside_revision: verify() and dry_run() run revisions; one
- * called from a revision's own SQL would run the migration inside itself.
- */
-void
-sm_refuse_inside_revision(const char *function)
-{
-	if (sm_migration_running())
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("%s() cannot be called while a revision is running", function)));
-}
+

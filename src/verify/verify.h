@@ -51,6 +51,5 @@ extern void sm_subxact_rollback(void);
 extern int	sm_subxact_depth(void);
 extern void sm_subxact_unwind(int depth);
 extern ErrorData *sm_subxact_abort_caught(void);
-extern void sm_refuse_inside_revision(const char *function);
 
 #endif							/* SM_VERIFY_H */

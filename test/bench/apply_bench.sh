@@ -27,7 +27,7 @@ OUT=$ROOT/test/bench/results/apply.md
 
 # measure this tree's build: install it and keep other checkouts from
 # reinstalling the shared library while the benchmark runs
-exec 9>/tmp/pg_schemamig_install.lock
+exec 9>"/tmp/pg_schemamig_install$("${PG_CONFIG:-pg_config}" --pkglibdir | tr / _).lock"
 flock 9
 scripts/build_install.sh >/dev/null
 

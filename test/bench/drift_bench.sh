@@ -20,7 +20,7 @@ RUNS=${1:-7}
 NTABLES=${2:-2000}
 BIN=$(pg_config --bindir)
 
-exec 9>/tmp/pg_schemamig_install.lock
+exec 9>"/tmp/pg_schemamig_install$("${PG_CONFIG:-pg_config}" --pkglibdir | tr / _).lock"
 flock 9
 make -s >/dev/null && make -s install >/dev/null
 

@@ -2,9 +2,11 @@
 # Benchmark (not a test) of the revision-graph engine on 10,000 revisions:
 # a linear history, one with hundreds of branch/merge pairs, and a linear
 # one where every revision also has a dependency.  Reports
-# server-side times of heads(), history() and plan('heads') from an empty
-# version table, each the median of several runs measured with
-# clock_timestamp() inside one session.
+# server-side times of heads(), history(), plan('heads') and check() from an
+# empty version table, each the median of several runs measured with
+# clock_timestamp() inside one session.  Then a linear history of N_BIG
+# (100,000) revisions: heads(), check() (callable by any role, so it must
+# stay O(n log n)) and upgrade('head'), once each.
 #
 #   test/bench/graph_bench.sh               # throwaway cluster (run as root or postgres)
 #   DATABASE_URL=postgres://... test/bench/graph_bench.sh
@@ -14,6 +16,7 @@
 # through add_revision would measure add_revision, not the reads).
 set -eu
 N=${N:-10000}
+N_BIG=${N_BIG:-100000}
 RUNS=${RUNS:-7}
 BLOCK=${BLOCK:-30}      # branchy history: a branch point, two lines, a merge per block
 
@@ -36,6 +39,8 @@ fi
 DROP DATABASE IF EXISTS sm_graph_bench_linear;
 DROP DATABASE IF EXISTS sm_graph_bench_branchy;
 DROP DATABASE IF EXISTS sm_graph_bench_deps;
+DROP DATABASE IF EXISTS sm_graph_bench_big;
+CREATE DATABASE sm_graph_bench_big;
 CREATE DATABASE sm_graph_bench_linear;
 CREATE DATABASE sm_graph_bench_branchy;
 CREATE DATABASE sm_graph_bench_deps;
@@ -102,13 +107,36 @@ SELECT '$db' || '|' || (SELECT count(*) FROM schemamig.revision)
     || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.heads()', $RUNS)
     || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.history()', $RUNS)
     || '|' || CASE WHEN pg_catalog.to_regprocedure('schemamig.plan(text)') IS NULL THEN 'n/a (no plan())'
-                   ELSE pg_temp.bench('SELECT count(*) FROM schemamig.plan(''heads'')', $RUNS)::text END;
+                   ELSE pg_temp.bench('SELECT count(*) FROM schemamig.plan(''heads'')', $RUNS)::text END
+    || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.check()', $RUNS);
 SQL
 }
 
-echo "history|revisions|merges|heads() ms|history() ms|plan('heads') ms (median of $RUNS)"
+echo "history|revisions|merges|heads() ms|history() ms|plan('heads') ms|check() ms (median of $RUNS)"
 measure sm_graph_bench_linear
 measure sm_graph_bench_branchy
 measure sm_graph_bench_deps
 "${PSQL[@]}" -c "DROP DATABASE sm_graph_bench_linear" -c "DROP DATABASE sm_graph_bench_branchy" \
     -c "DROP DATABASE sm_graph_bench_deps" >/dev/null
+
+# N_BIG linear revisions: one run each (check() used to be quadratic here)
+load sm_graph_bench_big "
+SELECT n, 'r' || n, CASE WHEN n = 1 THEN '{}'::text[] ELSE ARRAY['r' || (n - 1)] END, '{}'::text[]
+  FROM generate_series(1, $N_BIG) AS n"
+echo "linear $N_BIG|heads() ms|check() ms|upgrade('head') ms|check() after upgrade ms (one run each)"
+"${PSQL[@]}" -d sm_graph_bench_big -v ON_ERROR_STOP=1 <<SQL
+SET client_min_messages = warning;
+CREATE FUNCTION pg_temp.once(q text) RETURNS numeric LANGUAGE plpgsql AS \$\$
+DECLARE t timestamptz; dummy bigint;
+BEGIN
+  t := clock_timestamp();
+  EXECUTE q INTO dummy;
+  RETURN round((EXTRACT(epoch FROM clock_timestamp() - t) * 1000)::numeric, 2);
+END \$\$;
+SELECT 'linear $N_BIG'
+    || '|' || pg_temp.once('SELECT count(*) FROM schemamig.heads()')
+    || '|' || pg_temp.once('SELECT count(*) FROM schemamig.check()')
+    || '|' || pg_temp.once('SELECT count(*) FROM schemamig.upgrade(''head'')')
+    || '|' || pg_temp.once('SELECT count(*) FROM schemamig.check()');
+SQL
+"${PSQL[@]}" -c "DROP DATABASE sm_graph_bench_big" >/dev/null

@@ -41,7 +41,7 @@ if old not in s:
     sys.exit("the harness's pg_schemamig hook has changed; update this script")
 open(p, 'w').write(s.replace(old, new))
 PY
-exec 9>/tmp/pg_schemamig_install.lock
+exec 9>"/tmp/pg_schemamig_install$("${PG_CONFIG:-pg_config}" --pkglibdir | tr / _).lock"
 flock 9
 scripts/build_install.sh >/dev/null
 cd "$W"

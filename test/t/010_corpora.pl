@@ -193,8 +193,12 @@ foreach my $dir (corpora_dirs())
 		}
 		if (exists $expect->{error})
 		{
-			my $ok = $got =~ /^ERR /;
+			my $ok = $got =~ /^ERR (?!XX000)/;
 			my $err = $expect->{revision_map_error} // '';
+			# where Alembic fails its own assertion (a history range whose
+			# start is below its end only through depends_on), history()
+			# answers (docs/sql-api-graph.md, "Where the answers differ")
+			$ok = 1 if $op eq 'history' && ($expect->{error_type} // '') eq 'AssertionError' && $got =~ /^OK ./;
 			if ($ok && $err =~ /^Multiple revisions start with '[^']*': (.*)\.\.\.$/)
 			{
 				# the candidates Alembic names come first in our detail

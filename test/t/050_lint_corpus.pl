@@ -16,7 +16,7 @@ use File::Basename;
 
 my $node = PostgreSQL::Test::Cluster->new('lint');
 $node->init;
-$node->append_conf('postgresql.conf', "schemamig.lock_timeout = '2s'\nTimeZone = 'UTC'");
+$node->append_conf('postgresql.conf', "schemamig.lock_timeout = '2s'\nschemamig.statement_timeout = '1min'\nTimeZone = 'UTC'");
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION pg_schemamig');
 $node->safe_psql('postgres', slurp_file('test/lint/fixture.sql'));

@@ -1,0 +1,831 @@
+/*-------------------------------------------------------------------------
+ *
+ * model.c
+ *	  The object model diff compares: every table, column, default,
+ *	  constraint, index, sequence, type, view, function, trigger, policy,
+ *	  extension and schema of the given schemas, with their dependencies.
+ *
+ * One set-based query per kind over all schemas at once ($1 = text[]), with
+ * search_path pinned to pg_catalog so that PostgreSQL's own deparsers
+ * (pg_get_indexdef, pg_get_constraintdef, pg_get_viewdef, pg_get_expr,
+ * pg_get_functiondef, pg_get_triggerdef) qualify every name: the texts are
+ * both the comparison and the statements diff emits, so they run whatever
+ * search_path the migration later runs with.  Dependencies come from
+ * pg_depend, both ends mapped to model keys by one query (objects outside
+ * the model are left out; an extension's member stands for the extension).
+ * Objects that belong to an extension, identity sequences, cloned partition
+ * indexes and triggers are not modelled: they come with their owner.
+ *
+ * src/diff/model.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+#include "diff.h"
+
+#define QI(x) "pg_catalog.quote_ident(" x ")"
+#define QN(nsp, name) "(" QI(nsp "::text") " || '.' || " QI(name "::text") ")"
+
+#define NOT_EXT(classid, objid) \
+	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e " \
+	"WHERE e.classid OPERATOR(pg_catalog.=) '" classid "'::pg_catalog.regclass " \
+	"AND e.objid OPERATOR(pg_catalog.=) " objid " AND e.deptype OPERATOR(pg_catalog.=) 'e')"
+
+#define GRANTS(acl, kind, owner) \
+	"(SELECT pg_catalog.array_agg(g.s ORDER BY g.s COLLATE \"C\") FROM (" \
+	"SELECT CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' " \
+	"ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)::text) END " \
+	"|| '=' || a.privilege_type " \
+	"|| CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS s " \
+	"FROM pg_catalog.aclexplode(COALESCE(" acl ", pg_catalog.acldefault('" kind "', " owner "))) a " \
+	"WHERE a.grantee OPERATOR(pg_catalog.<>) " owner ") g)"
+
+#define DESCR(classid, objid, subid) \
+	"(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid OPERATOR(pg_catalog.=) '" classid \
+	"'::pg_catalog.regclass AND d.objoid OPERATOR(pg_catalog.=) " objid " AND d.objsubid OPERATOR(pg_catalog.=) " subid ")"
+
+#define IN_SCHEMAS " n.nspname OPERATOR(pg_catalog.=) ANY ($1)"
+
+static const char *const q_schemas =
+"SELECT n.nspname::text, " DESCR("pg_catalog.pg_namespace", "n.oid", "0") ", "
+GRANTS("n.nspacl", "n", "n.nspowner")
+" FROM pg_catalog.pg_namespace n WHERE" IN_SCHEMAS;
+
+static const char *const q_extensions =
+"SELECT x.extname::text, n.nspname::text, x.extversion, "
+DESCR("pg_catalog.pg_extension", "x.oid", "0")
+" FROM pg_catalog.pg_extension x JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) x.extnamespace"
+" WHERE" IN_SCHEMAS;
+
+/* relations: tables, partitioned and foreign tables, views, matviews, sequences */
+static const char *const q_relations =
+"SELECT n.nspname::text, c.relname::text, c.relkind::text, c.relpersistence::text,"
+" CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,"
+" CASE WHEN c.relispartition THEN (SELECT i.inhparent::pg_catalog.regclass::text"
+"   FROM pg_catalog.pg_inherits i WHERE i.inhrelid OPERATOR(pg_catalog.=) c.oid) END,"
+" CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,"
+" CASE WHEN NOT c.relispartition THEN (SELECT pg_catalog.array_agg(i.inhparent::pg_catalog.regclass::text ORDER BY i.inhseqno)"
+"   FROM pg_catalog.pg_inherits i WHERE i.inhrelid OPERATOR(pg_catalog.=) c.oid) END,"
+" c.relrowsecurity, c.relforcerowsecurity,"
+" pg_catalog.array_to_string(c.reloptions, ', '),"
+" c.relreplident::text,"
+" (SELECT ic.relname::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid"
+"   WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND i.indisreplident),"
+" CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END,"
+" " DESCR("pg_catalog.pg_class", "c.oid", "0") ","
+" " GRANTS("c.relacl", "r", "c.relowner") ","
+" c.reltuples::float8,"
+" CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN (SELECT 'AS ' || pg_catalog.format_type(s.seqtypid, NULL)"
+"   || '|INCREMENT BY ' || s.seqincrement || '|MINVALUE ' || s.seqmin || '|MAXVALUE ' || s.seqmax"
+"   || '|START WITH ' || s.seqstart || '|CACHE ' || s.seqcache || CASE WHEN s.seqcycle THEN '|CYCLE' ELSE '|NO CYCLE' END"
+"   FROM pg_catalog.pg_sequence s WHERE s.seqrelid OPERATOR(pg_catalog.=) c.oid) END,"
+" CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN (SELECT pg_catalog.quote_ident(dc.relname::text) || '.' || pg_catalog.quote_ident(a.attname::text)"
+"   FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_class dc ON dc.oid OPERATOR(pg_catalog.=) dep.refobjid"
+"   JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) dep.refobjid AND a.attnum OPERATOR(pg_catalog.=) dep.refobjsubid"
+"   WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid OPERATOR(pg_catalog.=) c.oid"
+"     AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+"     AND dep.deptype OPERATOR(pg_catalog.=) 'a' AND dep.refobjsubid OPERATOR(pg_catalog.>) 0) END,"
+" (SELECT " QI("dn.nspname::text") " FROM pg_catalog.pg_class dc JOIN pg_catalog.pg_namespace dn ON dn.oid OPERATOR(pg_catalog.=) dc.relnamespace"
+"   JOIN pg_catalog.pg_depend dep ON dep.refobjid OPERATOR(pg_catalog.=) dc.oid"
+"   WHERE c.relkind OPERATOR(pg_catalog.=) 'S' AND dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid OPERATOR(pg_catalog.=) c.oid"
+"     AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+"     AND dep.deptype OPERATOR(pg_catalog.=) 'a' AND dep.refobjsubid OPERATOR(pg_catalog.>) 0)"
+" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')"
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND (c.relkind OPERATOR(pg_catalog.<>) 'S' OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
+"   WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid OPERATOR(pg_catalog.=) c.oid"
+"   AND dep.deptype OPERATOR(pg_catalog.=) 'i'))"
+" ORDER BY 1, 2";
+
+enum
+{
+	R_NSP = 1, R_NAME, R_KIND, R_PERSIST, R_PARTKEY, R_PARTOF, R_BOUND,
+	R_INHERITS, R_RLS, R_FORCE, R_OPTIONS, R_REPLIDENT, R_REPLINDEX,
+	R_VIEWDEF, R_COMMENT, R_GRANTS, R_TUPLES, R_SEQOPTS, R_SEQOWNER,
+	R_SEQOWNERNSP
+};
+
+static const char *const q_columns =
+"SELECT n.nspname::text, c.relname::text, a.attname::text, a.attnum::int4,"
+" pg_catalog.format_type(a.atttypid, a.atttypmod),"
+" CASE WHEN a.attcollation OPERATOR(pg_catalog.<>) t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END,"
+" a.attnotnull, a.attgenerated::text,"
+" pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
+" a.attidentity::text,"
+" (SELECT 'START WITH ' || s.seqstart || '|INCREMENT BY ' || s.seqincrement || '|MINVALUE ' || s.seqmin"
+"   || '|MAXVALUE ' || s.seqmax || '|CACHE ' || s.seqcache || CASE WHEN s.seqcycle THEN '|CYCLE' ELSE '|NO CYCLE' END"
+"   FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_sequence s ON s.seqrelid OPERATOR(pg_catalog.=) dep.objid"
+"   WHERE a.attidentity OPERATOR(pg_catalog.<>) '' AND dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+"   AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+"   AND dep.refobjid OPERATOR(pg_catalog.=) a.attrelid AND dep.refobjsubid OPERATOR(pg_catalog.=) a.attnum AND dep.deptype OPERATOR(pg_catalog.=) 'i'),"
+" a.attinhcount OPERATOR(pg_catalog.>) 0 AND NOT a.attislocal,"
+" " DESCR("pg_catalog.pg_class", "a.attrelid", "a.attnum") ","
+" " GRANTS("a.attacl", "c", "c.relowner")
+" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid"
+" JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid"
+" LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid OPERATOR(pg_catalog.=) a.attrelid AND ad.adnum OPERATOR(pg_catalog.=) a.attnum"
+" WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f')"
+" AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped"
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" ORDER BY 1, 2, 4";
+
+enum
+{
+	C_NSP = 1, C_REL, C_NAME, C_NUM, C_TYPE, C_COLL, C_NOTNULL, C_GENERATED,
+	C_DEFAULT, C_IDENTITY, C_IDOPTS, C_INHERITED, C_COMMENT, C_GRANTS
+};
+
+static const char *const q_constraints =
+"SELECT n.nspname::text, c.relname::text, co.conname::text, co.contype::text,"
+" pg_catalog.pg_get_constraintdef(co.oid), co.convalidated,"
+" co.coninhcount OPERATOR(pg_catalog.>) 0 AND NOT co.conislocal,"
+" " DESCR("pg_catalog.pg_constraint", "co.oid", "0")
+" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" JOIN pg_catalog.pg_constraint co ON co.conrelid OPERATOR(pg_catalog.=) c.oid"
+" WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f')"
+" AND co.contype OPERATOR(pg_catalog.<>) 't'"
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" ORDER BY 1, 2, 3";
+
+static const char *const q_indexes =
+"SELECT n.nspname::text, c.relname::text, ic.relname::text,"
+" pg_catalog.pg_get_indexdef(i.indexrelid),"
+" " DESCR("pg_catalog.pg_class", "ic.oid", "0")
+" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" JOIN pg_catalog.pg_index i ON i.indrelid OPERATOR(pg_catalog.=) c.oid"
+" JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid"
+" WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'm')"
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid OPERATOR(pg_catalog.=) i.indexrelid"
+"   AND con.conrelid OPERATOR(pg_catalog.=) i.indrelid AND con.contype IN ('p', 'u', 'x'))"
+" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid OPERATOR(pg_catalog.=) i.indexrelid)"
+" ORDER BY 1, 3";
+
+static const char *const q_types =
+"SELECT n.nspname::text, t.typname::text, t.typtype::text,"
+" CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e"
+"   WHERE e.enumtypid OPERATOR(pg_catalog.=) t.oid ORDER BY e.enumsortorder) END,"
+" CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod)"
+"   WHEN t.typtype OPERATOR(pg_catalog.=) 'r' THEN pg_catalog.format_type(rg.rngsubtype, NULL) END,"
+" t.typnotnull,"
+" CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN pg_catalog.pg_get_expr(t.typdefaultbin, 0) END,"
+" CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' AND t.typcollation OPERATOR(pg_catalog.<>) bt.typcollation"
+"   THEN t.typcollation::pg_catalog.regcollation::text END,"
+" CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN ARRAY(SELECT pg_catalog.quote_ident(co.conname::text) || E'\\t' || pg_catalog.pg_get_constraintdef(co.oid)"
+"   FROM pg_catalog.pg_constraint co WHERE co.contypid OPERATOR(pg_catalog.=) t.oid ORDER BY co.conname COLLATE \"C\") END,"
+" CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'c' THEN ARRAY(SELECT pg_catalog.quote_ident(a.attname::text) || ' '"
+"   || pg_catalog.format_type(a.atttypid, a.atttypmod)"
+"   || CASE WHEN a.attcollation OPERATOR(pg_catalog.<>) aty.typcollation"
+"      THEN ' COLLATE ' || a.attcollation::pg_catalog.regcollation::text ELSE '' END"
+"   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type aty ON aty.oid OPERATOR(pg_catalog.=) a.atttypid"
+"   WHERE a.attrelid OPERATOR(pg_catalog.=) t.typrelid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped ORDER BY a.attnum) END,"
+" " DESCR("pg_catalog.pg_type", "t.oid", "0") ","
+" " GRANTS("t.typacl", "T", "t.typowner")
+" FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace"
+" LEFT JOIN pg_catalog.pg_type bt ON bt.oid OPERATOR(pg_catalog.=) t.typbasetype"
+" LEFT JOIN pg_catalog.pg_class tc ON tc.oid OPERATOR(pg_catalog.=) t.typrelid"
+" LEFT JOIN pg_catalog.pg_range rg ON rg.rngtypid OPERATOR(pg_catalog.=) t.oid"
+" WHERE" IN_SCHEMAS
+" AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype OPERATOR(pg_catalog.=) 'c' AND tc.relkind OPERATOR(pg_catalog.=) 'c'))"
+" AND " NOT_EXT("pg_catalog.pg_type", "t.oid")
+" ORDER BY 1, 2";
+
+static const char *const q_functions =
+"SELECT n.nspname::text, p.proname::text, pg_catalog.pg_get_function_identity_arguments(p.oid),"
+" p.prokind::text, pg_catalog.pg_get_functiondef(p.oid),"
+" pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.pg_get_function_result(p.oid),"
+" p.prosqlbody IS NULL AND l.lanname OPERATOR(pg_catalog.<>) 'internal' AND l.lanname OPERATOR(pg_catalog.<>) 'c',"
+" " DESCR("pg_catalog.pg_proc", "p.oid", "0") ","
+" " GRANTS("p.proacl", "f", "p.proowner")
+" FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace"
+" JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang"
+" WHERE" IN_SCHEMAS " AND p.prokind IN ('f', 'p', 'w')"
+" AND " NOT_EXT("pg_catalog.pg_proc", "p.oid")
+" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i"
+"   WHERE i.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND i.objid OPERATOR(pg_catalog.=) p.oid"
+"   AND i.deptype OPERATOR(pg_catalog.=) 'i')"
+" ORDER BY 1, 2, 3";
+
+static const char *const q_triggers =
+"SELECT n.nspname::text, c.relname::text, tg.tgname::text, pg_catalog.pg_get_triggerdef(tg.oid),"
+" tg.tgenabled::text, " DESCR("pg_catalog.pg_trigger", "tg.oid", "0")
+" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" JOIN pg_catalog.pg_trigger tg ON tg.tgrelid OPERATOR(pg_catalog.=) c.oid"
+" WHERE" IN_SCHEMAS " AND NOT tg.tgisinternal AND tg.tgparentid OPERATOR(pg_catalog.=) 0"
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" ORDER BY 1, 2, 3";
+
+static const char *const q_policies =
+"SELECT n.nspname::text, c.relname::text, p.polname::text,"
+" 'AS ' || CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END"
+" || ' FOR ' || CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'"
+"   WHEN 'd' THEN 'DELETE' ELSE 'ALL' END"
+" || ' TO ' || pg_catalog.array_to_string(ARRAY(SELECT x.role FROM (SELECT CASE WHEN r.r OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'"
+"   ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(r.r)::text) END AS role"
+"   FROM pg_catalog.unnest(p.polroles) r(r)) x ORDER BY x.role COLLATE \"C\"), ', ')"
+" || COALESCE(' USING (' || pg_catalog.pg_get_expr(p.polqual, p.polrelid) || ')', '')"
+" || COALESCE(' WITH CHECK (' || pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) || ')', ''),"
+" " DESCR("pg_catalog.pg_policy", "p.oid", "0")
+" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" JOIN pg_catalog.pg_policy p ON p.polrelid OPERATOR(pg_catalog.=) c.oid"
+" WHERE" IN_SCHEMAS
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" ORDER BY 1, 2, 3";
+
+/*
+ * Dependencies: both ends of every pg_depend row mapped to a key by "k"
+ * (every object of the model, and extension members standing for their
+ * extension).  Built-in objects (OID below 16384) are never model objects.
+ */
+static const char *const q_deps =
+"WITH sch AS (SELECT n.oid, n.nspname FROM pg_catalog.pg_namespace n WHERE" IN_SCHEMAS "),"
+" k(cls, oid, sub, key) AS ("
+/* relations and their columns */
+" SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0,"
+"   CASE WHEN c.relkind IN ('i', 'I') THEN COALESCE((SELECT 'k:' || " QN("n.nspname", "tc.relname") " || '.' || " QI("con.conname::text")
+"       FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class tc ON tc.oid OPERATOR(pg_catalog.=) con.conrelid"
+"       WHERE con.conindid OPERATOR(pg_catalog.=) c.oid AND con.contype IN ('p', 'u', 'x') LIMIT 1), 'i:' || " QN("n.nspname", "c.relname") ")"
+"     WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'T:' || " QN("n.nspname", "c.relname")
+"     ELSE 'r:' || " QN("n.nspname", "c.relname") " END"
+"   FROM pg_catalog.pg_class c JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, a.attnum::int4,"
+"   CASE WHEN c.relkind IN ('r', 'p', 'f') THEN 'c:' || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
+"     WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'T:' || " QN("n.nspname", "c.relname")
+"     ELSE 'r:' || " QN("n.nspname", "c.relname") " END"
+"   FROM pg_catalog.pg_class c JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+"   JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0"
+"   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c')"
+/* types: their arrays and a relation's row type stand for them */
+" UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid, 0,"
+"   CASE WHEN et.oid IS NOT NULL THEN CASE WHEN etc.relkind IS NOT NULL AND etc.relkind OPERATOR(pg_catalog.<>) 'c' THEN 'r:' ELSE 'T:' END || " QN("n.nspname", "et.typname")
+"     WHEN tc.relkind IS NOT NULL AND tc.relkind OPERATOR(pg_catalog.<>) 'c' THEN 'r:' || " QN("n.nspname", "tc.relname")
+"     ELSE 'T:' || " QN("n.nspname", "t.typname") " END"
+"   FROM pg_catalog.pg_type t JOIN sch n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace"
+"   LEFT JOIN pg_catalog.pg_type et ON t.typcategory OPERATOR(pg_catalog.=) 'A' AND et.oid OPERATOR(pg_catalog.=) t.typelem"
+"   LEFT JOIN pg_catalog.pg_class etc ON etc.oid OPERATOR(pg_catalog.=) et.typrelid"
+"   LEFT JOIN pg_catalog.pg_class tc ON tc.oid OPERATOR(pg_catalog.=) t.typrelid"
+" UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, 0,"
+"   'f:' || " QN("n.nspname", "p.proname") " || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'"
+"   FROM pg_catalog.pg_proc p JOIN sch n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace"
+" UNION ALL SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, co.oid, 0,"
+"   CASE WHEN co.contypid OPERATOR(pg_catalog.<>) 0 THEN 'T:' || " QN("n.nspname", "ty.typname")
+"     ELSE 'k:' || " QN("n.nspname", "c.relname") " || '.' || " QI("co.conname::text") " END"
+"   FROM pg_catalog.pg_constraint co JOIN sch n ON n.oid OPERATOR(pg_catalog.=) co.connamespace"
+"   LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) co.conrelid"
+"   LEFT JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) co.contypid"
+" UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, 0,"
+"   CASE WHEN a.attgenerated OPERATOR(pg_catalog.<>) '' THEN 'c:' ELSE 'd:' END || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
+"   FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) ad.adrelid"
+"   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+"   JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ad.adrelid AND a.attnum OPERATOR(pg_catalog.=) ad.adnum"
+" UNION ALL SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, r.oid, 0, 'r:' || " QN("n.nspname", "c.relname")
+"   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.ev_class"
+"   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace WHERE r.rulename OPERATOR(pg_catalog.=) '_RETURN'"
+" UNION ALL SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, tg.oid, 0,"
+"   'g:' || " QN("n.nspname", "c.relname") " || '.' || " QI("tg.tgname::text")
+"   FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid"
+"   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" UNION ALL SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass, p.oid, 0,"
+"   'p:' || " QN("n.nspname", "c.relname") " || '.' || " QI("p.polname::text")
+"   FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.polrelid"
+"   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+" UNION ALL SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, x.oid, 0, 'x:' || " QI("x.extname::text")
+"   FROM pg_catalog.pg_extension x"
+" ),"
+" km AS ("
+"   SELECT k.cls, k.oid, k.sub, COALESCE((SELECT 'x:' || " QI("x.extname::text") " FROM pg_catalog.pg_depend e"
+"     JOIN pg_catalog.pg_extension x ON x.oid OPERATOR(pg_catalog.=) e.refobjid"
+"     WHERE e.classid OPERATOR(pg_catalog.=) k.cls AND e.objid OPERATOR(pg_catalog.=) k.oid AND e.deptype OPERATOR(pg_catalog.=) 'e'"
+"     AND e.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass LIMIT 1), k.key) AS key"
+"   FROM k"
+" )"
+" SELECT DISTINCT a.key, b.key, d.deptype::text"
+" FROM pg_catalog.pg_depend d"
+" JOIN km a ON a.cls OPERATOR(pg_catalog.=) d.classid AND a.oid OPERATOR(pg_catalog.=) d.objid AND a.sub OPERATOR(pg_catalog.=) d.objsubid"
+" JOIN km b ON b.cls OPERATOR(pg_catalog.=) d.refclassid AND b.oid OPERATOR(pg_catalog.=) d.refobjid AND b.sub OPERATOR(pg_catalog.=) d.refobjsubid"
+" WHERE d.deptype IN ('n', 'a') AND d.refobjid OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid AND a.key OPERATOR(pg_catalog.<>) b.key"
+" ORDER BY 1, 2";
+
+/* ---------------------------------------------------------------------
+ * result access
+ * ---------------------------------------------------------------------
+ */
+
+static char *
+col_text(uint64 row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static bool
+col_bool(uint64 row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? false : DatumGetBool(d);
+}
+
+static char
+col_char(uint64 row, int col)
+{
+	char	   *s = col_text(row, col);
+
+	return s ? s[0] : '\0';
+}
+
+static List *
+col_array(uint64 row, int col)
+{
+	return sm_spi_gettextarray(row, col);
+}
+
+static char *
+quote_qualified(const char *nsp, const char *name)
+{
+	return psprintf("%s.%s", quote_identifier(nsp), quote_identifier(name));
+}
+
+static DiffObj *
+add_obj(DiffModel *m, DiffKind kind, const char *key)
+{
+	DiffModelEntry *e;
+	bool		found;
+	DiffObj    *o;
+
+	if (strlen(key) >= sizeof(e->key))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("object name too long for diff: %s", key)));
+	e = hash_search(m->byKey, key, HASH_ENTER, &found);
+	if (found)
+		return e->obj;			/* cannot happen: keys are unique */
+	o = palloc0(sizeof(DiffObj));
+	o->kind = kind;
+	o->key = pstrdup(key);
+	o->ord = list_length(m->objs);
+	e->obj = o;
+	m->objs = lappend(m->objs, o);
+	return o;
+}
+
+DiffObj *
+diff_lookup(DiffModel *m, const char *key)
+{
+	DiffModelEntry *e;
+
+	if (strlen(key) >= sizeof(e->key))
+		return NULL;
+	e = hash_search(m->byKey, key, HASH_FIND, NULL);
+	return e ? e->obj : NULL;
+}
+
+/*
+ * run executes one of the queries above with $1 = the schemas.  The plans
+ * are prepared once per backend and kept (they name catalogs only), which
+ * saves most of a small diff's time.
+ */
+static uint64
+run(const char *sql, Datum schemas)
+{
+	static const char *keys[16];
+	static SPIPlanPtr plans[16];
+	Oid			argtypes[1] = {TEXTARRAYOID};
+	Datum		values[1];
+	SPIPlanPtr	plan = NULL;
+	int			i;
+	int			rc;
+
+	for (i = 0; i < 16 && keys[i]; i++)
+		if (keys[i] == sql)
+		{
+			plan = plans[i];
+			break;
+		}
+	if (plan == NULL)
+	{
+		plan = SPI_prepare(sql, 1, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
+		if (i < 16 && SPI_keepplan(plan) == 0)
+		{
+			keys[i] = sql;
+			plans[i] = plan;
+		}
+	}
+	values[0] = schemas;
+	rc = SPI_execute_plan(plan, values, NULL, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), sql);
+	return SPI_processed;
+}
+
+/* child of table nsp.rel: key prefix "X:nsp.rel.name" */
+static DiffObj *
+add_child(DiffModel *m, DiffKind kind, char letter, const char *nsp,
+		  const char *rel, const char *name)
+{
+	char	   *qt = quote_qualified(nsp, rel);
+	DiffObj    *o = add_obj(m, kind, psprintf("%c:%s.%s", letter, qt, quote_identifier(name)));
+
+	o->schema = pstrdup(nsp);
+	o->name = pstrdup(name);
+	o->table = qt;
+	o->qname = quote_qualified(nsp, name);
+	o->parent = psprintf("r:%s", qt);
+	return o;
+}
+
+static void
+read_relations(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_relations, schemas);
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		char	   *nsp = col_text(i, R_NSP);
+		char	   *name = col_text(i, R_NAME);
+		char		kind = col_char(i, R_KIND);
+		char	   *qn = quote_qualified(nsp, name);
+		DiffObj    *o;
+
+		o = add_obj(m, kind == 'S' ? DK_SEQUENCE : (kind == 'v' || kind == 'm') ? DK_VIEW : DK_TABLE,
+					psprintf("r:%s", qn));
+		o->schema = nsp;
+		o->name = name;
+		o->qname = qn;
+		o->subkind = kind;
+		o->persistence = col_char(i, R_PERSIST);
+		o->partkey = col_text(i, R_PARTKEY);
+		o->partof = col_text(i, R_PARTOF);
+		o->bound = col_text(i, R_BOUND);
+		o->inherits = col_array(i, R_INHERITS);
+		o->rls = col_bool(i, R_RLS);
+		o->forcerls = col_bool(i, R_FORCE);
+		o->options = col_text(i, R_OPTIONS);
+		if (o->options && o->options[0] == '\0')
+			o->options = NULL;
+		o->replident = col_char(i, R_REPLIDENT);
+		o->replindex = col_text(i, R_REPLINDEX);
+		o->def = col_text(i, R_VIEWDEF);
+		o->comment = col_text(i, R_COMMENT);
+		o->grants = col_array(i, R_GRANTS);
+		{
+			bool		isnull;
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, R_TUPLES, &isnull);
+
+			o->reltuples = isnull ? -1 : DatumGetFloat8(d);
+		}
+		if (kind == 'S')
+		{
+			char	   *owner = col_text(i, R_SEQOWNER);
+
+			o->seqopts = col_text(i, R_SEQOPTS);
+			o->def = o->seqopts;
+			if (owner)
+			{
+				DiffObj    *ow = add_obj(m, DK_SEQOWNER, psprintf("o:%s", qn));
+				char	   *onsp = col_text(i, R_SEQOWNERNSP);
+
+				ow->schema = nsp;
+				ow->name = name;
+				ow->qname = qn;
+				ow->parent = psprintf("r:%s", qn);
+				ow->def = psprintf("%s.%s", onsp, owner);
+			}
+		}
+	}
+}
+
+static void
+read_columns(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_columns, schemas);
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		char	   *nsp = col_text(i, C_NSP);
+		char	   *rel = col_text(i, C_REL);
+		char	   *name = col_text(i, C_NAME);
+		DiffObj    *o = add_child(m, DK_COLUMN, 'c', nsp, rel, name);
+		char	   *defexpr = col_text(i, C_DEFAULT);
+		bool		isnull;
+
+		o->ord = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, C_NUM, &isnull));
+		o->type = col_text(i, C_TYPE);
+		o->collation = col_text(i, C_COLL);
+		o->notnull = col_bool(i, C_NOTNULL);
+		o->generated = col_char(i, C_GENERATED);
+		o->identity = col_char(i, C_IDENTITY);
+		o->idopts = col_text(i, C_IDOPTS);
+		o->inherited = col_bool(i, C_INHERITED);
+		o->comment = col_text(i, C_COMMENT);
+		o->grants = col_array(i, C_GRANTS);
+		if (o->generated)
+			o->genexpr = defexpr;
+		else if (defexpr)
+		{
+			DiffObj    *d = add_obj(m, DK_DEFAULT, psprintf("d:%s.%s", o->table, quote_identifier(name)));
+
+			d->schema = nsp;
+			d->name = name;
+			d->table = o->table;
+			d->qname = o->qname;
+			d->parent = o->key;
+			d->def = defexpr;
+			d->inherited = o->inherited;
+		}
+	}
+}
+
+static void
+read_constraints(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_constraints, schemas);
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		DiffObj    *o = add_child(m, DK_CONSTRAINT, 'k', col_text(i, 1), col_text(i, 2), col_text(i, 3));
+		char	   *def = col_text(i, 5);
+		int			len = strlen(def);
+
+		o->subkind = col_char(i, 4);
+		o->validated = col_bool(i, 6);
+		o->inherited = col_bool(i, 7);
+		o->comment = col_text(i, 8);
+		/* NOT VALID is compared on its own */
+		if (len > 10 && strcmp(def + len - 10, " NOT VALID") == 0)
+			def[len - 10] = '\0';
+		o->def = def;
+	}
+}
+
+static void
+read_indexes(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_indexes, schemas);
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		char	   *nsp = col_text(i, 1);
+		char	   *name = col_text(i, 3);
+		char	   *qn = quote_qualified(nsp, name);
+		DiffObj    *o = add_obj(m, DK_INDEX, psprintf("i:%s", qn));
+
+		o->schema = nsp;
+		o->name = name;
+		o->qname = qn;
+		o->table = quote_qualified(nsp, col_text(i, 2));
+		o->parent = psprintf("r:%s", o->table);
+		o->def = col_text(i, 4);
+		o->comment = col_text(i, 5);
+		/* an index on a partitioned table is created on its partitions too */
+		{
+			char	   *only = strstr(o->def, " ON ONLY ");
+
+			if (only)
+				memmove(only + 3, only + 8, strlen(only + 8) + 1);
+		}
+	}
+}
+
+static void
+read_types(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_types, schemas);
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		char	   *nsp = col_text(i, 1);
+		char	   *name = col_text(i, 2);
+		char	   *qn = quote_qualified(nsp, name);
+		DiffObj    *o = add_obj(m, DK_TYPE, psprintf("T:%s", qn));
+		StringInfoData def;
+		ListCell   *lc;
+
+		o->schema = nsp;
+		o->name = name;
+		o->qname = qn;
+		o->subkind = col_char(i, 3);
+		o->base = col_text(i, 5);
+		o->notnull = col_bool(i, 6);
+		o->defexpr = col_text(i, 7);
+		o->collation = col_text(i, 8);
+		o->checks = col_array(i, 9);
+		o->labels = o->subkind == 'e' ? col_array(i, 4) : col_array(i, 10);
+		o->comment = col_text(i, 11);
+		o->grants = col_array(i, 12);
+		initStringInfo(&def);
+		appendStringInfo(&def, "%c|%s|%d|%s|%s|", o->subkind, o->base ? o->base : "",
+						 o->notnull, o->defexpr ? o->defexpr : "", o->collation ? o->collation : "");
+		foreach(lc, o->labels)
+			appendStringInfo(&def, "%s\n", (char *) lfirst(lc));
+		appendStringInfoChar(&def, '|');
+		foreach(lc, o->checks)
+			appendStringInfo(&def, "%s\n", (char *) lfirst(lc));
+		o->def = def.data;
+	}
+}
+
+static void
+read_functions(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_functions, schemas);
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		char	   *nsp = col_text(i, 1);
+		char	   *name = col_text(i, 2);
+		char	   *qn = quote_qualified(nsp, name);
+		char	   *sig = psprintf("%s(%s)", qn, col_text(i, 3));
+		DiffObj    *o = add_obj(m, DK_FUNCTION, psprintf("f:%s", sig));
+
+		o->schema = nsp;
+		o->name = name;
+		o->qname = qn;
+		o->signature = sig;
+		o->subkind = col_char(i, 4);
+		o->def = col_text(i, 5);
+		o->args = col_text(i, 6);
+		o->result = col_text(i, 7);
+		o->untracked = col_bool(i, 8);
+		o->comment = col_text(i, 9);
+		o->grants = col_array(i, 10);
+	}
+}
+
+static void
+read_triggers(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_triggers, schemas);
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		DiffObj    *o = add_child(m, DK_TRIGGER, 'g', col_text(i, 1), col_text(i, 2), col_text(i, 3));
+
+		o->def = col_text(i, 4);
+		o->subkind = col_char(i, 5);
+		o->comment = col_text(i, 6);
+	}
+}
+
+static void
+read_policies(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_policies, schemas);
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		DiffObj    *o = add_child(m, DK_POLICY, 'p', col_text(i, 1), col_text(i, 2), col_text(i, 3));
+
+		o->def = col_text(i, 4);
+		o->comment = col_text(i, 5);
+	}
+}
+
+static void
+add_dep(DiffModel *m, DiffObj *o, const char *refkey)
+{
+	DiffObj    *r = diff_lookup(m, refkey);
+
+	if (r == NULL || r == o)
+		return;
+	o->deps = lappend(o->deps, r->key);
+	r->rdeps = lappend(r->rdeps, o->key);
+}
+
+static void
+read_deps(DiffModel *m, Datum schemas)
+{
+	uint64		n = run(q_deps, schemas);
+	uint64		i;
+	ListCell   *lc;
+
+	for (i = 0; i < n; i++)
+	{
+		char	   *from = col_text(i, 1);
+		char	   *to = col_text(i, 2);
+		char		deptype = col_char(i, 3);
+		DiffObj    *o = diff_lookup(m, from);
+
+		if (o == NULL)
+			continue;
+		/* a sequence's OWNED BY is its own object */
+		if (o->kind == DK_SEQUENCE && deptype == 'a' && strncmp(to, "c:", 2) == 0)
+		{
+			o = diff_lookup(m, psprintf("o:%s", o->qname));
+			if (o == NULL)
+				continue;
+		}
+		add_dep(m, o, to);
+	}
+	/* children depend on their parent */
+	foreach(lc, m->objs)
+	{
+		DiffObj    *o = (DiffObj *) lfirst(lc);
+
+		if (o->parent)
+			add_dep(m, o, o->parent);
+		if (o->schema && o->kind != DK_SCHEMA)
+			add_dep(m, o, psprintf("s:%s", quote_identifier(o->schema)));
+		if (o->kind == DK_TABLE && o->partof)
+			add_dep(m, o, psprintf("r:%s", o->partof));
+	}
+}
+
+/*
+ * diff_read_model reads the model of "schemas" (List of char *).  Requires
+ * a connected SPI; the result lives in the caller's memory context.
+ */
+DiffModel *
+diff_read_model(List *schemas)
+{
+	DiffModel  *m = palloc0(sizeof(DiffModel));
+	HASHCTL		ctl;
+	Datum		arr = sm_text_array_datum(schemas);
+	int			save_nestlevel;
+	ListCell   *lc;
+
+	ctl.keysize = sizeof(((DiffModelEntry *) NULL)->key);
+	ctl.entrysize = sizeof(DiffModelEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	m->byKey = hash_create("schemamig diff model", 1024, &ctl,
+						   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	{
+		uint64		n = run(q_schemas, arr);
+		uint64		i;
+
+		for (i = 0; i < n; i++)
+		{
+			char	   *name = col_text(i, 1);
+			DiffObj    *o = add_obj(m, DK_SCHEMA, psprintf("s:%s", quote_identifier(name)));
+
+			o->schema = name;
+			o->name = name;
+			o->qname = pstrdup(quote_identifier(name));
+			o->comment = col_text(i, 2);
+			o->grants = col_array(i, 3);
+			o->def = "";
+		}
+		n = run(q_extensions, arr);
+		for (i = 0; i < n; i++)
+		{
+			char	   *name = col_text(i, 1);
+			DiffObj    *o = add_obj(m, DK_EXTENSION, psprintf("x:%s", quote_identifier(name)));
+
+			o->name = name;
+			o->qname = pstrdup(quote_identifier(name));
+			o->schema = col_text(i, 2);
+			o->version = col_text(i, 3);
+			/* an extension's comment is its script's: not compared */
+			o->def = psprintf("%s|%s", o->schema, o->version);
+		}
+	}
+	read_relations(m, arr);
+	read_columns(m, arr);
+	read_constraints(m, arr);
+	read_indexes(m, arr);
+	read_types(m, arr);
+	read_functions(m, arr);
+	read_triggers(m, arr);
+	read_policies(m, arr);
+	read_deps(m, arr);
+	AtEOXact_GUC(true, save_nestlevel);
+
+	/* a partition's inherited columns and constraints come with it */
+	foreach(lc, m->objs)
+	{
+		DiffObj    *o = (DiffObj *) lfirst(lc);
+
+		if (o->def == NULL)
+			o->def = "";
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return m;
+}
