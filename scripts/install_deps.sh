@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PKGS=(postgresql-15 postgresql-server-dev-15 postgresql-client-15 libpq-dev
-      libipc-run-perl make gcc libc6-dev)
+      libipc-run-perl make gcc libc6-dev
+      python3-sqlmodel python3-sqlalchemy python3-alembic python3-psycopg2)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

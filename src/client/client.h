@@ -65,6 +65,9 @@ typedef struct Options
 	bool		all;
 	bool		indicate_current;
 	bool		non_transactional;
+	bool		autogenerate;	/* revision --autogenerate */
+	const char *model;		/* --model MODULE */
+	const char *schema_file;	/* --schema FILE.sql */
 	bool		dry_run;		/* upgrade/downgrade --dry-run */
 	bool		json;			/* --json */
 	bool		each;			/* upgrade/downgrade --each */
@@ -223,6 +226,10 @@ extern int	cmd_check(PGconn *conn, const DbGraph *g, const MigDir *md, bool sync
 extern int	cmd_backfill_check(void);
 extern int	cmd_backfill_run(PGconn *conn);
 
+/* files.c */
+extern char *new_rev_id(const MigDir *md);
+extern int	write_revision_file(const MigDir *md, RevFile *rf);
+
 /* cmd_verify.c: verify, upgrade --dry-run, review */
 extern int	cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md,
 					   const char *target);
@@ -235,5 +242,24 @@ extern int	cmd_init(void);
 extern int	cmd_revision(void);
 extern int	cmd_merge(void);
 extern int	cmd_db(void);
+
+/* pyhelper.c: the Python helpers (sm_models.py, sm_alembic.py) */
+extern const char *python_command(void);
+extern char *run_python_helper(const char *helper, const char *arg,
+							   const char *cwd, size_t *len);
+
+/* cmd_autogen.c: revision --autogenerate, check --model/--schema */
+extern int	desired_schema_usage(const char *command);
+extern char *desired_schema_ddl(void);
+extern int	autogen_sections(MigDir *md, char **upgrade, char **downgrade,
+							 int *steps);
+extern void autogen_done(void);
+extern int	cmd_check_desired(void);
+extern PGresult *desired_diff(PGconn *conn, char *ddl);
+
+/* cmd_alembic.c, cmd_baseline.c */
+extern int	cmd_import_alembic(void);
+extern int	cmd_baseline(void);
+extern void acknowledge_prior_drift(PGconn *conn, const char *why);
 
 #endif							/* SM_CLIENT_H */

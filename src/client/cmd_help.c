@@ -40,7 +40,8 @@ static const CommandHelp helps[] = {
 		"Never touches a database.\n",
 	"  -c, --config=FILE          the configuration file to write\n"},
 	{"revision", "revision -m MSG [--head H] [--splice] [--branch-label L] [--depends-on R]\n"
-		"         [--rev-id ID] [--non-transactional]",
+		"         [--rev-id ID] [--non-transactional]\n"
+		"  or: revision --autogenerate -m MSG (--model MODULE | --schema FILE.sql)",
 		"Writes a new revision file with empty sections on the single head of the files.\n"
 		"Never touches a database.\n",
 		"  -m, --message=MSG          the revision's message (also its file name's slug)\n"
@@ -49,7 +50,11 @@ static const CommandHelp helps[] = {
 		"      --branch-label=L       a branch label for the new revision (repeatable)\n"
 		"      --depends-on=R         a revision or label it depends on (repeatable)\n"
 		"      --rev-id=ID            the revision id (default: 12 random hex digits)\n"
-	"      --non-transactional    for CREATE INDEX CONCURRENTLY and the like\n"},
+	"      --non-transactional    for CREATE INDEX CONCURRENTLY and the like\n"
+	"      --autogenerate         write the difference between the database (at the heads) and\n"
+	"                             the desired schema, from schemamig.diff(), instead\n"
+	"      --model=MODULE         the desired schema: MODULE's SQLAlchemy/SQLModel metadata\n"
+	"      --schema=FILE          the desired schema: an SQL file\n" CONN_OPTS},
 	{"merge", "merge [-m MSG] [--rev-id ID] [REV...]",
 		"Writes a merge revision over the given revisions (default: every head of the files).\n",
 		"  -m, --message=MSG          the message (default: merge)\n"
@@ -94,12 +99,25 @@ static const CommandHelp helps[] = {
 		"  -i, --indicate-current     mark the current heads (current) and the other applied ones (applied)\n"
 	"  -v, --verbose              the full entry of each\n" JSON_OPT},
 	{"show", "show REV [--json]", "One revision in detail.\n", CONN_OPTS SYNC_OPTS JSON_OPT},
-	{"check", "check [--json] [--fail-on warning|error]",
+	{"check", "check [--json] [--fail-on warning|error]\n  or: check (--model MODULE | --schema FILE.sql)",
 		"Problems of the files against the database (unreadable files, orphans, revisions without a\n"
 		"file, unsynced changes) and schemamig.check()'s: graph problems, changed checksums, drift\n"
 		"and a live schema that differs from its snapshot, naming what differs.  Exit 1 on an error.\n",
 		CONN_OPTS SYNC_OPTS JSON_OPT
-	"      --fail-on=warning      exit 1 on warnings too\n"},
+	"      --fail-on=warning      exit 1 on warnings too\n"
+	"      --model=MODULE         instead: does the database have MODULE's schema (alembic check)?\n"
+	"      --schema=FILE          instead: does the database have the schema of an SQL file?\n"},
+	{"import-alembic", "import-alembic DIR [-d CONNINFO]",
+		"Writes one migration file per revision of the Alembic project in DIR (which holds\n"
+		"alembic.ini), with Alembic's ids, parents, labels, depends_on, messages and file names and\n"
+		"each revision's SQL from Alembic's offline mode (python3 or $PYTHON, with its Alembic).\n"
+		"With a database named, registers the files and stamps exactly its alembic_version rows.\n",
+	CONN_OPTS},
+	{"baseline", "baseline [-m MSG] [--rev-id ID]",
+		"Writes a base revision whose upgrade creates the live schema (public) as it is and whose\n"
+		"downgrade drops it, registers it and stamps it applied; nothing else is touched.\n",
+		"  -m, --message=MSG          the message (default: baseline)\n"
+	"      --rev-id=ID            the revision id (default: 12 random hex digits)\n" CONN_OPTS},
 	{"lint", "lint FILE... [--json] [--fail-on warning|error]",
 		"Reviews migration SQL (schemamig.lint): each migration file's sections, a downgrade knowing\n"
 		"what its own upgrade created, or a plain SQL file.  Lines file:line: severity: rule: message.\n",

@@ -130,7 +130,7 @@ cmd_init(void)
 }
 
 /* A random 12-hex revision id, as Alembic's uuid4().hex[-12:]. */
-static char *
+char *
 new_rev_id(const MigDir *md)
 {
 	unsigned char bytes[6];
@@ -180,7 +180,7 @@ name_in_use(const MigDir *md, const char *name)
  * Writes "rf" as <dir>/<id>_<slug>.sql (never over an existing file) and
  * prints Alembic's "Generating ... done" line.
  */
-static int
+int
 write_revision_file(const MigDir *md, RevFile *rf)
 {
 	char	   *slug = revfile_slug(rf->message, SLUG_LENGTH);
@@ -370,9 +370,29 @@ cmd_revision(void)
 			list_append(&rf.depends, md->files[k]->id);
 		}
 	}
+	if (opts.autogenerate)
+	{
+		int			steps;
+
+		rc = autogen_sections(md, &rf.upgrade_sql, &rf.downgrade_sql, &steps);
+		if (rc != EXIT_OK)
+			goto done;
+		if (steps == 0)
+		{
+			log_info("No changes in schema detected.");
+			goto done;
+		}
+	}
+	else if (opts.model || opts.schema_file)
+	{
+		log_error("--model and --schema need --autogenerate");
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	rc = write_revision_file(md, &rf);
 
 done:
+	autogen_done();
 	free(rf.id);
 	free(rf.message);
 	free_list(&rf.down);

@@ -174,6 +174,8 @@ usage(void)
 		   "  revision -m MSG            write a new, empty revision file on the current head\n"
 		   "        [--head H] [--splice] [--branch-label L] [--depends-on R] [--rev-id ID]\n"
 		   "        [--non-transactional]\n"
+		   "  revision --autogenerate -m MSG (--schema FILE.sql | --model MODULE)\n"
+		   "                             write the revision that takes the database to the desired schema\n"
 		   "  merge [-m MSG] [--rev-id ID] [REV...]  write a merge revision (default: all heads)\n"
 		   "  sync [--prune]             register the files in the database\n"
 		   "  upgrade [TARGET]           apply revisions up to TARGET (default head)\n"
@@ -188,6 +190,10 @@ usage(void)
 		   "  history [-r RANGE] [-i]    revisions, newest first\n"
 		   "  show REV                   one revision in detail\n"
 		   "  check [--fail-on LEVEL]    files against the database, graph, checksum and drift problems\n"
+		   "  check (--schema FILE.sql | --model MODULE)\n"
+		   "                             does the database have the desired schema (alembic check)\n"
+		   "  import-alembic DIR         migration files from an Alembic project (with -d: adopt its database)\n"
+		   "  baseline -m MSG            a first revision that creates the live schema, stamped applied\n"
 		   "  lint FILE... [--fail-on LEVEL]  review migration SQL (schemamig.lint)\n"
 		   "  verify [TARGET]            prove revisions reversible (schemamig.verify)\n"
 		   "  review REV                 lint and data checks on the live rows (schemamig.review)\n"
@@ -204,6 +210,9 @@ usage(void)
 		   "  -r, --rev-range=RANGE      history range, e.g. base:head, -3:, abc:\n"
 		   "  -i, --indicate-current     history: mark the applied revisions\n"
 		   "      --sql                  print the SQL script instead of running it\n"
+		   "      --autogenerate         revision: write the difference to the desired schema\n"
+		   "      --model=MODULE         desired schema: SQLAlchemy/SQLModel metadata of MODULE (PYTHONPATH)\n"
+		   "      --schema=FILE          desired schema: an SQL file\n"
 		   "      --no-sync              do not register the files first (they are still read)\n"
 		   "      --dry-run              upgrade/downgrade: run and roll back, show locks, rewrites, rows\n"
 		   "      --each                 upgrade/downgrade: one transaction per revision, lock retries\n"
@@ -238,6 +247,7 @@ static const OptDef optdefs[] = {
 	{"sql", 0, false}, {"purge", 0, false}, {"prune", 0, false},
 	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
+	{"autogenerate", 0, false}, {"model", 0, true}, {"schema", 0, true},
 	{"dry-run", 0, false}, {"json", 0, false},
 	{"each", 0, false}, {"orphans", 0, false}, {"fail-on", 0, true}, {"ack", 0, false},
 	{"lock-timeout", 0, true}, {"statement-timeout", 0, true}, {"lock-retries", 0, true},
@@ -297,6 +307,12 @@ apply_option(const OptDef *d, const char *val)
 		opts.indicate_current = true;
 	else if (strcmp(n, "non-transactional") == 0)
 		opts.non_transactional = true;
+	else if (strcmp(n, "autogenerate") == 0)
+		opts.autogenerate = true;
+	else if (strcmp(n, "model") == 0)
+		opts.model = val;
+	else if (strcmp(n, "schema") == 0)
+		opts.schema_file = val;
 	else if (strcmp(n, "each") == 0)
 		opts.each = true;
 	else if (strcmp(n, "ack") == 0)
@@ -596,6 +612,12 @@ main(int argc, char **argv)
 		rc = cmd_revision();
 	else if (strcmp(opts.command, "merge") == 0)
 		rc = cmd_merge();
+	else if (strcmp(opts.command, "import-alembic") == 0)
+		rc = cmd_import_alembic();
+	else if (strcmp(opts.command, "baseline") == 0)
+		rc = cmd_baseline();
+	else if (strcmp(opts.command, "check") == 0 && (opts.model || opts.schema_file))
+		rc = cmd_check_desired();
 	else if (strcmp(opts.command, "help") == 0)
 	{
 		usage();
