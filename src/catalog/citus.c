@@ -176,7 +176,11 @@ sm_citus_require_coordinator(void)
 /*
  * sm_citus_shard_name says whether "relname" names a shard: it ends in
  * _<shardid> for a shard id that pg_dist_shard knows.  Shard indexes and
- * constraints carry the same suffix.
+ * constraints carry the same suffix.  In a backend Citus opened itself
+ * (application_name citus_internal…), the suffix alone is enough: the shard
+ * is being created there by a transaction whose pg_dist_shard rows this
+ * backend cannot see yet.  A session that only pretends to be Citus's hides
+ * nothing but names shaped like shards.
  */
 bool
 sm_citus_shard_name(const char *relname)
@@ -200,6 +204,9 @@ sm_citus_shard_name(const char *relname)
 	digits = p;
 	if (*digits == '\0' || p == relname || p[-1] != '_' || strlen(digits) > 18)
 		return false;
+	if (application_name != NULL &&
+		strncmp(application_name, "citus_internal", strlen("citus_internal")) == 0)
+		return true;
 	relid = citus_catalog("pg_dist_shard");
 	indexid = citus_catalog("pg_dist_shard_shardid_index");
 	if (!OidIsValid(relid))

@@ -148,7 +148,9 @@ is($coord->safe_psql('postgres', q{
 	'the drift log holds the user\'s DDL only, no shards, no automatic conversion');
 is($coord->safe_psql('postgres', q{
   SELECT count(*) FROM schemamig.drift WHERE object_identity ~ '_[0-9]+( |$)'}),
-	'0', 'no shard relation was ever logged');
+	'0', 'no shard relation was ever logged') or diag($coord->safe_psql('postgres', q{
+  SELECT string_agg(id || ' ' || command_tag || ' ' || object_identity || ' [' || coalesce(application_name, '') || '] ' || coalesce(statement, ''), E'\n' ORDER BY id)
+    FROM schemamig.drift WHERE object_identity ~ '_[0-9]+( |$)'}));
 my $fp = $coord->safe_psql('postgres', 'SELECT schemamig.fingerprint()');
 is($coord->safe_psql('postgres', q{
   SET citus.show_shards_for_app_name_prefixes = '*';
