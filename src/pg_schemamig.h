@@ -25,9 +25,6 @@
 /* Catalog schema; every query names it explicitly. */
 #define SM_SCHEMA				"schemamig"
 
-/* Checksum algorithm tag, stored with every checksum; never changes silently. */
-#define SM_CHECKSUM_ALGORITHM	"pgtok-sha256-v1"
-
 /* lint_on_upgrade values */
 typedef enum SmLintMode
 {
@@ -73,25 +70,8 @@ extern bool sm_lock_catalog_ext(bool session, bool nowait);
 extern void sm_unlock_catalog_session(void);
 extern void sm_check_catalog_writable(void);
 
-/* sqltoken.c: one token of PostgreSQL's scanner */
-typedef struct SmToken
-{
-	int			code;			/* token code (parser/gram.h), or the character */
-	int			location;		/* byte offset in the scanned text */
-	const char *value;			/* semantic value (identifier, constant,
-								 * operator or keyword text), or NULL */
-	bool		keyword;		/* a keyword: value is its lower-case name */
-} SmToken;
-
-/* called per token; returns false to stop the scan */
-typedef bool (*SmTokenCallback) (const SmToken *token, void *arg);
-
-extern void sm_scan_tokens(const char *sql, bool fixed, SmTokenCallback cb,
-						   void *arg);
-
-/* checksum.c */
-extern char *sm_checksum(const char *upgrade_sql, const char *downgrade_sql,
-						 bool transactional);
+/* tokens, statements and checksums: sqltoken.h (src/common) */
+#include "sqltoken.h"
 
 /* sqlsplit.c: one parsed statement of a revision's SQL */
 typedef struct SmStatement

@@ -61,23 +61,6 @@ apply_error_callback(void *arg)
 			   ctx->upgrade ? "upgrade" : "downgrade");
 }
 
-/* "a, b" from a List of C strings */
-char *
-sm_join_ids(List *ids)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, ids)
-	{
-		if (foreach_current_index(lc) > 0)
-			appendStringInfoString(&buf, ", ");
-		appendStringInfoString(&buf, (char *) lfirst(lc));
-	}
-	return buf.data;
-}
-
 /*
  * sm_step_notice: Alembic's log line, "Running upgrade a -> b, message",
  * with the elapsed time appended.
@@ -99,37 +82,6 @@ step_notice(const SmStep *step, long ms)
 				(errmsg_internal("Running %s %s -> %s (%ld ms)",
 								 step->upgrade ? "upgrade" : "downgrade",
 								 from, to, ms)));
-}
-
-/*
- * sm_check_steps refuses, before anything runs, a plan that cannot be run
- * here: a downgrade through an irreversible revision, and (when "online")
- * a revision that must run outside a transaction block.
- */
-void
-sm_check_steps(List *steps, bool online)
-{
-	ListCell   *lc;
-
-	foreach(lc, steps)
-	{
-		SmStep	   *step = lfirst(lc);
-
-		if (!step->upgrade && !step->rev->has_downgrade)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("revision \"%s\" cannot be downgraded", step->rev->id),
-					 errdetail("Revision \"%s\" (\"%s\") has no downgrade SQL; nothing was run.",
-							   step->rev->id, step->rev->message),
-					 errhint("Register a downgrade for it, or downgrade only to a revision after it.")));
-		if (online && !step->rev->transactional)
-			ereport(ERROR,
-					(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-					 errmsg("revision \"%s\" cannot run inside a transaction", step->rev->id),
-					 errdetail("Revision \"%s\" (\"%s\") is registered with transactional = false; nothing was run.",
-							   step->rev->id, step->rev->message),
-					 errhint("Run it top-level: with the pg_schemamig client, or in psql with SELECT statement FROM schemamig.plan('<target>') \\gexec.")));
-	}
 }
 
 /*

@@ -46,6 +46,7 @@ typedef struct Options
 	bool		quiet;
 	bool		no_sync;
 	bool		sql;
+	bool		offline;		/* --offline: from the files alone */
 	bool		purge;
 	bool		prune;
 	bool		splice;
@@ -110,6 +111,7 @@ typedef struct DbGraph
 } DbGraph;
 
 extern DbGraph *dbgraph_load(PGconn *conn, bool with_sql);
+extern DbGraph *dbgraph_from_files(const MigDir *md);
 extern void dbgraph_free(DbGraph *g);
 extern DbRev *dbgraph_find(const DbGraph *g, const char *id);
 extern void dbgraph_attach_files(DbGraph *g, const MigDir *md);
@@ -155,6 +157,9 @@ extern int	cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync,
 extern int	cmd_verify(PGconn *conn, const char *target);
 extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const char *target);
 extern int	cmd_review(PGconn *conn, const DbGraph *g, const char *spec);
+
+/* filegraph.c: commands answered from the files alone */
+extern int	cmd_offline(const char *command);
 
 /* commands.c */
 extern int	cmd_init(void);

@@ -157,65 +157,6 @@ print_step(Ctx *ctx, const char *revision, bool up, const char *message)
 	free(down);
 }
 
-/* The offline script: upgrade_sql(target, from) / downgrade_sql(...). */
-static int
-apply_offline(Ctx *ctx, const char *target, bool up)
-{
-	char	   *t = xstrdup(target);
-	char	   *colon = strchr(t, ':');
-	const char *params[2];
-	PGresult   *res;
-	char	   *what;
-
-	char	   *from = NULL;
-
-	params[0] = t;
-	params[1] = NULL;
-	if (colon)
-	{
-		*colon = '\0';
-		params[0] = colon + 1;
-		if (*t && strcmp(t, "base") != 0)
-		{
-			/* the start state as full ids: resolve "head", prefixes, labels */
-			const char *sp[1] = {t};
-
-			res = db_exec(ctx->conn,
-						  "SELECT pg_catalog.string_agg(s.revision, ',') FROM schemamig.show($1) s",
-						  1, sp, "resolving the start of the range");
-			if (res == NULL)
-			{
-				free(t);
-				return EXIT_MIGRATION;
-			}
-			from = xstrdup(PQgetvalue(res, 0, 0));
-			PQclear(res);
-			params[1] = from;
-		}
-		else if (*t)
-			params[1] = t;
-	}
-	what = xasprintf("generating the %s script", up ? "upgrade" : "downgrade");
-	res = db_exec(ctx->conn, up ? "SELECT schemamig.upgrade_sql($1, $2)" :
-				  "SELECT schemamig.downgrade_sql($1, $2)", 2, params, what);
-	free(what);
-	free(t);
-	free(from);
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-	{
-		const char *s = PQgetvalue(res, 0, 0);
-		size_t		n = strlen(s);
-
-		fputs(s, stdout);
-		if (n > 0 && s[n - 1] != '\n')
-			fputc('\n', stdout);
-	}
-	PQclear(res);
-	return EXIT_OK;
-}
-
 /* Online, one transaction: SELECT ... FROM schemamig.upgrade($1). */
 static int
 apply_in_server(Ctx *ctx, const char *target, bool up)
@@ -508,7 +449,7 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 }
 
 /*
- * upgrade [TARGET] / downgrade TARGET, online or (--sql) offline.
+ * upgrade [TARGET] / downgrade TARGET, online (--sql: filegraph.c).
  */
 static int
 apply(Ctx *ctx, const char *target, bool up)
@@ -519,9 +460,6 @@ apply(Ctx *ctx, const char *target, bool up)
 	PGresult   *plan;
 	const char *params[1] = {target};
 	bool		all_tx = true;
-
-	if (opts.sql)
-		return apply_offline(ctx, target, up);
 
 	for (i = 0; i < ctx->g->n; i++)
 		if (!ctx->g->revs[i].transactional)
@@ -945,6 +883,12 @@ cmd_db(void)
 		log_error("\"sync\" and --no-sync cannot be used together");
 		return EXIT_USAGE;
 	}
+
+	/* --offline, and the scripts of --sql: from the files alone */
+	if (opts.offline ||
+		(opts.sql && !opts.dry_run &&
+		 (strcmp(c->name, "upgrade") == 0 || strcmp(c->name, "downgrade") == 0)))
+		return cmd_offline(c->name);
 
 	/* connect while reading the files: the server starts up meanwhile */
 	ctx.conn = db_connect_start();

@@ -6,8 +6,9 @@
  *	  and merge point markers), and Alembic's one-line and verbose formats
  *	  of a revision.
  *
- * The order of revisions (heads, history) always comes from the server's
- * functions; this module only describes revisions.
+ * The order of revisions (heads, history) always comes from the graph
+ * engine (the server's functions, or the shared engine on the files:
+ * filegraph.c); this module only describes revisions.
  *
  * src/client/dbgraph.c
  *
@@ -50,13 +51,45 @@ free_list(RevFileList *l)
 	free(l->items);
 }
 
+/* children by down_revisions; dependents by depends_on */
+static void
+dbgraph_link(DbGraph *g)
+{
+	int			i,
+				j;
+
+	for (i = 0; i < g->n; i++)
+	{
+		DbRev	   *r = &g->revs[i];
+
+		for (j = 0; j < r->down.n; j++)
+		{
+			int			p = strmap_get(&g->byid, r->down.items[j]);
+
+			if (p >= 0)
+			{
+				DbRev	   *parent = &g->revs[p];
+
+				parent->children = xrealloc(parent->children, sizeof(int) * (parent->nchildren + 1));
+				parent->children[parent->nchildren++] = i;
+			}
+		}
+		for (j = 0; j < r->depends.n; j++)
+		{
+			int			p = strmap_get(&g->byid, r->depends.items[j]);
+
+			if (p >= 0)
+				g->revs[p].ndependents++;
+		}
+	}
+}
+
 DbGraph *
 dbgraph_load(PGconn *conn, bool with_sql)
 {
 	PGresult   *res;
 	DbGraph    *g;
-	int			i,
-				j;
+	int			i;
 
 	res = db_exec(conn,
 				  with_sql ?
@@ -103,31 +136,52 @@ dbgraph_load(PGconn *conn, bool with_sql)
 	}
 	PQclear(res);
 
-	/* children by down_revisions; dependents by depends_on */
+	dbgraph_link(g);
+	return g;
+}
+
+static void
+copy_list(const RevFileList *from, RevFileList *to)
+{
+	int			i;
+
+	to->n = from->n;
+	to->items = xmalloc(sizeof(char *) * (from->n ? from->n : 1));
+	for (i = 0; i < from->n; i++)
+		to->items[i] = xstrdup(from->items[i]);
+}
+
+/*
+ * dbgraph_from_files describes the migration files as if sync had
+ * registered them (in its order) in an empty database: nothing applied,
+ * no checksums.  For the commands answered without a database.
+ */
+DbGraph *
+dbgraph_from_files(const MigDir *md)
+{
+	DbGraph    *g = xmalloc(sizeof(DbGraph));
+	int			i;
+
+	g->n = md->n;
+	g->revs = xmalloc(sizeof(DbRev) * (g->n ? g->n : 1));
+	memset(g->revs, 0, sizeof(DbRev) * (g->n ? g->n : 1));
+	strmap_init(&g->byid, g->n);
 	for (i = 0; i < g->n; i++)
 	{
+		const RevFile *f = md->files[i];
 		DbRev	   *r = &g->revs[i];
 
-		for (j = 0; j < r->down.n; j++)
-		{
-			int			p = strmap_get(&g->byid, r->down.items[j]);
-
-			if (p >= 0)
-			{
-				DbRev	   *parent = &g->revs[p];
-
-				parent->children = xrealloc(parent->children, sizeof(int) * (parent->nchildren + 1));
-				parent->children[parent->nchildren++] = i;
-			}
-		}
-		for (j = 0; j < r->depends.n; j++)
-		{
-			int			p = strmap_get(&g->byid, r->depends.items[j]);
-
-			if (p >= 0)
-				g->revs[p].ndependents++;
-		}
+		r->id = xstrdup(f->id);
+		r->message = xstrdup(f->message);
+		copy_list(&f->down, &r->down);
+		copy_list(&f->labels, &r->labels);
+		copy_list(&f->depends, &r->depends);
+		r->transactional = f->transactional;
+		r->reversible = f->downgrade_sql != NULL;
+		r->file = f;
+		strmap_put(&g->byid, r->id, i);
 	}
+	dbgraph_link(g);
 	return g;
 }
 

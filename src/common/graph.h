@@ -65,6 +65,19 @@ typedef struct SmMissingParent
 extern List *graph_missing_parents(SmRevision **revs, int n);
 extern List *graph_unreachable(SmRevision **revs, int n);
 
+/* heads, real heads, bases, real bases (graph_revision_set) */
+typedef enum SmRevisionSet
+{
+	SM_SET_HEADS,
+	SM_SET_REAL_HEADS,
+	SM_SET_BASES,
+	SM_SET_REAL_BASES
+} SmRevisionSet;
+
+extern List *graph_revision_set(SmGraph *g, SmRevisionSet which);
+extern bool graph_is_branch_point(SmGraph *g, const SmRevision *rev);
+extern List *graph_dependents(SmGraph *g, const SmRevision *rev);
+
 extern int	graph_count(SmGraph *g);
 extern SmRevision *graph_revision(SmGraph *g, int index);
 extern SmRevision *graph_find(SmGraph *g, const char *id);

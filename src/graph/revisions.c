@@ -155,13 +155,8 @@ schemamig_branches(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	foreach(lc, target_history(g, NULL, NIL))
-	{
-		SmRevision *rev = lfirst(lc);
-
-		if (SM_NODE(g, rev->index)->next.n > 1)
-			put_rev_row(rsinfo, g, rev, sm_text_array_datum(NIL));
-	}
+	foreach(lc, target_branch_points(g))
+		put_rev_row(rsinfo, g, lfirst(lc), sm_text_array_datum(NIL));
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -212,9 +207,8 @@ schemamig_show(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	foreach(lc, target_resolve(g, target))
-		if (lfirst(lc) != NULL)
-			put_rev_row(rsinfo, g, lfirst(lc), sm_text_array_datum(NIL));
+	foreach(lc, target_show(g, target))
+		put_rev_row(rsinfo, g, lfirst(lc), sm_text_array_datum(NIL));
 	sm_spi_finish();
 	return (Datum) 0;
 }
