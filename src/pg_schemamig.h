@@ -85,6 +85,7 @@ typedef struct SmStatement
 
 extern void sm_parse_error_callback(void *arg);
 extern List *sm_split_sql(const char *sql);
+extern List *sm_split_sql_cached(const char *sql);
 extern bool sm_sql_is_nontransactional(const char *sql);
 
 /* ids (the syntax itself: names.h) */

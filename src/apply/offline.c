@@ -119,7 +119,7 @@ schemamig_plan(PG_FUNCTION_ARGS)
 	{
 		SmStep	   *step = lfirst(lc);
 		const char *sql = step->upgrade ? step->rev->upgrade_sql : step->rev->downgrade_sql;
-		List	   *stmts = sm_split_sql(sql);
+		List	   *stmts = sm_split_sql_cached(sql);
 		bool		tx = step->rev->transactional;
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};

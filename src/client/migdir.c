@@ -2,8 +2,9 @@
  *
  * migdir.c
  *	  The migrations folder: reads every <rev>_<slug>.sql file, checks the
- *	  set as a whole (duplicate ids and labels, unknown parents and
- *	  dependencies, cycles) and orders it parents first, so that revisions
+ *	  set as a whole (duplicate ids and labels here; unknown parents and
+ *	  dependencies and cycles with the shared graph engine's checks) and
+ *	  orders it parents first, so that revisions
  *	  can be registered in that order.  Ties are broken by file name, which
  *	  makes the registration order (Alembic's tie-breaker between parallel
  *	  lines) the same on every machine.
@@ -14,6 +15,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "sm_common.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "graph.h"
 
 static int
 cmp_names(const void *a, const void *b)
@@ -179,65 +183,81 @@ resolve_dependency(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 	return strmap_get(bylabel, name);
 }
 
-/* Reports a cycle that runs through the not-yet-ordered file "start". */
-static void
-report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
-			 const int *pending, int n, int start)
+/* the files as revisions, for the graph engine's checks */
+static SmRevision **
+revisions_of_files(RevFile **files, int n)
 {
-	int		   *seen = xmalloc(sizeof(int) * n);
-	int		   *path = xmalloc(sizeof(int) * (n + 1));
-	int			len = 0,
-				cur = start,
-				i,
-				from;
-	size_t		textlen = 0;
-	char	   *text;
+	SmRevision **revs = palloc(sizeof(SmRevision *) * (n ? n : 1));
+	int			i,
+				j;
 
 	for (i = 0; i < n; i++)
-		seen[i] = -1;
-	/* walk to a pending parent until a file repeats */
-	while (seen[cur] < 0)
 	{
-		RevFile    *f = files[cur];
-		int			next = -1;
+		SmRevision *r = palloc0(sizeof(SmRevision));
 
-		seen[cur] = len;
-		path[len++] = cur;
-		for (i = 0; i < f->down.n && next < 0; i++)
-		{
-			int			p = strmap_get(byid, f->down.items[i]);
-
-			if (p >= 0 && pending[p] > 0)
-				next = p;
-		}
-		for (i = 0; i < f->depends.n && next < 0; i++)
-		{
-			int			p = resolve_dependency(files, byid, bylabel, f->depends.items[i]);
-
-			if (p >= 0 && pending[p] > 0)
-				next = p;
-		}
-		if (next < 0)
-			break;				/* cannot happen: pending files have pending
-								 * parents */
-		cur = next;
+		r->index = i;
+		r->id = files[i]->id;
+		for (j = 0; j < files[i]->down.n; j++)
+			r->down = lappend(r->down, files[i]->down.items[j]);
+		for (j = 0; j < files[i]->labels.n; j++)
+			r->labels = lappend(r->labels, files[i]->labels.items[j]);
+		for (j = 0; j < files[i]->depends.n; j++)
+			r->depends = lappend(r->depends, files[i]->depends.items[j]);
+		revs[i] = r;
 	}
-	from = seen[cur] >= 0 ? seen[cur] : 0;
-	for (i = from; i < len; i++)
-		textlen += strlen(files[path[i]]->id) + 4;
-	text = xmalloc(textlen + strlen(files[cur]->id) + 1);
-	text[0] = '\0';
-	for (i = from; i < len; i++)
+	return revs;
+}
+
+/*
+ * check_parents reports the first unknown down_revision or depends_on (in
+ * file order) and else a cycle, with the graph engine's checks (the ones
+ * check() runs in the server).  Returns false after reporting.
+ */
+static bool
+check_parents(RevFile **files, int n, const StrMap *byid, const char *path)
+{
+	SmRevision **revs = revisions_of_files(files, n);
+	List	   *missing = graph_missing_parents(revs, n);
+	List	   *cycle;
+	ListCell   *lc;
+
+	if (missing != NIL)
 	{
-		strcat(text, files[path[i]]->id);
-		strcat(text, " -> ");
+		SmMissingParent *first = NULL;
+
+		foreach(lc, missing)
+		{
+			SmMissingParent *m = lfirst(lc);
+			bool		m_down = strcmp(m->kind, "down_revision") == 0;
+			bool		f_down = first && strcmp(first->kind, "down_revision") == 0;
+
+			if (first == NULL || m->index < first->index ||
+				(m->index == first->index &&
+				 (m_down > f_down || (m_down == f_down && m->position < first->position))))
+				first = m;
+		}
+		if (strcmp(first->kind, "down_revision") == 0)
+			log_error("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
+					  files[first->index]->path, files[first->index]->down_line, first->name, path);
+		else
+			log_error("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
+					  files[first->index]->path, files[first->index]->depends_line, first->name, path);
+		return false;
 	}
-	strcat(text, files[cur]->id);
-	log_error("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
-			  files[path[from]]->path, files[path[from]]->down_line, text);
-	free(text);
-	free(seen);
-	free(path);
+	cycle = graph_cycle_path(revs, n);
+	if (cycle != NIL)
+	{
+		const RevFile *f = files[strmap_get(byid, linitial(cycle))];
+		StringInfoData text;
+
+		initStringInfo(&text);
+		foreach(lc, cycle)
+			appendStringInfo(&text, "%s%s", text.len > 0 ? " -> " : "", (char *) lfirst(lc));
+		log_error("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
+				  f->path, f->down_line, text.data);
+		return false;
+	}
+	return true;
 }
 
 MigDir *
@@ -331,24 +351,9 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 		}
 	}
 
-	/* unknown parents and dependencies */
-	for (i = 0; i < n && ok; i++)
-	{
-		for (j = 0; j < files[i]->down.n && ok; j++)
-			if (strmap_get(&byid, files[i]->down.items[j]) < 0)
-			{
-				log_error("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
-						  files[i]->path, files[i]->down_line, files[i]->down.items[j], path);
-				ok = false;
-			}
-		for (j = 0; j < files[i]->depends.n && ok; j++)
-			if (resolve_dependency(files, &byid, &bylabel, files[i]->depends.items[j]) < 0)
-			{
-				log_error("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
-						  files[i]->path, files[i]->depends_line, files[i]->depends.items[j], path);
-				ok = false;
-			}
-	}
+	/* unknown parents and dependencies, cycles */
+	if (ok)
+		ok = check_parents(files, n, &byid, path);
 
 	md = NULL;
 	if (ok)
@@ -396,9 +401,8 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 		}
 		if (done < n)
 		{
-			for (i = 0; i < n && pending[i] == 0; i++)
-				;
-			report_cycle(files, &byid, &bylabel, pending, n, i);
+			/* check_parents found no cycle: cannot happen */
+			log_error("could not order the migration files");
 			ok = false;
 		}
 		for (i = 0; i < n; i++)

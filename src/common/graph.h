@@ -56,6 +56,7 @@ typedef struct SmMissingParent
 	const char *id;				/* the revision */
 	const char *kind;			/* "down_revision" or "depends_on" */
 	const char *name;			/* what it names */
+	int			position;		/* its place in the revision's list, 0-based */
 } SmMissingParent;
 
 /*
@@ -64,6 +65,7 @@ typedef struct SmMissingParent
  */
 extern List *graph_missing_parents(SmRevision **revs, int n);
 extern List *graph_unreachable(SmRevision **revs, int n);
+extern List *graph_cycle_path(SmRevision **revs, int n);
 
 /* heads, real heads, bases, real bases (graph_revision_set) */
 typedef enum SmRevisionSet
