@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "common/logging.h"
+
 #include "libpq-fe.h"
 #include "revfile.h"
 #include "strmap.h"			/* string -> int map, shared with the server */
@@ -136,17 +138,14 @@ extern char *array_literal(const RevFileList *list);
 extern int	revision_error_line(const RevFile *rf, const char *stmt,
 								const char *position);
 
-/* utilities (main.c) */
-extern void log_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_detail(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void *xmalloc(size_t n);
-extern void *xrealloc(void *p, size_t n);
-extern char *xstrdup(const char *s);
-extern char *xasprintf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+/*
+ * output.c: progress and --verbose lines; errors, warnings, details and
+ * hints are libpgcommon's pg_log_error(), pg_log_warning(),
+ * pg_log_error_detail() and pg_log_error_hint(), memory pg_malloc() and
+ * friends (postgres_fe.h).
+ */
+extern void log_info(const char *fmt,...) pg_attribute_printf(1, 2);
+extern void log_verbose(const char *fmt,...) pg_attribute_printf(1, 2);
 extern void list_append(RevFileList *l, const char *s);
 
 /* sync.c */

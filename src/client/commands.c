@@ -18,6 +18,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,10 +148,10 @@ static void
 print_step(Ctx *ctx, const char *revision, bool up, const char *message)
 {
 	DbRev	   *r = dbgraph_find(ctx->g, revision);
-	char	   *down = r ? revfile_join(&r->down, ", ") : xstrdup("");
+	char	   *down = r ? revfile_join(&r->down, ", ") : pg_strdup("");
 
 	if (down == NULL)
-		down = xstrdup("");
+		down = pg_strdup("");
 	if (up)
 		log_info("Running upgrade %s -> %s, %s", down, revision, message);
 	else
@@ -172,7 +174,7 @@ apply_in_server(Ctx *ctx, const char *target, bool up)
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
 		db_report_error(res, ctx->conn, up ? "upgrade failed" : "downgrade failed", ctx->g);
-		log_detail("Nothing was applied: the %s runs in one transaction.", up ? "upgrade" : "downgrade");
+		pg_log_error_detail("Nothing was applied: the %s runs in one transaction.", up ? "upgrade" : "downgrade");
 		PQclear(res);
 		return EXIT_MIGRATION;
 	}
@@ -266,7 +268,7 @@ concurrent_index_name(const char *stmt)
 	}
 	if (len == 0 || word_is(w, len, "ON"))
 		return NULL;
-	return xasprintf("%.*s", (int) len, w);
+	return psprintf("%.*s", (int) len, w);
 }
 
 /*
@@ -294,10 +296,10 @@ drop_invalid_indexes(Ctx *ctx, const char *keep, const char *name)
 		return;
 	for (i = 0; i < PQntuples(res); i++)
 	{
-		char	   *drop = xasprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", PQgetvalue(res, i, 0));
+		char	   *drop = psprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", PQgetvalue(res, i, 0));
 
 		if (db_command(ctx->conn, drop, "dropping an INVALID index"))
-			log_warning("dropped the INVALID index %s left by a failed concurrent build", PQgetvalue(res, i, 0));
+			pg_log_warning("dropped the INVALID index %s left by a failed concurrent build", PQgetvalue(res, i, 0));
 		free(drop);
 	}
 	PQclear(res);
@@ -390,7 +392,7 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 				PQtransactionStatus(ctx->conn) == PQTRANS_INERROR)
 			{
 				char		attempt_s[16];
-				char	   *subject = xasprintf("revision %s", rev);
+				char	   *subject = psprintf("revision %s", rev);
 				const char *params[2] = {subject, attempt_s};
 				PGresult   *retry;
 
@@ -406,11 +408,11 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 					i = rev_first - 1;
 					continue;
 				}
-				what = xasprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
+				what = psprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
 				db_report_error(retry, ctx->conn, what, NULL);
 				free(what);
 				PQclear(retry);
-				log_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
+				pg_log_error_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
 				free(invalid_before);
 				return EXIT_MIGRATION;
 			}
@@ -419,23 +421,23 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 				line = revision_error_line(r->file, stmt,
 										   res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL);
 			if (r && r->file && line > 0)
-				what = xasprintf("%s failed in revision %s (%s:%d)", up ? "upgrade" : "downgrade",
+				what = psprintf("%s failed in revision %s (%s:%d)", up ? "upgrade" : "downgrade",
 								 rev, r->file->path, line);
 			else if (r && r->file)
-				what = xasprintf("%s failed in revision %s (%s)", up ? "upgrade" : "downgrade",
+				what = psprintf("%s failed in revision %s (%s)", up ? "upgrade" : "downgrade",
 								 rev, r->file->path);
 			else
-				what = xasprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
+				what = psprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
 			db_report_error(res, ctx->conn, what, NULL);
 			free(what);
 			PQclear(res);
 			if (PQtransactionStatus(ctx->conn) != PQTRANS_IDLE)
 			{
 				PQclear(PQexec(ctx->conn, "ROLLBACK"));
-				log_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
+				pg_log_error_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
 			}
 			else
-				log_detail("Revision %s is not transactional: the statements before the failing one stay applied, and it is not recorded as applied.", rev);
+				pg_log_error_detail("Revision %s is not transactional: the statements before the failing one stay applied, and it is not recorded as applied.", rev);
 			if (concurrent && invalid_before != NULL &&
 				PQtransactionStatus(ctx->conn) == PQTRANS_IDLE)
 				drop_invalid_indexes(ctx, invalid_before, NULL);
@@ -486,9 +488,9 @@ apply(Ctx *ctx, const char *target, bool up)
 				all_tx = false;
 			if ((strcmp(PQgetvalue(plan, i, 2), "upgrade") == 0) != up)
 			{
-				log_error("destination %s is not a valid %s target from the current heads",
+				pg_log_error("destination %s is not a valid %s target from the current heads",
 						  target, up ? "upgrade" : "downgrade");
-				log_hint("Use \"pg_schemamig %s %s\".", up ? "downgrade" : "upgrade", target);
+				pg_log_error_hint("Use \"pg_schemamig %s %s\".", up ? "downgrade" : "upgrade", target);
 				rc = EXIT_MIGRATION;
 				break;
 			}
@@ -590,8 +592,8 @@ require_function(Ctx *ctx, const char *name)
 {
 	if (db_has_function(ctx->conn, name))
 		return true;
-	log_error("this database's pg_schemamig has no schemamig.%s()", name);
-	log_hint("Install a pg_schemamig release that provides %s.", name);
+	pg_log_error("this database's pg_schemamig has no schemamig.%s()", name);
+	pg_log_error_hint("Install a pg_schemamig release that provides %s.", name);
 	return false;
 }
 
@@ -722,16 +724,16 @@ do_lint(Ctx *ctx)
 
 			if (f == NULL)
 			{
-				log_error("%s", err ? err : "out of memory");
+				pg_log_error("%s", err ? err : "out of memory");
 				free(err);
 				return EXIT_MIGRATION;
 			}
-			buf = xmalloc(cap);
+			buf = pg_malloc(cap);
 			n = 0;
 			while (!feof(f) && !ferror(f))
 			{
 				if (n + 4096 > cap)
-					buf = xrealloc(buf, cap *= 2);
+					buf = pg_realloc(buf, cap *= 2);
 				n += fread(buf + n, 1, 4096, f);
 			}
 			fclose(f);
@@ -739,7 +741,7 @@ do_lint(Ctx *ctx)
 			if (strstr(buf, "-- +upgrade") != NULL)
 			{
 				/* it is meant as a migration file: its error stands */
-				log_error("%s", err ? err : "out of memory");
+				pg_log_error("%s", err ? err : "out of memory");
 				free(err);
 				free(buf);
 				return EXIT_MIGRATION;
@@ -796,8 +798,8 @@ do_drift(Ctx *ctx)
 	if (PQgetvalue(res, 0, 0)[0] != 't')
 	{
 		PQclear(res);
-		log_error("this database's pg_schemamig has no schemamig.drift table");
-		log_hint("Install a pg_schemamig release that records drift.");
+		pg_log_error("this database's pg_schemamig has no schemamig.drift table");
+		pg_log_error_hint("Install a pg_schemamig release that records drift.");
 		return EXIT_MIGRATION;
 	}
 	PQclear(res);
@@ -820,7 +822,7 @@ do_drift(Ctx *ctx)
 	if (shown == 0)
 		log_info("No drift detected.");
 	else if (!opts.all)
-		log_error("%d unacknowledged drift event%s", shown, shown == 1 ? "" : "s");
+		pg_log_error("%d unacknowledged drift event%s", shown, shown == 1 ? "" : "s");
 	return (shown > 0 && !opts.all) ? EXIT_MIGRATION : EXIT_OK;
 }
 
@@ -868,19 +870,19 @@ cmd_db(void)
 			break;
 	if (c->name == NULL)
 	{
-		log_error("unknown command \"%s\"", opts.command);
+		pg_log_error("unknown command \"%s\"", opts.command);
 		fprintf(stderr, "Try \"pg_schemamig --help\" for more information.\n");
 		return EXIT_USAGE;
 	}
 	if (opts.nargs < c->minargs || (c->maxargs >= 0 && opts.nargs > c->maxargs))
 	{
-		log_error("wrong number of arguments for \"%s\"", c->name);
+		pg_log_error("wrong number of arguments for \"%s\"", c->name);
 		fprintf(stderr, "Usage: pg_schemamig %s %s\n", c->name, c->argdesc);
 		return EXIT_USAGE;
 	}
 	if (strcmp(c->name, "sync") == 0 && opts.no_sync)
 	{
-		log_error("\"sync\" and --no-sync cannot be used together");
+		pg_log_error("\"sync\" and --no-sync cannot be used together");
 		return EXIT_USAGE;
 	}
 

@@ -14,10 +14,13 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
+#include "pqexpbuffer.h"
 
 /* Splits "a,b,c" (array_to_string output) into a list. */
 static void
@@ -29,11 +32,11 @@ split_list(const char *s, RevFileList *out)
 	{
 		const char *comma = strchr(s, ',');
 		size_t		len = comma ? (size_t) (comma - s) : strlen(s);
-		char	   *item = xmalloc(len + 1);
+		char	   *item = pg_malloc(len + 1);
 
 		memcpy(item, s, len);
 		item[len] = '\0';
-		out->items = xrealloc(out->items, sizeof(char *) * (out->n + 1));
+		out->items = pg_realloc(out->items, sizeof(char *) * (out->n + 1));
 		out->items[out->n++] = item;
 		if (comma == NULL)
 			break;
@@ -70,7 +73,7 @@ dbgraph_link(DbGraph *g)
 			{
 				DbRev	   *parent = &g->revs[p];
 
-				parent->children = xrealloc(parent->children, sizeof(int) * (parent->nchildren + 1));
+				parent->children = pg_realloc(parent->children, sizeof(int) * (parent->nchildren + 1));
 				parent->children[parent->nchildren++] = i;
 			}
 		}
@@ -109,28 +112,28 @@ dbgraph_load(PGconn *conn, bool with_sql)
 				  0, NULL, "reading schemamig.revision");
 	if (res == NULL)
 		return NULL;
-	g = xmalloc(sizeof(DbGraph));
+	g = pg_malloc(sizeof(DbGraph));
 	g->n = PQntuples(res);
-	g->revs = xmalloc(sizeof(DbRev) * (g->n ? g->n : 1));
+	g->revs = pg_malloc(sizeof(DbRev) * (g->n ? g->n : 1));
 	memset(g->revs, 0, sizeof(DbRev) * (g->n ? g->n : 1));
 	strmap_init(&g->byid, g->n);
 	for (i = 0; i < g->n; i++)
 	{
 		DbRev	   *r = &g->revs[i];
 
-		r->id = xstrdup(PQgetvalue(res, i, 0));
-		r->message = xstrdup(PQgetvalue(res, i, 1));
+		r->id = pg_strdup(PQgetvalue(res, i, 0));
+		r->message = pg_strdup(PQgetvalue(res, i, 1));
 		split_list(PQgetvalue(res, i, 2), &r->down);
 		split_list(PQgetvalue(res, i, 3), &r->labels);
 		split_list(PQgetvalue(res, i, 4), &r->depends);
 		r->transactional = PQgetvalue(res, i, 5)[0] == 't';
 		r->reversible = PQgetvalue(res, i, 6)[0] == 't';
-		r->checksum = xstrdup(PQgetvalue(res, i, 7));
+		r->checksum = pg_strdup(PQgetvalue(res, i, 7));
 		r->current = PQgetvalue(res, i, 8)[0] == 't';
 		if (with_sql)
 		{
-			r->upgrade_sql = xstrdup(PQgetvalue(res, i, 9));
-			r->downgrade_sql = PQgetisnull(res, i, 10) ? NULL : xstrdup(PQgetvalue(res, i, 10));
+			r->upgrade_sql = pg_strdup(PQgetvalue(res, i, 9));
+			r->downgrade_sql = PQgetisnull(res, i, 10) ? NULL : pg_strdup(PQgetvalue(res, i, 10));
 		}
 		strmap_put(&g->byid, r->id, i);
 	}
@@ -146,9 +149,9 @@ copy_list(const RevFileList *from, RevFileList *to)
 	int			i;
 
 	to->n = from->n;
-	to->items = xmalloc(sizeof(char *) * (from->n ? from->n : 1));
+	to->items = pg_malloc(sizeof(char *) * (from->n ? from->n : 1));
 	for (i = 0; i < from->n; i++)
-		to->items[i] = xstrdup(from->items[i]);
+		to->items[i] = pg_strdup(from->items[i]);
 }
 
 /*
@@ -159,11 +162,11 @@ copy_list(const RevFileList *from, RevFileList *to)
 DbGraph *
 dbgraph_from_files(const MigDir *md)
 {
-	DbGraph    *g = xmalloc(sizeof(DbGraph));
+	DbGraph    *g = pg_malloc(sizeof(DbGraph));
 	int			i;
 
 	g->n = md->n;
-	g->revs = xmalloc(sizeof(DbRev) * (g->n ? g->n : 1));
+	g->revs = pg_malloc(sizeof(DbRev) * (g->n ? g->n : 1));
 	memset(g->revs, 0, sizeof(DbRev) * (g->n ? g->n : 1));
 	strmap_init(&g->byid, g->n);
 	for (i = 0; i < g->n; i++)
@@ -171,8 +174,8 @@ dbgraph_from_files(const MigDir *md)
 		const RevFile *f = md->files[i];
 		DbRev	   *r = &g->revs[i];
 
-		r->id = xstrdup(f->id);
-		r->message = xstrdup(f->message);
+		r->id = pg_strdup(f->id);
+		r->message = pg_strdup(f->message);
 		copy_list(&f->down, &r->down);
 		copy_list(&f->labels, &r->labels);
 		copy_list(&f->depends, &r->depends);
@@ -238,40 +241,17 @@ char *
 rev_down_text(const DbRev *r)
 {
 	if (r->down.n == 0)
-		return xstrdup("<base>");
+		return pg_strdup("<base>");
 	return revfile_join(&r->down, ", ");
 }
 
-/* A growing string. */
-typedef struct Buf
-{
-	char	   *s;
-	size_t		len;
-	size_t		cap;
-} Buf;
-
+/* appends "a, b" of a list */
 static void
-buf_add(Buf *b, const char *s)
-{
-	size_t		n = strlen(s);
-
-	if (b->len + n + 1 > b->cap)
-	{
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-static void
-buf_add_list(Buf *b, const RevFileList *l)
+buf_add_list(PQExpBuffer b, const RevFileList *l)
 {
 	char	   *s = revfile_join(l, ", ");
 
-	if (s == NULL)
-		s = xstrdup("");
-	buf_add(b, s);
+	appendPQExpBufferStr(b, s ? s : "");
 	free(s);
 }
 
@@ -279,7 +259,7 @@ buf_add_list(Buf *b, const RevFileList *l)
  * A revision as Alembic's Script.cmd_format prints it: one line
  * ("down -> rev (label) (head), message", parts chosen by the flags), or
  * with "verbose" the multi-line log entry (Rev/Parent/.../Path and the
- * message indented).  Returns a malloc'd string without a final newline
+ * message indented), built in a PQExpBuffer.  Returns a malloc'd string without a final newline
  * for the one-line form.
  */
 char *
@@ -287,101 +267,101 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 		   bool include_branches, bool include_doc, bool include_parents,
 		   bool tree_indicators)
 {
-	Buf			b = {NULL, 0, 0};
+	PQExpBufferData b;
 	bool		is_head = r->nchildren == 0;
 	bool		real_head = is_head && r->ndependents == 0;
 	bool		show_current = opts.indicate_current && r->current;
 	char	   *down = rev_down_text(r);
 	int			i;
 
-	buf_add(&b, "");
+	initPQExpBuffer(&b);
 	if (verbose)
 	{
-		buf_add(&b, "Rev: ");
-		buf_add(&b, r->id);
+		appendPQExpBufferStr(&b, "Rev: ");
+		appendPQExpBufferStr(&b, r->id);
 		if (is_head)
-			buf_add(&b, " (head)");
+			appendPQExpBufferStr(&b, " (head)");
 		if (r->nchildren > 1)
-			buf_add(&b, " (branchpoint)");
+			appendPQExpBufferStr(&b, " (branchpoint)");
 		if (r->down.n > 1)
-			buf_add(&b, " (mergepoint)");
+			appendPQExpBufferStr(&b, " (mergepoint)");
 		if (show_current)
-			buf_add(&b, " (current)");
-		buf_add(&b, r->down.n > 1 ? "\nMerges: " : "\nParent: ");
-		buf_add(&b, down);
-		buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, " (current)");
+		appendPQExpBufferStr(&b, r->down.n > 1 ? "\nMerges: " : "\nParent: ");
+		appendPQExpBufferStr(&b, down);
+		appendPQExpBufferStr(&b, "\n");
 		if (r->depends.n > 0)
 		{
-			buf_add(&b, "Also depends on: ");
+			appendPQExpBufferStr(&b, "Also depends on: ");
 			buf_add_list(&b, &r->depends);
-			buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, "\n");
 		}
 		if (r->nchildren > 1)
 		{
-			buf_add(&b, "Branches into: ");
+			appendPQExpBufferStr(&b, "Branches into: ");
 			for (i = 0; i < r->nchildren; i++)
 			{
 				if (i > 0)
-					buf_add(&b, ", ");
-				buf_add(&b, g->revs[r->children[i]].id);
+					appendPQExpBufferStr(&b, ", ");
+				appendPQExpBufferStr(&b, g->revs[r->children[i]].id);
 			}
-			buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, "\n");
 		}
 		if (r->labels.n > 0)
 		{
-			buf_add(&b, "Branch names: ");
+			appendPQExpBufferStr(&b, "Branch names: ");
 			buf_add_list(&b, &r->labels);
-			buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, "\n");
 		}
-		buf_add(&b, "Path: ");
-		buf_add(&b, r->file ? r->file->path : "(registered in the database only)");
-		buf_add(&b, "\n\n    ");
-		buf_add(&b, r->message);
+		appendPQExpBufferStr(&b, "Path: ");
+		appendPQExpBufferStr(&b, r->file ? r->file->path : "(registered in the database only)");
+		appendPQExpBufferStr(&b, "\n\n    ");
+		appendPQExpBufferStr(&b, r->message);
 		if (!r->transactional)
-			buf_add(&b, "\n    (non-transactional)");
+			appendPQExpBufferStr(&b, "\n    (non-transactional)");
 		if (!r->reversible)
-			buf_add(&b, "\n    (irreversible)");
-		buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, "\n    (irreversible)");
+		appendPQExpBufferStr(&b, "\n");
 		free(down);
-		return b.s;
+		return b.data;
 	}
 
 	if (include_parents)
 	{
-		buf_add(&b, down);
+		appendPQExpBufferStr(&b, down);
 		if (r->depends.n > 0)
 		{
-			buf_add(&b, " (");
+			appendPQExpBufferStr(&b, " (");
 			buf_add_list(&b, &r->depends);
-			buf_add(&b, ")");
+			appendPQExpBufferStr(&b, ")");
 		}
-		buf_add(&b, " -> ");
+		appendPQExpBufferStr(&b, " -> ");
 	}
-	buf_add(&b, r->id);
+	appendPQExpBufferStr(&b, r->id);
 	if (include_branches && r->labels.n > 0)
 	{
-		buf_add(&b, " (");
+		appendPQExpBufferStr(&b, " (");
 		buf_add_list(&b, &r->labels);
-		buf_add(&b, ")");
+		appendPQExpBufferStr(&b, ")");
 	}
 	if (real_head)
-		buf_add(&b, " (head)");
+		appendPQExpBufferStr(&b, " (head)");
 	else if (is_head)
-		buf_add(&b, " (effective head)");
+		appendPQExpBufferStr(&b, " (effective head)");
 	if (show_current)
-		buf_add(&b, " (current)");
+		appendPQExpBufferStr(&b, " (current)");
 	if (tree_indicators)
 	{
 		if (r->nchildren > 1)
-			buf_add(&b, " (branchpoint)");
+			appendPQExpBufferStr(&b, " (branchpoint)");
 		if (r->down.n > 1)
-			buf_add(&b, " (mergepoint)");
+			appendPQExpBufferStr(&b, " (mergepoint)");
 	}
 	if (include_doc)
 	{
-		buf_add(&b, ", ");
-		buf_add(&b, r->message);
+		appendPQExpBufferStr(&b, ", ");
+		appendPQExpBufferStr(&b, r->message);
 	}
 	free(down);
-	return b.s;
+	return b.data;
 }

@@ -46,13 +46,13 @@ report_error(int elevel, int sqlerrcode, const char *message,
 	}
 	state[5] = '\0';
 	if (elevel >= ERROR)
-		log_error("%s: %s (SQLSTATE %s)", doing, message, state);
+		pg_log_error("%s: %s (SQLSTATE %s)", doing, message, state);
 	else
-		log_warning("%s", message);
+		pg_log_warning("%s", message);
 	if (detail)
-		log_detail("%s", detail);
+		pg_log_error_detail("%s", detail);
 	if (hint)
-		log_hint("%s", hint);
+		pg_log_error_hint("%s", hint);
 	if (elevel >= ERROR)
 		exit(EXIT_MIGRATION);
 }
@@ -160,8 +160,8 @@ script_start(SmGraph *g, const char *spec, const char **target, bool upgrade)
 	{
 		if (!upgrade)
 		{
-			log_error("downgrade --sql needs a range FROM:TO without a database");
-			log_hint("For example: downgrade head:-1 --sql");
+			pg_log_error("downgrade --sql needs a range FROM:TO without a database");
+			pg_log_error_hint("For example: downgrade head:-1 --sql");
 			exit(EXIT_USAGE);
 		}
 		*target = spec;
@@ -229,23 +229,23 @@ cmd_offline(const char *command)
 		strcmp(command, "show") != 0 && strcmp(command, "branches") != 0 &&
 		strcmp(command, "upgrade") != 0 && strcmp(command, "downgrade") != 0)
 	{
-		log_error("\"%s\" needs a database; --offline works for history, heads, branches, show and upgrade/downgrade --sql",
+		pg_log_error("\"%s\" needs a database; --offline works for history, heads, branches, show and upgrade/downgrade --sql",
 				  command);
 		return EXIT_USAGE;
 	}
 	if ((strcmp(command, "upgrade") == 0 || strcmp(command, "downgrade") == 0) && !opts.sql)
 	{
-		log_error("\"%s\" without --sql needs a database", command);
+		pg_log_error("\"%s\" without --sql needs a database", command);
 		return EXIT_USAGE;
 	}
 	if (opts.indicate_current)
 	{
-		log_error("--indicate-current needs a database");
+		pg_log_error("--indicate-current needs a database");
 		return EXIT_USAGE;
 	}
 	if (strcmp(command, "history") == 0 && range_mentions_current(opts.range))
 	{
-		log_error("a history range with \"current\" needs a database");
+		pg_log_error("a history range with \"current\" needs a database");
 		return EXIT_USAGE;
 	}
 

@@ -2,7 +2,8 @@
  *
  * main.c
  *	  pg_schemamig command-line client: option parsing, the configuration
- *	  file, messages and small utilities; commands live in commands.c.
+ *	  file and the dispatch to the commands (commands.c, filegraph.c, ...).
+ *	  Messages go through libpgcommon's pg_log_*; memory through pg_malloc.
  *
  *	  pg_schemamig [OPTION]... COMMAND [ARG]...
  *
@@ -14,6 +15,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -26,143 +29,13 @@ Options		opts;
 
 static const char *progname = "pg_schemamig";
 
-static void vlog(const char *level, const char *fmt, va_list ap)
-			__attribute__((format(printf, 2, 0)));
-
+/* messages on stderr come after what stdout already has */
 static void
-vlog(const char *level, const char *fmt, va_list ap)
+flush_stdout(void)
 {
 	fflush(stdout);
-	fprintf(stderr, "%s: %s: ", progname, level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
 }
 
-void
-log_error(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vlog("error", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_detail(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vlog("detail", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_hint(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vlog("hint", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_warning(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vlog("warning", fmt, ap);
-	va_end(ap);
-}
-
-/* Progress lines on stdout, unless --quiet (answers use printf). */
-void
-log_info(const char *fmt,...)
-{
-	va_list		ap;
-
-	if (opts.quiet)
-		return;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-/* Extra progress on stderr with --verbose. */
-void
-log_verbose(const char *fmt,...)
-{
-	va_list		ap;
-
-	if (!opts.verbose)
-		return;
-	va_start(ap, fmt);
-	vlog("info", fmt, ap);
-	va_end(ap);
-}
-
-void *
-xmalloc(size_t n)
-{
-	void	   *p = malloc(n ? n : 1);
-
-	if (p == NULL)
-	{
-		fprintf(stderr, "%s: error: out of memory\n", progname);
-		exit(EXIT_MIGRATION);
-	}
-	return p;
-}
-
-void *
-xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-	{
-		fprintf(stderr, "%s: error: out of memory\n", progname);
-		exit(EXIT_MIGRATION);
-	}
-	return p;
-}
-
-char *
-xstrdup(const char *s)
-{
-	size_t		n = strlen(s);
-	char	   *r = xmalloc(n + 1);
-
-	memcpy(r, s, n + 1);
-	return r;
-}
-
-char *
-xasprintf(const char *fmt,...)
-{
-	va_list		ap;
-	int			n;
-	char	   *r;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	r = xmalloc(n + 1);
-	va_start(ap, fmt);
-	vsnprintf(r, n + 1, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-void
-list_append(RevFileList *l, const char *s)
-{
-	l->items = xrealloc(l->items, sizeof(char *) * (l->n + 1));
-	l->items[l->n++] = xstrdup(s);
-}
 
 static void
 usage(void)
@@ -251,7 +124,7 @@ apply_option(const OptDef *d, const char *val)
 	{
 		if (!sm_valid_name(val))
 		{
-			log_error("invalid revision id \"%s\" (allowed: letters, digits and _, 1 to %d characters)",
+			pg_log_error("invalid revision id \"%s\" (allowed: letters, digits and _, 1 to %d characters)",
 					  val, REVFILE_MAX_ID_LEN);
 			return false;
 		}
@@ -318,7 +191,7 @@ parse_args(int argc, char **argv)
 	int			i;
 	bool		only_args = false;
 
-	opts.args = xmalloc(sizeof(char *) * argc);
+	opts.args = pg_malloc(sizeof(char *) * argc);
 	for (i = 1; i < argc; i++)
 	{
 		const char *a = argv[i];
@@ -348,7 +221,7 @@ parse_args(int argc, char **argv)
 					break;
 			if (d->name == NULL)
 			{
-				log_error("unrecognized option \"%s\"", a);
+				pg_log_error("unrecognized option \"%s\"", a);
 				return false;
 			}
 			if (d->arg)
@@ -359,13 +232,13 @@ parse_args(int argc, char **argv)
 					val = argv[++i];
 				else
 				{
-					log_error("option \"--%s\" requires a value", d->name);
+					pg_log_error("option \"--%s\" requires a value", d->name);
 					return false;
 				}
 			}
 			else if (eq)
 			{
-				log_error("option \"--%s\" takes no value", d->name);
+				pg_log_error("option \"--%s\" takes no value", d->name);
 				return false;
 			}
 			if (!apply_option(d, val))
@@ -380,7 +253,7 @@ parse_args(int argc, char **argv)
 					break;
 			if (d->name == NULL)
 			{
-				log_error("invalid option \"-%c\"", *a);
+				pg_log_error("invalid option \"-%c\"", *a);
 				return false;
 			}
 			if (d->arg)
@@ -391,7 +264,7 @@ parse_args(int argc, char **argv)
 					val = argv[++i];
 				else
 				{
-					log_error("option \"-%c\" requires a value", *a);
+					pg_log_error("option \"-%c\" requires a value", *a);
 					return false;
 				}
 				if (!apply_option(d, val))
@@ -422,7 +295,7 @@ read_config(void)
 	{
 		if (opts.config == NULL && errno == ENOENT)
 			return EXIT_OK;
-		log_error("could not open configuration file \"%s\": %s", path, strerror(errno));
+		pg_log_error("could not open configuration file \"%s\": %s", path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	while (fgets(line, sizeof(line), f))
@@ -444,7 +317,7 @@ read_config(void)
 		eq = strchr(s, '=');
 		if (eq == NULL)
 		{
-			log_error("%s:%d: expected \"key = value\"", path, lineno);
+			pg_log_error("%s:%d: expected \"key = value\"", path, lineno);
 			fclose(f);
 			return EXIT_USAGE;
 		}
@@ -459,7 +332,7 @@ read_config(void)
 		{
 			if (*v == '\0')
 			{
-				log_error("%s:%d: \"directory\" is empty", path, lineno);
+				pg_log_error("%s:%d: \"directory\" is empty", path, lineno);
 				fclose(f);
 				return EXIT_USAGE;
 			}
@@ -468,14 +341,14 @@ read_config(void)
 				const char *slash = strrchr(path, '/');
 
 				if (v[0] == '/' || slash == NULL)
-					opts.directory = xstrdup(v);
+					opts.directory = pg_strdup(v);
 				else
-					opts.directory = xasprintf("%.*s/%s", (int) (slash - path), path, v);
+					opts.directory = psprintf("%.*s/%s", (int) (slash - path), path, v);
 			}
 		}
 		else
 		{
-			log_error("%s:%d: unknown setting \"%s\" (known: directory)", path, lineno, s);
+			pg_log_error("%s:%d: unknown setting \"%s\" (known: directory)", path, lineno, s);
 			fclose(f);
 			return EXIT_USAGE;
 		}
@@ -489,6 +362,8 @@ main(int argc, char **argv)
 {
 	int			rc;
 
+	pg_logging_init(argv[0]);
+	pg_logging_set_pre_callback(flush_stdout);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!parse_args(argc, argv))
 	{
@@ -497,13 +372,13 @@ main(int argc, char **argv)
 	}
 	if (opts.command == NULL)
 	{
-		log_error("no command given");
+		pg_log_error("no command given");
 		fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
 		return EXIT_USAGE;
 	}
 	if (opts.verbose && opts.quiet)
 	{
-		log_error("--verbose and --quiet cannot be used together");
+		pg_log_error("--verbose and --quiet cannot be used together");
 		return EXIT_USAGE;
 	}
 	if (strcmp(opts.command, "init") != 0)

@@ -48,9 +48,9 @@ list_sql_files(const char *path, char ***names, int *dirfd_out)
 	*names = NULL;
 	if (d == NULL)
 	{
-		log_error("could not open migrations folder \"%s\": %s", path, strerror(errno));
+		pg_log_error("could not open migrations folder \"%s\": %s", path, strerror(errno));
 		if (errno == ENOENT)
-			log_hint("Run \"pg_schemamig init\" to create it, or name it with -D.");
+			pg_log_error_hint("Run \"pg_schemamig init\" to create it, or name it with -D.");
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL)
@@ -59,8 +59,8 @@ list_sql_files(const char *path, char ***names, int *dirfd_out)
 
 		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".sql") != 0)
 			continue;
-		*names = xrealloc(*names, sizeof(char *) * (n + 1));
-		(*names)[n++] = xstrdup(de->d_name);
+		*names = pg_realloc(*names, sizeof(char *) * (n + 1));
+		(*names)[n++] = pg_strdup(de->d_name);
 	}
 	*dirfd_out = dup(dirfd(d));
 	closedir(d);
@@ -76,7 +76,7 @@ list_sql_files(const char *path, char ***names, int *dirfd_out)
 static RevFile *
 read_one(int dirfd, const char *dirpath, const char *name, char **err)
 {
-	char	   *full = xasprintf("%s/%s", dirpath, name);
+	char	   *full = psprintf("%s/%s", dirpath, name);
 	int			fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	char	   *buf;
@@ -86,13 +86,13 @@ read_one(int dirfd, const char *dirpath, const char *name, char **err)
 	*err = NULL;
 	if (fd < 0 || fstat(fd, &st) != 0)
 	{
-		*err = xasprintf("%s: could not open file: %s", full, strerror(errno));
+		*err = psprintf("%s: could not open file: %s", full, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		free(full);
 		return NULL;
 	}
-	buf = xmalloc(st.st_size + 1);
+	buf = pg_malloc(st.st_size + 1);
 	while (got < (size_t) st.st_size)
 	{
 		ssize_t		r = read(fd, buf + got, st.st_size - got);
@@ -105,7 +105,7 @@ read_one(int dirfd, const char *dirpath, const char *name, char **err)
 	}
 	close(fd);
 	if (got != (size_t) st.st_size)
-		*err = xasprintf("%s: could not read file: %s", full, strerror(errno));
+		*err = psprintf("%s: could not read file: %s", full, strerror(errno));
 	else
 	{
 		buf[got] = '\0';
@@ -237,10 +237,10 @@ check_parents(RevFile **files, int n, const StrMap *byid, const char *path)
 				first = m;
 		}
 		if (strcmp(first->kind, "down_revision") == 0)
-			log_error("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
+			pg_log_error("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
 					  files[first->index]->path, files[first->index]->down_line, first->name, path);
 		else
-			log_error("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
+			pg_log_error("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
 					  files[first->index]->path, files[first->index]->depends_line, first->name, path);
 		return false;
 	}
@@ -253,7 +253,7 @@ check_parents(RevFile **files, int n, const StrMap *byid, const char *path)
 		initStringInfo(&text);
 		foreach(lc, cycle)
 			appendStringInfo(&text, "%s%s", text.len > 0 ? " -> " : "", (char *) lfirst(lc));
-		log_error("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
+		pg_log_error("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
 				  f->path, f->down_line, text.data);
 		return false;
 	}
@@ -283,7 +283,7 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 	if (n < 0)
 		return NULL;
 	nnames = n;
-	files = xmalloc(sizeof(RevFile *) * (n ? n : 1));
+	files = pg_malloc(sizeof(RevFile *) * (n ? n : 1));
 	strmap_init(&byid, n);
 	strmap_init(&bylabel, n);
 	for (i = 0; i < n && ok; i++)
@@ -296,7 +296,7 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 			progress(progress_arg);
 		if (files[i] == NULL)
 		{
-			log_error("%s", err ? err : "out of memory");
+			pg_log_error("%s", err ? err : "out of memory");
 			free(err);
 			ok = false;
 			break;
@@ -305,9 +305,9 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 		if (strncmp(names[i], files[i]->id, idlen) != 0 ||
 			(names[i][idlen] != '_' && strcmp(names[i] + idlen, ".sql") != 0))
 		{
-			log_error("%s:%d: file name does not start with its revision id \"%s\"",
+			pg_log_error("%s:%d: file name does not start with its revision id \"%s\"",
 					  files[i]->path, files[i]->id_line, files[i]->id);
-			log_hint("Name the file %s_<slug>.sql.", files[i]->id);
+			pg_log_error_hint("Name the file %s_<slug>.sql.", files[i]->id);
 			ok = false;
 			i++;
 			break;
@@ -315,7 +315,7 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 		j = strmap_get(&byid, files[i]->id);
 		if (j >= 0)
 		{
-			log_error("%s:%d: duplicate revision \"%s\" (also in %s)",
+			pg_log_error("%s:%d: duplicate revision \"%s\" (also in %s)",
 					  files[i]->path, files[i]->id_line, files[i]->id, files[j]->path);
 			ok = false;
 			i++;
@@ -336,13 +336,13 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 
 			if (other >= 0)
 			{
-				log_error("%s:%d: branch label \"%s\" is also declared by %s",
+				pg_log_error("%s:%d: branch label \"%s\" is also declared by %s",
 						  files[i]->path, files[i]->labels_line, l, files[other]->path);
 				ok = false;
 			}
 			else if (strmap_get(&byid, l) >= 0)
 			{
-				log_error("%s:%d: branch label \"%s\" is also a revision id",
+				pg_log_error("%s:%d: branch label \"%s\" is also a revision id",
 						  files[i]->path, files[i]->labels_line, l);
 				ok = false;
 			}
@@ -359,12 +359,12 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 	if (ok)
 	{
 		/* Kahn's algorithm; ready files leave in file-name order */
-		RevFile   **ordered = xmalloc(sizeof(RevFile *) * (n ? n : 1));
+		RevFile   **ordered = pg_malloc(sizeof(RevFile *) * (n ? n : 1));
 
-		pending = xmalloc(sizeof(int) * (n ? n : 1));
-		nchildren = xmalloc(sizeof(int) * (n ? n : 1));
-		children = xmalloc(sizeof(int *) * (n ? n : 1));
-		heap.a = xmalloc(sizeof(int) * (n ? n : 1));
+		pending = pg_malloc(sizeof(int) * (n ? n : 1));
+		nchildren = pg_malloc(sizeof(int) * (n ? n : 1));
+		children = pg_malloc(sizeof(int *) * (n ? n : 1));
+		heap.a = pg_malloc(sizeof(int) * (n ? n : 1));
 		heap.n = 0;
 		for (i = 0; i < n; i++)
 		{
@@ -383,7 +383,7 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 					strmap_get(&byid, f->down.items[k]) :
 					resolve_dependency(files, &byid, &bylabel, f->depends.items[k - f->down.n]);
 
-				children[p] = xrealloc(children[p], sizeof(int) * (nchildren[p] + 1));
+				children[p] = pg_realloc(children[p], sizeof(int) * (nchildren[p] + 1));
 				children[p][nchildren[p]++] = i;
 			}
 		}
@@ -402,7 +402,7 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 		if (done < n)
 		{
 			/* check_parents found no cycle: cannot happen */
-			log_error("could not order the migration files");
+			pg_log_error("could not order the migration files");
 			ok = false;
 		}
 		for (i = 0; i < n; i++)
@@ -413,8 +413,8 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 		free(heap.a);
 		if (ok)
 		{
-			md = xmalloc(sizeof(MigDir));
-			md->path = xstrdup(path);
+			md = pg_malloc(sizeof(MigDir));
+			md->path = pg_strdup(path);
 			md->n = n;
 			md->files = ordered;
 			strmap_init(&md->byid, n);
@@ -465,7 +465,7 @@ migdir_find(const MigDir *md, const char *id)
 int
 migdir_heads(const MigDir *md, int **heads)
 {
-	bool	   *has_child = xmalloc(sizeof(bool) * (md->n ? md->n : 1));
+	bool	   *has_child = pg_malloc(sizeof(bool) * (md->n ? md->n : 1));
 	int			i,
 				j,
 				n = 0;
@@ -475,7 +475,7 @@ migdir_heads(const MigDir *md, int **heads)
 	for (i = 0; i < md->n; i++)
 		for (j = 0; j < md->files[i]->down.n; j++)
 			has_child[migdir_find(md, md->files[i]->down.items[j])] = true;
-	*heads = xmalloc(sizeof(int) * (md->n ? md->n : 1));
+	*heads = pg_malloc(sizeof(int) * (md->n ? md->n : 1));
 	for (i = 0; i < md->n; i++)
 		if (!has_child[i])
 			(*heads)[n++] = i;
@@ -487,8 +487,8 @@ migdir_heads(const MigDir *md, int **heads)
 static bool
 is_ancestor(const MigDir *md, int anc, int desc)
 {
-	int		   *stack = xmalloc(sizeof(int) * (md->n + 1));
-	bool	   *seen = xmalloc(sizeof(bool) * (md->n + 1));
+	int		   *stack = pg_malloc(sizeof(int) * (md->n + 1));
+	bool	   *seen = pg_malloc(sizeof(bool) * (md->n + 1));
 	int			sp = 0,
 				i;
 	bool		found = false;
@@ -531,7 +531,7 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 	int			i,
 				found = -1,
 				nfound = 0;
-	char	   *name = xstrdup(spec);
+	char	   *name = pg_strdup(spec);
 	char	   *at = strchr(name, '@');
 	int		   *heads;
 	int			nheads = migdir_heads(md, &heads);
@@ -541,9 +541,9 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 		if (nheads == 1)
 			found = heads[0];
 		else if (nheads == 0)
-			log_error("%s \"head\": there are no revision files in %s", what, md->path);
+			pg_log_error("%s \"head\": there are no revision files in %s", what, md->path);
 		else
-			log_error("%s \"head\": multiple heads are present; name one of them, or merge them with \"pg_schemamig merge\"", what);
+			pg_log_error("%s \"head\": multiple heads are present; name one of them, or merge them with \"pg_schemamig merge\"", what);
 		free(heads);
 		free(name);
 		return found;
@@ -552,7 +552,7 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 	{
 		if (strcmp(at + 1, "head") != 0)
 		{
-			log_error("%s \"%s\": only \"label@head\" is supported here", what, spec);
+			pg_log_error("%s \"%s\": only \"label@head\" is supported here", what, spec);
 			free(heads);
 			free(name);
 			return -1;
@@ -593,10 +593,10 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 			}
 		if (nfound > 1)
 		{
-			log_error("%s \"%s\" is ambiguous: it is a prefix of %d revisions", what, spec, nfound);
+			pg_log_error("%s \"%s\" is ambiguous: it is a prefix of %d revisions", what, spec, nfound);
 			for (i = 0; i < md->n; i++)
 				if (strncmp(md->files[i]->id, name, len) == 0)
-					log_detail("candidate: %s (%s)", md->files[i]->id, md->files[i]->path);
+					pg_log_error_detail("candidate: %s (%s)", md->files[i]->id, md->files[i]->path);
 			free(heads);
 			free(name);
 			return -1;
@@ -604,7 +604,7 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 	}
 	if (nfound == 0)
 	{
-		log_error("%s \"%s\": no such revision or branch label in %s", what, spec, md->path);
+		pg_log_error("%s \"%s\": no such revision or branch label in %s", what, spec, md->path);
 		free(heads);
 		free(name);
 		return -1;
@@ -623,7 +623,7 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 			}
 		if (nh != 1)
 		{
-			log_error("%s \"%s\": the branch has %d heads", what, spec, nh);
+			pg_log_error("%s \"%s\": the branch has %d heads", what, spec, nh);
 			found = -1;
 		}
 		else

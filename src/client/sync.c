@@ -19,6 +19,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +61,7 @@ static void
 arr_init(ArrBuf *a)
 {
 	a->cap = 64;
-	a->s = xmalloc(a->cap);
+	a->s = pg_malloc(a->cap);
 	a->s[0] = '{';
 	a->s[1] = '}';
 	a->s[2] = '\0';
@@ -77,7 +79,7 @@ arr_add(ArrBuf *a, const char *s)
 	if (a->len + need > a->cap)
 	{
 		a->cap = (a->len + need) * 2;
-		a->s = xrealloc(a->s, a->cap);
+		a->s = pg_realloc(a->s, a->cap);
 	}
 	o = a->s + a->len;
 	if (a->n++ > 0)
@@ -146,7 +148,7 @@ file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
 	{
 		if (act[i] != SYNC_CHECK)
 			continue;
-		sums[i] = xstrdup(PQgetvalue(res, row, 0));
+		sums[i] = pg_strdup(PQgetvalue(res, row, 0));
 		row++;
 	}
 	PQclear(res);
@@ -202,7 +204,7 @@ register_file(PGconn *conn, const RevFile *f, const DbGraph *g)
 	ok = res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (!ok)
 	{
-		char	   *what = xasprintf("could not register revision %s (%s)", f->id, f->path);
+		char	   *what = psprintf("could not register revision %s (%s)", f->id, f->path);
 
 		db_report_error(res, conn, what, g);
 		free(what);
@@ -241,8 +243,8 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 	g = dbgraph_load(conn, true);
 	if (g == NULL)
 		return EXIT_MIGRATION;
-	act = xmalloc(sizeof(SyncAction) * (md->n + 1));
-	sums = xmalloc(sizeof(char *) * (md->n + 1));
+	act = pg_malloc(sizeof(SyncAction) * (md->n + 1));
+	sums = pg_malloc(sizeof(char *) * (md->n + 1));
 	for (i = 0; i < md->n; i++)
 	{
 		const RevFile *f = md->files[i];
@@ -296,9 +298,9 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 		}
 		if (strmap_get(&applied, f->id) >= 0)
 		{
-			log_error("%s: revision %s was changed after it was applied", f->path, f->id);
-			log_detail("Checksum in the database: %s; checksum of the file: %s.", r->checksum, sums[i]);
-			log_hint("Restore the file (see schemamig.revision), or write a new revision for the change.");
+			pg_log_error("%s: revision %s was changed after it was applied", f->path, f->id);
+			pg_log_error_detail("Checksum in the database: %s; checksum of the file: %s.", r->checksum, sums[i]);
+			pg_log_error_hint("Restore the file (see schemamig.revision), or write a new revision for the change.");
 			nconflict++;
 		}
 		else
@@ -306,7 +308,7 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 	}
 	if (nconflict > 0)
 	{
-		log_error("sync refused: %d applied revision%s changed; nothing was registered",
+		pg_log_error("sync refused: %d applied revision%s changed; nothing was registered",
 				  nconflict, nconflict == 1 ? "" : "s");
 		ok = false;
 	}
@@ -319,11 +321,11 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 		if (migdir_find(md, r->id) >= 0)
 			continue;
 		if (strmap_get(&applied, r->id) >= 0)
-			log_warning("revision %s is applied but has no file in %s", r->id, md->path);
+			pg_log_warning("revision %s is applied but has no file in %s", r->id, md->path);
 		else if (!opts.prune)
 		{
-			log_warning("revision %s is registered but has no file in %s (not applied)", r->id, md->path);
-			log_hint("Run \"pg_schemamig sync --prune\" to remove it from the database.");
+			pg_log_warning("revision %s is registered but has no file in %s (not applied)", r->id, md->path);
+			pg_log_error_hint("Run \"pg_schemamig sync --prune\" to remove it from the database.");
 		}
 	}
 
@@ -371,7 +373,7 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 							   params, NULL, NULL, 0);
 			if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 			{
-				char	   *what = xasprintf("could not remove revision %s", r->id);
+				char	   *what = psprintf("could not remove revision %s", r->id);
 
 				db_report_error(res, conn, what, NULL);
 				free(what);

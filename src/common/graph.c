@@ -1315,3 +1315,54 @@ graph_cycle_path(SmRevision **revs, int n)
 	pfree(kids);
 	return result;
 }
+
+/*
+ * graph_describe fills "info" with what history() and show() print of
+ * "rev": its children through down revisions, its effective branch labels
+ * (sorted) and its number of down revisions.
+ */
+void
+graph_describe(SmGraph *g, const SmRevision *rev, SmRevisionInfo *info)
+{
+	SmRevNode  *node = SM_NODE(g, rev->index);
+	int			i;
+
+	info->children = NIL;
+	for (i = 0; i < node->next.n; i++)
+		info->children = lappend(info->children, g->revs[node->next.v[i]]);
+	info->labels = node->eff_labels;
+	info->nparents = node->down.n;
+}
+
+/*
+ * graph_version_revisions: the revisions of version-table state "heads"
+ * (List of SmRevision *, table order); "what" names the state in errors.
+ */
+List *
+graph_version_revisions(SmGraph *g, List *heads, const char *what)
+{
+	SmIdx		rows = graph_version_rows(g, heads, what);
+	List	   *result = NIL;
+	int			i;
+
+	for (i = 0; i < rows.n; i++)
+		result = lappend(result, g->revs[rows.v[i]]);
+	return result;
+}
+
+/*
+ * graph_check_no_ancestors refuses a list of revisions (SmRevision *) of
+ * which one is an ancestor of another (merge's parents).
+ */
+void
+graph_check_no_ancestors(SmGraph *g, List *revs)
+{
+	SmIdx		idx;
+	ListCell   *lc;
+
+	idx.n = 0;
+	idx.v = palloc(sizeof(int) * Max(list_length(revs), 1));
+	foreach(lc, revs)
+		idx.v[idx.n++] = ((SmRevision *) lfirst(lc))->index;
+	graph_check_overlap(g, idx);
+}

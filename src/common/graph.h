@@ -77,10 +77,26 @@ typedef enum SmRevisionSet
 } SmRevisionSet;
 
 extern List *graph_revision_set(SmGraph *g, SmRevisionSet which);
+
+/* what history() and show() print of a revision (graph_describe) */
+typedef struct SmRevisionInfo
+{
+	List	   *children;		/* SmRevision *: children through down revisions */
+	List	   *labels;			/* char *: effective branch labels, sorted */
+	int			nparents;		/* down revisions */
+} SmRevisionInfo;
+
+extern void graph_describe(SmGraph *g, const SmRevision *rev, SmRevisionInfo *info);
+extern List *graph_version_revisions(SmGraph *g, List *heads, const char *what);
+extern void graph_check_no_ancestors(SmGraph *g, List *revs);
 extern bool graph_is_branch_point(SmGraph *g, const SmRevision *rev);
 extern List *graph_dependents(SmGraph *g, const SmRevision *rev);
 
 extern int	graph_count(SmGraph *g);
+
+/* registration index of a revision id / of a branch label's revision; -1 */
+extern int	graph_index_of(SmGraph *g, const char *id);
+extern int	graph_label_index(SmGraph *g, const char *label);
 extern SmRevision *graph_revision(SmGraph *g, int index);
 extern SmRevision *graph_find(SmGraph *g, const char *id);
 

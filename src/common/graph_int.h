@@ -117,8 +117,6 @@ intbuf_to_idx(SmIntBuf *b)
 
 
 /* graph.c */
-extern int	graph_index_of(SmGraph *g, const char *id);
-extern int	graph_label_index(SmGraph *g, const char *label);
 extern bool *graph_walk(SmGraph *g, const int *starts, int nstarts, SmEdges edges);
 extern void graph_walk_into(SmGraph *g, const int *starts, int nstarts, SmEdges edges,
 							bool *seen);
