@@ -6,7 +6,7 @@
  *
  * The revision-graph interface lives in graph.h.
  *
- * src/pg_schemamig.h
+ * src/catalog/pg_schemamig.h
  *
  *-------------------------------------------------------------------------
  */
