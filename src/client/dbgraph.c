@@ -44,16 +44,6 @@ split_list(const char *s, RevFileList *out)
 	}
 }
 
-static void
-free_list(RevFileList *l)
-{
-	int			i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-}
-
 /* children by down_revisions; dependents by depends_on */
 static void
 dbgraph_link(DbGraph *g)
@@ -201,9 +191,9 @@ dbgraph_free(DbGraph *g)
 
 		free(r->id);
 		free(r->message);
-		free_list(&r->down);
-		free_list(&r->labels);
-		free_list(&r->depends);
+		revfile_list_free(&r->down);
+		revfile_list_free(&r->labels);
+		revfile_list_free(&r->depends);
 		free(r->checksum);
 		free(r->upgrade_sql);
 		free(r->downgrade_sql);

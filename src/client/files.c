@@ -241,18 +241,6 @@ one_line(const char *msg)
 	return s;
 }
 
-static void
-free_list(RevFileList *l)
-{
-	int			i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
-}
-
 /*
  * revision -m MSG [--head H] [--splice] [--branch-label L] [--depends-on R]
  * [--rev-id ID] [--non-transactional]: a new empty revision on the current
@@ -372,9 +360,9 @@ cmd_revision(void)
 done:
 	free(rf.id);
 	free(rf.message);
-	free_list(&rf.down);
-	free_list(&rf.labels);
-	free_list(&rf.depends);
+	revfile_list_free(&rf.down);
+	revfile_list_free(&rf.labels);
+	revfile_list_free(&rf.depends);
 	migdir_free(md);
 	return rc;
 }
@@ -448,7 +436,7 @@ cmd_merge(void)
 done:
 	free(rf.id);
 	free(rf.message);
-	free_list(&rf.down);
+	revfile_list_free(&rf.down);
 	migdir_free(md);
 	return rc;
 }

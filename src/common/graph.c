@@ -543,6 +543,39 @@ normalize_dependencies(SmGraph *g)
 	pfree(lowest);
 }
 
+/*
+ * name_maps fills "ids" and "labels" for revisions not yet built into a
+ * graph; where a name repeats, the first revision in input order wins.
+ */
+static void
+name_maps(SmRevision **revs, int n, StrMap *ids, StrMap *labels)
+{
+	int			i;
+
+	strmap_init(ids, n);
+	strmap_init(labels, 16);
+	for (i = n - 1; i >= 0; i--)
+	{
+		ListCell   *lc;
+
+		if (revs[i]->id != NULL)
+			strmap_put(ids, revs[i]->id, i);
+		foreach(lc, revs[i]->labels)
+			strmap_put(labels, lfirst(lc), i);
+	}
+}
+
+/* the revision a down revision (or, "dependency", a depends_on entry) names; -1 */
+static int
+name_target(const StrMap *ids, const StrMap *labels, const char *name, bool dependency)
+{
+	int			p = strmap_get(ids, name);
+
+	if (p < 0 && dependency)
+		p = strmap_get(labels, name);
+	return p;
+}
+
 /* qsort order of SmMissingParent: id, kind, name (C collation) */
 static int
 missing_cmp(const void *a, const void *b)
@@ -576,17 +609,7 @@ graph_missing_parents(SmRevision **revs, int n)
 	int			i;
 	List	   *result = NIL;
 
-	strmap_init(&ids, n);
-	strmap_init(&labels, 16);
-	for (i = 0; i < n; i++)
-	{
-		ListCell   *lc;
-
-		if (revs[i]->id != NULL)
-			strmap_put(&ids, revs[i]->id, i);
-		foreach(lc, revs[i]->labels)
-			strmap_put(&labels, lfirst(lc), i);
-	}
+	name_maps(revs, n, &ids, &labels);
 	for (i = 0; i < n; i++)
 	{
 		int			pass;
@@ -602,8 +625,7 @@ graph_missing_parents(SmRevision **revs, int n)
 				SmMissingParent *m;
 				int			position = foreach_current_index(lc);
 
-				if (strmap_get(&ids, name) >= 0 ||
-					(pass == 1 && strmap_get(&labels, name) >= 0))
+				if (name_target(&ids, &labels, name, pass == 1) >= 0)
 					continue;
 				m = palloc(sizeof(SmMissingParent));
 				m->index = i;
@@ -1219,16 +1241,7 @@ graph_cycle_path(SmRevision **revs, int n)
 				i;
 	List	   *result = NIL;
 
-	strmap_init(&ids, n);
-	strmap_init(&labels, 16);
-	for (i = n - 1; i >= 0; i--)	/* the first of equal names wins */
-	{
-		ListCell   *lc;
-
-		strmap_put(&ids, revs[i]->id, i);
-		foreach(lc, revs[i]->labels)
-			strmap_put(&labels, lfirst(lc), i);
-	}
+	name_maps(revs, n, &ids, &labels);
 	/* Kahn's algorithm over down revisions and dependencies */
 	for (i = 0; i < n; i++)
 	{
@@ -1240,10 +1253,8 @@ graph_cycle_path(SmRevision **revs, int n)
 
 			foreach(lc, pass == 0 ? revs[i]->down : revs[i]->depends)
 			{
-				int			p = strmap_get(&ids, lfirst(lc));
+				int			p = name_target(&ids, &labels, lfirst(lc), pass == 1);
 
-				if (p < 0 && pass == 1)
-					p = strmap_get(&labels, lfirst(lc));
 				if (p >= 0)
 				{
 					pending[i]++;
@@ -1283,10 +1294,8 @@ graph_cycle_path(SmRevision **revs, int n)
 
 				foreach(lc, pass == 0 ? revs[cur]->down : revs[cur]->depends)
 				{
-					int			p = strmap_get(&ids, lfirst(lc));
+					int			p = name_target(&ids, &labels, lfirst(lc), pass == 1);
 
-					if (p < 0 && pass == 1)
-						p = strmap_get(&labels, lfirst(lc));
 					if (p >= 0 && pending[p] > 0)
 					{
 						next = p;
