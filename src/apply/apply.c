@@ -225,23 +225,6 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 	running_revision[0] = '\0';
 }
 
-/* equal lists of C strings, in the same order */
-static bool
-string_lists_equal(List *a, List *b)
-{
-	ListCell   *la;
-	ListCell   *lb;
-
-	if (list_length(a) != list_length(b))
-		return false;
-	forboth(la, a, lb, b)
-	{
-		if (strcmp((char *) lfirst(la), (char *) lfirst(lb)) != 0)
-			return false;
-	}
-	return true;
-}
-
 /*
  * sm_load_revision reads one revision, SQL included, without the graph.
  * Its "index" is not meaningful.
@@ -635,7 +618,7 @@ apply_step(FunctionCallInfo fcinfo)
 	 * The usual case: the version table is still where _each_steps left it,
 	 * so the step and its outcome are known without loading the graph.
 	 */
-	if (expected && string_lists_equal(heads, expected_before))
+	if (expected && sm_string_lists_equal(heads, expected_before))
 	{
 		step = palloc0(sizeof(SmStep));
 		step->rev = sm_load_revision(id);

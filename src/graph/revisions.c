@@ -253,20 +253,6 @@ check_names(List *names, const char *what, const char *self)
 	}
 }
 
-static bool
-lists_equal(List *a, List *b)
-{
-	ListCell   *la,
-			   *lb;
-
-	if (list_length(a) != list_length(b))
-		return false;
-	forboth(la, a, lb, b)
-		if (strcmp((char *) lfirst(la), (char *) lfirst(lb)) != 0)
-			return false;
-	return true;
-}
-
 /* parse one direction's SQL; true when a statement must run outside a transaction */
 static bool
 check_sql(const char *sql, const char *id, const char *direction, bool transactional)
@@ -470,9 +456,9 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	checksum = sm_checksum(upgrade_sql, downgrade_sql, transactional);
 
 	same = strcmp(existing->checksum, checksum) == 0 &&
-		lists_equal(existing->down, down) &&
-		lists_equal(existing->labels, labels) &&
-		lists_equal(existing->depends, deps);
+		sm_string_lists_equal(existing->down, down) &&
+		sm_string_lists_equal(existing->labels, labels) &&
+		sm_string_lists_equal(existing->depends, deps);
 
 	if (same)
 	{
