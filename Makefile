@@ -57,13 +57,16 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	  for f in $(SQL_PARTS); do cat "$$f"; echo; done; } > $@
 
 # One target per suite, so the test runner can count each on its own.
-.PHONY: check-regress check-isolation check-tap
+.PHONY: check-regress check-isolation check-tap check-citus
 check-regress:
 	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
 check-isolation:
 	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
 check-tap:
 	$(prove_installcheck)
+# the optional Citus suite (test/citus): a coordinator and two workers
+check-citus:
+	$(MAKE) check-tap PROVE_TESTS='$(sort $(wildcard test/citus/t/*.pl))'
 
 # The command-line client (src/client, its own PGXS Makefile).  install also
 # links it onto PATH, since PGXS puts programs in PostgreSQL's bindir, which

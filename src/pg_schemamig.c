@@ -34,6 +34,7 @@ int			sm_lock_retries = SM_DEFAULT_LOCK_RETRIES;
 char	   *sm_tracked_schemas = NULL;
 int			sm_lint_on_upgrade = SM_LINT_WARNING;
 int			sm_max_rewrite_size = -1;
+bool		sm_progress = false;
 
 static const struct config_enum_entry lint_mode_options[] = {
 	{"off", SM_LINT_OFF, false},
@@ -138,6 +139,15 @@ _PG_init(void)
 							 false,
 							 PGC_SUSET,
 							 GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("schemamig.progress",
+							 "Sends a notice when each revision starts, not only when it is done.",
+							 "The notice has SQLSTATE 00SM1; the pg_schemamig client sets this to print each step as it starts.",
+							 &sm_progress,
+							 false,
+							 PGC_USERSET,
+							 0,
 							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("schemamig");

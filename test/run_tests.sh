@@ -103,6 +103,23 @@ if ls "$WORK"/test/t/*.pl >/dev/null 2>&1; then
     passed=$((passed + p)); failed=$((failed + f))
 fi
 
+# the optional Citus suite: a coordinator and two workers, where Citus is installed
+if [ -e "$("$PG_CONFIG" --pkglibdir)/citus.so" ]; then
+    echo "== Citus"
+    as_pg make -C "$WORK" check-citus PROVE_FLAGS=--verbose >"$LOGDIR/citus.log" 2>&1
+    rc=$?
+    p=$(grep -cE '^ok [0-9]+' "$LOGDIR/citus.log" || true)
+    f=$(grep -cE '^not ok [0-9]+' "$LOGDIR/citus.log" || true)
+    d=$(grep -cE 'Dubious|No plan found|Bad plan' "$LOGDIR/citus.log" || true)
+    f=$((f + d))
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    echo "Citus: $p passed, $f failed"
+    grep -E '^not ok|Dubious|^# +(got|expected|Failed test)' "$LOGDIR/citus.log" | head -50
+    passed=$((passed + p)); failed=$((failed + f))
+else
+    echo "== Citus: skipped (citus.so is not installed in $("$PG_CONFIG" --pkglibdir))"
+fi
+
 echo "logs: $LOGDIR"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -37,6 +37,7 @@
 #include "graph.h"
 #include "lint.h"
 #include "lockwait.h"
+#include "sm_citus.h"
 
 /*
  * The revision whose SQL is running, kept after an error in it (cleared
@@ -82,6 +83,32 @@ step_notice(const SmStep *step, long ms)
 				(errmsg_internal("Running %s %s -> %s (%ld ms)",
 								 step->upgrade ? "upgrade" : "downgrade",
 								 from, to, ms)));
+}
+
+/*
+ * step_start_notice: with schemamig.progress on, the same line without the
+ * time, when the step starts (SQLSTATE SM_PROGRESS_SQLSTATE), so that a
+ * client can show progress while one transaction runs several revisions.
+ */
+static void
+step_start_notice(const SmStep *step)
+{
+	char	   *parents;
+	const char *from;
+	const char *to;
+
+	if (!sm_progress)
+		return;
+	parents = sm_join_ids(step->rev->down);
+	from = step->upgrade ? parents : step->rev->id;
+	to = step->upgrade ? step->rev->id : parents;
+	ereport(NOTICE,
+			(errcode(SM_PROGRESS_SQLSTATE),
+			 errmsg_internal("Running %s %s -> %s%s%s",
+							 step->upgrade ? "upgrade" : "downgrade",
+							 from, to, step->rev->message[0] != '\0' ? ", " : "",
+							 step->rev->message)));
+	pfree(parents);
 }
 
 /*
@@ -146,6 +173,8 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 	volatile bool armed = false;
 	bool		save_running = sm_migration_running();
 	const char *save_statement = sm_migration_statement();
+	char		lock_timeout[32];
+	SmCitusRun	citus_run;
 
 	if (sql == NULL)
 		elog(ERROR, "revision \"%s\" has no %s SQL loaded", rev->id,
@@ -163,13 +192,13 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 
 	nestlevel = NewGUCNestLevel();
 	if (sm_lock_timeout > 0)
-	{
-		char		buf[32];
-
-		snprintf(buf, sizeof(buf), "%dms", sm_lock_timeout);
-		(void) set_config_option("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION,
+		snprintf(lock_timeout, sizeof(lock_timeout), "%dms", sm_lock_timeout);
+	/* on Citus: the same settings on the workers, sequential mode */
+	sm_citus_revision_begin(&citus_run, stmts,
+							sm_lock_timeout > 0 ? lock_timeout : NULL);
+	if (sm_lock_timeout > 0)
+		(void) set_config_option("lock_timeout", lock_timeout, PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
-	}
 
 	PG_TRY();
 	{
@@ -220,6 +249,7 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 	}
 	PG_END_TRY();
 
+	sm_citus_revision_end(&citus_run);
 	AtEOXact_GUC(true, nestlevel);
 	error_context_stack = errcb.previous;
 	running_revision[0] = '\0';
@@ -309,6 +339,8 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(stepcxt);
+
+		step_start_notice(step);
 
 		/* schemamig.lint_on_upgrade: review with the catalog as it is now */
 		if (step->upgrade)

@@ -386,7 +386,8 @@ sm_lock_retry(const char *subject, int attempt, const char *detail)
 	else if (detail)
 		blockers = pstrdup(detail);
 	ereport(NOTICE,
-			(errmsg("%s could not get a lock%s, retry %d of %d in %d ms",
+			(errcode(SM_PROGRESS_SQLSTATE),
+			 errmsg("%s could not get a lock%s, retry %d of %d in %d ms",
 					subject, wait_phrase(), attempt, sm_lock_retries, ms),
 			 blockers ? errdetail("%s", blockers) : 0));
 	sm_backoff_sleep(ms);

@@ -42,6 +42,7 @@
 #include "drift.h"
 #include "lint.h"
 #include "lockwait.h"
+#include "migstate.h"
 #include "planstep.h"
 
 /* the step opened by _begin_step, if any (TopMemoryContext strings) */
@@ -84,6 +85,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	bool		toplevel = (context == PROCESS_UTILITY_TOPLEVEL &&
 							utility_depth == 0 && executor_depth == 0);
 
+	sm_utility_enter(nodeTag(pstmt->utilityStmt), executor_depth, toplevel);
 	utility_depth++;
 	if (toplevel && step_revision != NULL)
 		sm_lockwait_arm();
@@ -99,6 +101,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	PG_CATCH();
 	{
 		utility_depth--;
+		sm_utility_exit();
 		/* what a statement of a plan step timed out on, for its retry */
 		if (toplevel && step_revision != NULL)
 			sm_lockwait_capture();
@@ -106,6 +109,7 @@ sm_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	}
 	PG_END_TRY();
 	utility_depth--;
+	sm_utility_exit();
 	if (toplevel && step_revision != NULL)
 		sm_lockwait_disarm();
 
@@ -117,6 +121,8 @@ static void
 sm_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 			   bool execute_once)
 {
+	if (executor_depth == 0 && utility_depth == 0)
+		sm_statement_start();
 	executor_depth++;
 	PG_TRY();
 	{

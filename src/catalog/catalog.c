@@ -23,6 +23,7 @@
 #include "utils/timestamp.h"
 
 #include "catalog.h"
+#include "sm_citus.h"
 
 /* a text column of the current SPI result as a C string (NULL for NULL) */
 static char *
@@ -91,6 +92,9 @@ sm_catalog_revisions(bool with_sql, int *nrows)
 	uint64		n;
 	uint64		row;
 	SmRevision **revs;
+
+	/* a Citus worker's catalog is empty: say where the history is */
+	sm_citus_require_coordinator();
 
 	n = sm_spi_exec(with_sql ?
 					"SELECT " REVISION_COLUMNS ", upgrade_sql, downgrade_sql "
@@ -255,6 +259,8 @@ sm_version_heads(void)
 	List	   *heads = NIL;
 	uint64		n;
 	uint64		i;
+
+	sm_citus_require_coordinator();
 
 	n = sm_spi_exec("SELECT revision FROM schemamig.version ORDER BY position",
 					SPI_OK_SELECT, 0, NULL, NULL, NULL);

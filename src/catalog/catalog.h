@@ -15,6 +15,7 @@
 #include "pg_schemamig.h"
 #include "datatype/timestamp.h"
 #include "revision.h"
+#include "utils/jsonb.h"
 
 /* schemamig.revision */
 extern SmRevision **sm_catalog_revisions(bool with_sql, int *nrows);
@@ -30,6 +31,11 @@ extern void sm_catalog_revision_write(bool insert, const char *id,
 									  const char *downgrade_sql,
 									  bool transactional, const char *checksum);
 extern void sm_catalog_revision_set_message(const char *id, const char *message);
+
+/* catalog_amend.c: corrections of an applied revision's downgrade */
+extern char *sm_catalog_revision_downgrade(const char *id, bool *found);
+extern void sm_catalog_revision_amend_downgrade(const char *id, const char *downgrade_sql,
+												const char *checksum);
 extern void sm_catalog_revision_delete(const char *id);
 
 /* schemamig.version */
@@ -62,7 +68,8 @@ typedef struct SmDriftRow
 
 extern void sm_catalog_snapshot_insert(List *heads, List *schemas, bool all,
 									   const char *fingerprint,
-									   const char *algorithm);
+									   const char *algorithm,
+									   Jsonb *description);
 extern bool sm_catalog_latest_snapshot(SmSnapshotRow *out);
 extern uint64 sm_catalog_drift_acknowledge(bool all, int64 upto, const char *role);
 extern List *sm_catalog_unacknowledged_drift(void);

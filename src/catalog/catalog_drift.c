@@ -19,21 +19,24 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
 
 #include "catalog.h"
 
 /*
  * sm_catalog_snapshot_insert records a snapshot: the heads (sorted), the
- * schemas it covers (NIL with "all": every tracked schema), and the
- * fingerprint with its algorithm.
+ * schemas it covers (NIL with "all": every tracked schema), the fingerprint
+ * with its algorithm, and the description it was taken from (NULL: none),
+ * so that check can say what differs.
  */
 void
 sm_catalog_snapshot_insert(List *heads, List *schemas, bool all,
-						   const char *fingerprint, const char *algorithm)
+						   const char *fingerprint, const char *algorithm,
+						   Jsonb *description)
 {
-	Oid			argtypes[4] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID};
-	Datum		values[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Oid			argtypes[5] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, JSONBOID};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 
 	values[0] = sm_text_array_datum(heads);
 	if (all)
@@ -45,12 +48,19 @@ sm_catalog_snapshot_insert(List *heads, List *schemas, bool all,
 		values[1] = sm_text_array_datum(schemas);
 	values[2] = CStringGetTextDatum(fingerprint);
 	values[3] = CStringGetTextDatum(algorithm);
-	sm_spi_exec("INSERT INTO " SM_SCHEMA ".snapshot (heads, schemas, fingerprint, algorithm)"
+	if (description != NULL)
+		values[4] = JsonbPGetDatum(description);
+	else
+	{
+		values[4] = (Datum) 0;
+		nulls[4] = 'n';
+	}
+	sm_spi_exec("INSERT INTO " SM_SCHEMA ".snapshot (heads, schemas, fingerprint, algorithm, description)"
 				" SELECT ARRAY(SELECT h FROM pg_catalog.unnest($1) h ORDER BY h COLLATE \"C\"),"
 				" CASE WHEN $2 IS NOT NULL THEN"
 				" ARRAY(SELECT DISTINCT s COLLATE \"C\" FROM pg_catalog.unnest($2) s ORDER BY 1) END,"
-				" $3, $4",
-				SPI_OK_INSERT, 4, argtypes, values, nulls);
+				" $3, $4, $5",
+				SPI_OK_INSERT, 5, argtypes, values, nulls);
 }
 
 /*
@@ -179,7 +189,8 @@ sm_catalog_checksummed_revisions(const char *algorithm)
 /*
  * sm_catalog_changed_since_applied returns the ids (registration order) of
  * revisions whose last logged step is an upgrade with another checksum
- * than the revision has now.
+ * than the revision has now (unless only the downgrade was amended since:
+ * the logged checksum is one an amendment replaced).
  */
 List *
 sm_catalog_changed_since_applied(void)
@@ -197,6 +208,9 @@ sm_catalog_changed_since_applied(void)
 					" JOIN " SM_SCHEMA ".revision r ON r.id OPERATOR(pg_catalog.=) l.revision"
 					" WHERE l.direction OPERATOR(pg_catalog.=) 'upgrade' AND l.checksum IS NOT NULL"
 					"   AND l.checksum OPERATOR(pg_catalog.<>) r.checksum"
+					"   AND NOT EXISTS (SELECT 1 FROM " SM_SCHEMA ".revision_amendment a"
+					"     WHERE a.revision OPERATOR(pg_catalog.=) r.id"
+					"       AND a.old_checksum OPERATOR(pg_catalog.=) l.checksum)"
 					" ORDER BY r.seq",
 					SPI_OK_SELECT, 0, NULL, NULL, NULL);
 	for (i = 0; i < n; i++)

@@ -48,6 +48,14 @@ extern int	sm_lock_retries;
 extern char *sm_tracked_schemas;
 extern int	sm_lint_on_upgrade;
 extern int	sm_max_rewrite_size;
+extern bool sm_progress;
+
+/*
+ * SQLSTATE of the progress notices sent with schemamig.progress on: a
+ * revision starts ("Running upgrade a -> b, message"), upgrade_each retries
+ * a lock.  Class 00 (successful completion), implementation subclass.
+ */
+#define SM_PROGRESS_SQLSTATE	MAKE_SQLSTATE('0','0','S','M','1')
 
 /* whether pg_schemamig runs migration DDL now (migstate.c) */
 #include "migstate.h"

@@ -20,6 +20,7 @@
 #include "utils/lsyscache.h"
 
 #include "pg_schemamig.h"
+#include "sm_citus.h"
 
 /*
  * sm_spi_connect connects SPI and stays in the caller's memory context
@@ -236,6 +237,7 @@ void
 sm_check_catalog_writable(void)
 {
 	PreventCommandIfReadOnly("pg_schemamig");
+	sm_citus_require_coordinator();
 	if (RecoveryInProgress())
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),

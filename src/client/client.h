@@ -20,12 +20,25 @@
 #include "common/logging.h"
 
 #include "libpq-fe.h"
+
+/* libpq's PQExpBuffer, without the whole of postgres_fe.h */
+#ifndef pg_attribute_printf
+#define pg_attribute_printf(f, a) __attribute__((format(printf, f, a)))
+#endif
+#include "pqexpbuffer.h"
 #include "revfile.h"
 #include "strmap.h"			/* string -> int map, shared with the server */
 
 #define EXIT_OK			0
 #define EXIT_MIGRATION	1
 #define EXIT_USAGE		2
+
+/*
+ * The SQLSTATE of the server's progress notices ("Running upgrade a -> b,
+ * msg" when a revision starts, lock retries), sent when the client sets
+ * schemamig.progress (pg_schemamig.h: SM_PROGRESS_SQLSTATE).
+ */
+#define SM_PROGRESS_SQLSTATE	"00SM1"
 
 #define DEFAULT_DIRECTORY	"migrations"
 #define CONFIG_FILE			"pg_schemamig.conf"
@@ -57,6 +70,11 @@ typedef struct Options
 	bool		non_transactional;
 	bool		dry_run;		/* upgrade/downgrade --dry-run */
 	bool		json;			/* --json */
+	bool		each;			/* upgrade/downgrade --each */
+	bool		orphans;		/* downgrade --orphans */
+	bool		ack;			/* drift --ack */
+	bool		help;			/* --help */
+	const char *fail_on;		/* lint/check --fail-on */
 	int			nargs;			/* positional arguments after the command */
 	char	  **args;
 } Options;
@@ -72,6 +90,8 @@ typedef struct MigDir
 	RevFile   **files;			/* topological order (parents first), ties
 								 * by file name */
 	StrMap		byid;			/* id -> index in files */
+	int			nbad;			/* files left out: they could not be read */
+	char	  **bad;			/* "path:line: problem" for each */
 } MigDir;
 
 /*
@@ -81,6 +101,7 @@ typedef struct MigDir
 extern MigDir *migdir_load(const char *path, void (*progress) (void *),
 						   void *progress_arg);
 extern void migdir_free(MigDir *md);
+extern bool migdir_report_bad(const MigDir *md);
 extern int	migdir_find(const MigDir *md, const char *id);
 extern int	migdir_heads(const MigDir *md, int **heads);
 extern int	migdir_resolve(const MigDir *md, const char *spec, const char *what);
@@ -102,6 +123,7 @@ typedef struct DbRev
 	int		   *children;
 	int			ndependents;	/* via depends_on */
 	bool		current;		/* in schemamig.version */
+	bool		applied;		/* current, or an ancestor of a current one */
 	const RevFile *file;		/* matching migration file, if any */
 } DbRev;
 
@@ -110,6 +132,7 @@ typedef struct DbGraph
 	int			n;
 	DbRev	   *revs;			/* registration order */
 	StrMap		byid;
+	bool		files_known;	/* files attached: a NULL file means none */
 } DbGraph;
 
 extern DbGraph *dbgraph_load(PGconn *conn, bool with_sql);
@@ -130,6 +153,10 @@ extern void db_disconnect(PGconn *conn);
 extern PGresult *db_exec(PGconn *conn, const char *sql, int nparams,
 						 const char *const *params, const char *what);
 extern bool db_command(PGconn *conn, const char *sql, const char *what);
+extern bool db_command_params(PGconn *conn, const char *sql, int nparams,
+							  const char *const *params, const char *what);
+extern int	db_progress_lines(void);
+extern void db_set_notice_graph(const DbGraph *g);
 extern char *db_value(PGconn *conn, const char *sql, const char *what);
 extern bool db_has_function(PGconn *conn, const char *name);
 extern void db_report_error(const PGresult *res, PGconn *conn,
@@ -148,13 +175,52 @@ extern void log_info(const char *fmt,...) pg_attribute_printf(1, 2);
 extern void log_verbose(const char *fmt,...) pg_attribute_printf(1, 2);
 extern void list_append(RevFileList *l, const char *s);
 
+/* cmd_orphans.c: revisions without a file in this checkout */
+extern bool rev_is_orphan(const DbGraph *g, const DbRev *r);
+extern bool rev_is_stray(const DbGraph *g, const DbRev *r);
+extern char *orphans_list(const DbGraph *g, bool strays);
+extern int	orphans_upgrade_targets(PGconn *conn, const DbGraph *g, const MigDir *md,
+									const char *target, RevFileList *targets);
+extern int	orphans_check_relative_downgrade(const DbGraph *g, const char *target);
+extern int	orphans_downgrade(PGconn *conn, DbGraph *g,
+							  void (*print_step) (const DbGraph *g, const char *rev,
+												  bool up, const char *msg));
+
+/* settings.c */
+extern int	settings_set(const char *name, const char *value, bool from_flag,
+						 const char *where);
+extern bool settings_apply(PGconn *conn);
+extern const char *settings_names(void);
+
 /* sync.c */
 extern int	cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync,
 					 DbGraph **out);
+extern bool files_checksums(PGconn *conn, RevFile *const *files, int n, char **sums);
+
+/* jsonout.c */
+extern void json_str(PQExpBuffer b, const char *s);
+extern void json_kv(PQExpBuffer b, bool first, const char *key, const char *value);
+extern void json_kv_list(PQExpBuffer b, bool first, const char *key, const RevFileList *l);
+extern void json_kv_bool(PQExpBuffer b, bool first, const char *key, bool value);
+
+/* cmd_read.c, cmd_lint.c, cmd_drift.c, cmd_help.c */
+extern void json_revision(PQExpBuffer b, const DbGraph *g, const DbRev *r);
+extern int	print_revisions_json(PGconn *conn, const DbGraph *g, const char *sql,
+								 int nparams, const char *param, const char *what);
+extern int	cmd_lint(PGconn *conn);
+extern int	cmd_drift(PGconn *conn);
+extern int	cmd_snapshot(PGconn *conn);
+extern bool drift_differences(PGconn *conn, char ***lines, int *n);
+extern bool command_help(const char *command);
+
+/* cmd_check.c */
+extern int	cmd_check(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced);
 
 /* cmd_verify.c: verify, upgrade --dry-run, review */
-extern int	cmd_verify(PGconn *conn, const char *target);
-extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const char *target);
+extern int	cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md,
+					   const char *target);
+extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const MigDir *md,
+						const char *target, bool up);
 extern int	cmd_review(PGconn *conn, const DbGraph *g, const char *spec);
 
 /* filegraph.c: commands answered from the files alone */

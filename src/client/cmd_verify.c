@@ -49,24 +49,60 @@ print_json_query(PGconn *conn, const char *sql, const char *param, const char *w
 	return true;
 }
 
+/*
+ * The target(s) the server is given, as a text[] literal (malloc'd), or
+ * NULL after a message: what "upgrade TARGET" would be given, since the
+ * files decide what may run (cmd_orphans.c): a revision without a file is
+ * never verified or dry-run, and "head" is refused while orphans are applied.
+ */
+static char *
+server_targets(PGconn *conn, const DbGraph *g, const MigDir *md,
+			   const char *target, bool up)
+{
+	RevFileList targets = {0, NULL};
+	char	   *lit = NULL;
+	int			rc,
+				i;
+
+	if (up)
+		rc = orphans_upgrade_targets(conn, g, md, target, &targets);
+	else
+	{
+		rc = orphans_check_relative_downgrade(g, target);
+		list_append(&targets, target);
+	}
+	if (rc == EXIT_OK)
+		lit = array_literal(&targets);
+	for (i = 0; i < targets.n; i++)
+		free(targets.items[i]);
+	free(targets.items);
+	return lit;
+}
+
 /* verify [TARGET]: one line per check; exit 1 when one failed. */
 int
-cmd_verify(PGconn *conn, const char *target)
+cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md, const char *target)
 {
-	const char *params[1] = {target};
+	const char *params[1];
 	PGresult   *res;
 	int			i,
 				failed = 0;
+	char	   *lit;
 
 	if (!have_function(conn, "verify"))
 		return EXIT_MIGRATION;
+	lit = server_targets(conn, g, md, target, true);
+	if (lit == NULL)
+		return EXIT_MIGRATION;
+	params[0] = lit;
 	if (opts.json)
 	{
 		res = db_exec(conn,
 					  "SELECT COALESCE(pg_catalog.json_agg(v), '[]'::pg_catalog.json),"
 					  " pg_catalog.count(*) FILTER (WHERE NOT v.ok)"
-					  " FROM schemamig.verify($1) v",
+					  " FROM pg_catalog.unnest($1::pg_catalog.text[]) t, LATERAL schemamig.verify(t) v",
 					  1, params, "running schemamig.verify()");
+		free(lit);
 		if (res == NULL)
 			return EXIT_MIGRATION;
 		printf("%s\n", PQgetvalue(res, 0, 0));
@@ -75,8 +111,10 @@ cmd_verify(PGconn *conn, const char *target)
 		return failed > 0 ? EXIT_MIGRATION : EXIT_OK;
 	}
 	res = db_exec(conn,
-				  "SELECT revision, \"check\", ok, detail FROM schemamig.verify($1)",
+				  "SELECT v.revision, v.\"check\", v.ok, v.detail"
+				  " FROM pg_catalog.unnest($1::pg_catalog.text[]) t, LATERAL schemamig.verify(t) v",
 				  1, params, "running schemamig.verify()");
+	free(lit);
 	if (res == NULL)
 		return EXIT_MIGRATION;
 	for (i = 0; i < PQntuples(res); i++)
@@ -130,9 +168,11 @@ one_line(const char *s)
  * the statements, each with its duration, rows, locks and rewrites.
  */
 int
-cmd_dry_run(PGconn *conn, const DbGraph *g, const char *target)
+cmd_dry_run(PGconn *conn, const DbGraph *g, const MigDir *md,
+			const char *target, bool up)
 {
-	const char *params[1] = {target};
+	const char *params[1];
+	char	   *lit;
 	PGresult   *res;
 	const char *headers[7] = {"revision", "direction", "#", "ms", "rows", "locks", "rewrites"};
 	int			width[7];
@@ -147,24 +187,34 @@ cmd_dry_run(PGconn *conn, const DbGraph *g, const char *target)
 	}
 	if (!have_function(conn, "dry_run"))
 		return EXIT_MIGRATION;
+	lit = server_targets(conn, g, md, target, up);
+	if (lit == NULL)
+		return EXIT_MIGRATION;
+	params[0] = lit;
 	if (opts.json)
-		return print_json_query(conn,
+	{
+		bool		ok = print_json_query(conn,
 								"SELECT pg_catalog.json_agg(pg_catalog.json_build_object("
 								"'revision', d.revision, 'direction', d.direction,"
 								" 'statement_no', d.statement_no, 'statement', d.statement,"
 								" 'duration_ms', pg_catalog.round((pg_catalog.date_part('epoch', d.duration)"
 								" OPERATOR(pg_catalog.*) 1000)::pg_catalog.numeric, 3),"
 								" 'locks', d.locks, 'rewrites', d.rewrites, 'rows', d.rows))"
-								" FROM schemamig.dry_run($1) d",
-								target, "running schemamig.dry_run()") ? EXIT_OK : EXIT_MIGRATION;
+								" FROM pg_catalog.unnest($1::pg_catalog.text[]) t, LATERAL schemamig.dry_run(t) d",
+								lit, "running schemamig.dry_run()");
+
+		free(lit);
+		return ok ? EXIT_OK : EXIT_MIGRATION;
+	}
 	res = PQexecParams(conn,
 				  "SELECT d.revision, d.direction, d.statement_no::pg_catalog.text,"
 				  " pg_catalog.to_char(pg_catalog.date_part('epoch', d.duration) OPERATOR(pg_catalog.*) 1000, 'FM999999990.000'),"
 				  " d.rows::pg_catalog.text,"
 				  " COALESCE(pg_catalog.array_to_string(d.locks, ', '), ''),"
 				  " COALESCE(pg_catalog.array_to_string(d.rewrites, ', '), ''),"
-				  " d.statement FROM schemamig.dry_run($1) d",
+				  " d.statement FROM pg_catalog.unnest($1::pg_catalog.text[]) t, LATERAL schemamig.dry_run(t) d",
 				  1, NULL, params, NULL, NULL, 0);
+	free(lit);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
 		db_report_error(res, conn, "dry run failed", g);

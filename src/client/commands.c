@@ -29,8 +29,9 @@
 typedef struct Ctx
 {
 	PGconn	   *conn;
-	MigDir	   *md;				/* NULL with --no-sync */
+	MigDir	   *md;				/* the files, if they could be read */
 	DbGraph    *g;
+	bool		synced;			/* the files were registered first */
 } Ctx;
 
 typedef int (*CmdFn) (Ctx *ctx);
@@ -45,9 +46,12 @@ print_revisions(Ctx *ctx, const char *sql, int nparams, const char *param, const
 				bool tree_indicators, bool blank_line_in_verbose)
 {
 	const char *params[1] = {param};
-	PGresult   *res = db_exec(ctx->conn, sql, nparams, params, what);
+	PGresult   *res;
 	int			i;
 
+	if (opts.json)
+		return print_revisions_json(ctx->conn, ctx->g, sql, nparams, param, what);
+	res = db_exec(ctx->conn, sql, nparams, params, what);
 	if (res == NULL)
 		return EXIT_MIGRATION;
 	for (i = 0; i < PQntuples(res); i++)
@@ -74,7 +78,7 @@ print_revisions(Ctx *ctx, const char *sql, int nparams, const char *param, const
 static int
 do_current(Ctx *ctx)
 {
-	if (opts.verbose)
+	if (opts.verbose && !opts.json)
 		printf("Current revision(s) for database \"%s\":\n", PQdb(ctx->conn));
 	/* the version table is what "current" shows (Alembic's alembic_version) */
 	return print_revisions(ctx, "SELECT v.revision FROM schemamig.version v ORDER BY v.position", 0, NULL,
@@ -145,9 +149,9 @@ do_branches(Ctx *ctx)
 
 /* "Running upgrade a -> b, msg" / "Running downgrade b -> a, msg" */
 static void
-print_step(Ctx *ctx, const char *revision, bool up, const char *message)
+print_graph_step(const DbGraph *g, const char *revision, bool up, const char *message)
 {
-	DbRev	   *r = dbgraph_find(ctx->g, revision);
+	DbRev	   *r = dbgraph_find(g, revision);
 	char	   *down = r ? revfile_join(&r->down, ", ") : pg_strdup("");
 
 	if (down == NULL)
@@ -159,30 +163,97 @@ print_step(Ctx *ctx, const char *revision, bool up, const char *message)
 	free(down);
 }
 
-/* Online, one transaction: SELECT ... FROM schemamig.upgrade($1). */
+static void
+print_step(Ctx *ctx, const char *revision, bool up, const char *message)
+{
+	print_graph_step(ctx->g, revision, up, message);
+}
+
+/*
+ * Online, one transaction: SELECT ... FROM schemamig.upgrade($1), once per
+ * target (several only for the heads of the files), inside BEGIN/COMMIT
+ * when there are several.  The server's progress notices print each step as
+ * it starts; without them (an older server) the rows print afterwards.
+ */
 static int
-apply_in_server(Ctx *ctx, const char *target, bool up)
+apply_in_server(Ctx *ctx, const RevFileList *targets, bool up)
+{
+	PGresult   *res;
+	int			i,
+				t;
+	bool		block = targets->n > 1;
+
+	if (block && !db_command(ctx->conn, "BEGIN", "starting the migration"))
+		return EXIT_MIGRATION;
+	for (t = 0; t < targets->n; t++)
+	{
+		const char *params[1] = {targets->items[t]};
+		int			progress_before = db_progress_lines();
+
+		res = PQexecParams(ctx->conn, up ?
+						   "SELECT revision, direction, message FROM schemamig.upgrade($1)" :
+						   "SELECT revision, direction, message FROM schemamig.downgrade($1)",
+						   1, NULL, params, NULL, NULL, 0);
+		if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		{
+			db_report_error(res, ctx->conn, up ? "upgrade failed" : "downgrade failed", ctx->g);
+			pg_log_error_detail("Nothing was applied: the %s runs in one transaction.", up ? "upgrade" : "downgrade");
+			PQclear(res);
+			if (block)
+				PQclear(PQexec(ctx->conn, "ROLLBACK"));
+			return EXIT_MIGRATION;
+		}
+		if (db_progress_lines() == progress_before)
+			for (i = 0; i < PQntuples(res); i++)
+				print_step(ctx, PQgetvalue(res, i, 0), strcmp(PQgetvalue(res, i, 1), "downgrade") != 0,
+						   PQgetvalue(res, i, 2));
+		PQclear(res);
+	}
+	if (block && !db_command(ctx->conn, "COMMIT", "committing the migration"))
+		return EXIT_MIGRATION;
+	return EXIT_OK;
+}
+
+/*
+ * upgrade --each / downgrade --each: CALL schemamig.upgrade_each($1), one
+ * transaction per revision, lock timeouts retried (schemamig.lock_retries).
+ * The progress notices print each step as it starts.
+ */
+static int
+apply_each(Ctx *ctx, const char *target, bool up)
 {
 	const char *params[1] = {target};
 	PGresult   *res;
-	int			i;
 
-	res = PQexecParams(ctx->conn, up ?
-					   "SELECT revision, direction, message FROM schemamig.upgrade($1)" :
-					   "SELECT revision, direction, message FROM schemamig.downgrade($1)",
+	res = PQexecParams(ctx->conn, up ? "CALL schemamig.upgrade_each($1)" :
+					   "CALL schemamig.downgrade_each($1)",
 					   1, NULL, params, NULL, NULL, 0);
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+						PQresultStatus(res) != PGRES_TUPLES_OK))
 	{
 		db_report_error(res, ctx->conn, up ? "upgrade failed" : "downgrade failed", ctx->g);
-		pg_log_error_detail("Nothing was applied: the %s runs in one transaction.", up ? "upgrade" : "downgrade");
+		pg_log_error_detail("--each commits one revision at a time: the revisions before the failing one stay applied; \"pg_schemamig current\" shows where it stopped.");
 		PQclear(res);
 		return EXIT_MIGRATION;
 	}
-	for (i = 0; i < PQntuples(res); i++)
-		print_step(ctx, PQgetvalue(res, i, 0), strcmp(PQgetvalue(res, i, 1), "downgrade") != 0,
-				   PQgetvalue(res, i, 2));
 	PQclear(res);
 	return EXIT_OK;
+}
+
+/* One target, online: see apply_target. */
+static int
+apply_one_in_server(Ctx *ctx, const char *target, bool up)
+{
+	RevFileList one = {0, NULL};
+	int			rc;
+
+	if (opts.each)
+		return apply_each(ctx, target, up);
+	list_append(&one, target);
+	rc = apply_in_server(ctx, &one, up);
+	free(one.items[0]);
+	free(one.items);
+	return rc;
 }
 
 /* Case-insensitive search for a keyword in a statement. */
@@ -450,24 +521,35 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 	return EXIT_OK;
 }
 
+/* True when a registered revision is not transactional. */
+static bool
+any_nontransactional(Ctx *ctx)
+{
+	int			i;
+
+	for (i = 0; i < ctx->g->n; i++)
+		if (!ctx->g->revs[i].transactional)
+			return true;
+	return false;
+}
+
 /*
- * upgrade [TARGET] / downgrade TARGET, online (--sql: filegraph.c).
+ * One target, online: in the server (one transaction, or --each one per
+ * revision), or statement by statement through plan() when a
+ * non-transactional revision is in the way (each revision its own
+ * transaction, as with --each).
  */
 static int
-apply(Ctx *ctx, const char *target, bool up)
+apply_target(Ctx *ctx, const char *target, bool up)
 {
-	bool		nontx = false;
 	int			i,
 				rc;
 	PGresult   *plan;
 	const char *params[1] = {target};
 	bool		all_tx = true;
 
-	for (i = 0; i < ctx->g->n; i++)
-		if (!ctx->g->revs[i].transactional)
-			nontx = true;
-	if (!nontx)
-		return apply_in_server(ctx, target, up);
+	if (!any_nontransactional(ctx))
+		return apply_one_in_server(ctx, target, up);
 
 	/* a non-transactional revision exists: is one in the way? */
 	if (!db_command(ctx->conn, "SELECT pg_catalog.pg_advisory_lock(" SM_LOCK_KEY1_SQL ", " SM_LOCK_KEY2_SQL ")",
@@ -503,7 +585,39 @@ apply(Ctx *ctx, const char *target, bool up)
 		(void) db_command(ctx->conn, "SELECT pg_catalog.pg_advisory_unlock(" SM_LOCK_KEY1_SQL ", " SM_LOCK_KEY2_SQL ")",
 						  "releasing the pg_schemamig lock");
 	if (rc == EXIT_OK && all_tx)
-		return apply_in_server(ctx, target, up);
+		return apply_one_in_server(ctx, target, up);
+	return rc;
+}
+
+/*
+ * upgrade [TARGET] / downgrade TARGET, online or (--sql) offline.  The
+ * files decide what may run (cmd_orphans.c): no revision without a file is
+ * applied, and a plain upgrade stops while orphans are applied.
+ */
+static int
+apply(Ctx *ctx, const char *target, bool up)
+{
+	RevFileList targets = {0, NULL};
+	int			rc,
+				i;
+
+	if (!up && opts.orphans)
+		return orphans_downgrade(ctx->conn, ctx->g, print_graph_step);
+	if (up)
+		rc = orphans_upgrade_targets(ctx->conn, ctx->g, ctx->md, target, &targets);
+	else
+	{
+		rc = orphans_check_relative_downgrade(ctx->g, target);
+		list_append(&targets, target);
+	}
+	if (rc == EXIT_OK && targets.n > 1 && !opts.each && !any_nontransactional(ctx))
+		rc = apply_in_server(ctx, &targets, up);
+	else
+		for (i = 0; i < targets.n && rc == EXIT_OK; i++)
+			rc = apply_target(ctx, targets.items[i], up);
+	for (i = 0; i < targets.n; i++)
+		free(targets.items[i]);
+	free(targets.items);
 	return rc;
 }
 
@@ -511,15 +625,20 @@ static int
 do_upgrade(Ctx *ctx)
 {
 	if (opts.dry_run)
-		return cmd_dry_run(ctx->conn, ctx->g, opts.nargs > 0 ? opts.args[0] : "head");
+		return cmd_dry_run(ctx->conn, ctx->g, ctx->md, opts.nargs > 0 ? opts.args[0] : "head", true);
 	return apply(ctx, opts.nargs > 0 ? opts.args[0] : "head", true);
 }
 
 static int
 do_downgrade(Ctx *ctx)
 {
+	if (opts.orphans && (opts.nargs > 0 || opts.sql || opts.dry_run || opts.each))
+	{
+		pg_log_error("downgrade --orphans takes no target and cannot be combined with --sql, --dry-run or --each");
+		return EXIT_USAGE;
+	}
 	if (opts.dry_run)
-		return cmd_dry_run(ctx->conn, ctx->g, opts.args[0]);
+		return cmd_dry_run(ctx->conn, ctx->g, ctx->md, opts.args[0], false);
 	return apply(ctx, opts.args[0], false);
 }
 
@@ -586,193 +705,24 @@ do_stamp(Ctx *ctx)
 	return EXIT_OK;
 }
 
-/* A clear error for an optional server function that is not there. */
-static bool
-require_function(Ctx *ctx, const char *name)
-{
-	if (db_has_function(ctx->conn, name))
-		return true;
-	pg_log_error("this database's pg_schemamig has no schemamig.%s()", name);
-	pg_log_error_hint("Install a pg_schemamig release that provides %s.", name);
-	return false;
-}
-
-static bool
-is_error_severity(const char *s)
-{
-	return strcasecmp(s, "error") == 0;
-}
-
+/* check lives in cmd_check.c */
 static int
 do_check(Ctx *ctx)
 {
-	PGresult   *res;
-	int			i,
-				errors = 0;
-
-	if (!require_function(ctx, "check"))
-		return EXIT_MIGRATION;
-	res = db_exec(ctx->conn, "SELECT severity, problem, detail FROM schemamig.check()", 0, NULL,
-				  "running schemamig.check()");
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	for (i = 0; i < PQntuples(res); i++)
-	{
-		if (is_error_severity(PQgetvalue(res, i, 0)))
-			errors++;
-		printf("%s: %s%s%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			   PQgetisnull(res, i, 2) ? "" : ": ", PQgetvalue(res, i, 2));
-	}
-	if (PQntuples(res) == 0)
-		log_info("No problems detected.");
-	PQclear(res);
-	return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
+	return cmd_check(ctx->conn, ctx->g, ctx->md, ctx->synced);
 }
 
-/* The column "name" of a result, or -1. */
-static int
-col(const PGresult *res, const char *name)
-{
-	return PQfnumber(res, name);
-}
-
-static const char *
-value_or(const PGresult *res, int row, int c, const char *dflt)
-{
-	if (c < 0 || PQgetisnull(res, row, c))
-		return dflt;
-	return PQgetvalue(res, row, c);
-}
-
-/*
- * Lints one SQL text that starts at line "first_line" of "path"; prints
- * "path:line: severity: rule: message" per finding.  Returns the number of
- * error findings, or -1 after a database error.
- */
-static int
-lint_text(Ctx *ctx, const char *path, const RevFile *rf, bool upgrade,
-		  const char *sql)
-{
-	const char *params[1] = {sql};
-	PGresult   *res = db_exec(ctx->conn, "SELECT * FROM schemamig.lint($1)", 1, params,
-							  "running schemamig.lint()");
-	int			i,
-				errors = 0;
-	int			csev,
-				crule,
-				cloc,
-				cmsg,
-				chint;
-
-	if (res == NULL)
-		return -1;
-	csev = col(res, "severity");
-	crule = col(res, "rule");
-	cloc = col(res, "location");
-	cmsg = col(res, "message");
-	chint = col(res, "hint");
-	for (i = 0; i < PQntuples(res); i++)
-	{
-		const char *sev = value_or(res, i, csev, "warning");
-		const char *loc = value_or(res, i, cloc, NULL);
-		int			line = 1;
-
-		if (rf != NULL)
-			line = revfile_line_of(rf, upgrade, loc ? (size_t) atol(loc) : 0);
-		else if (loc != NULL)
-		{
-			long		k,
-						off = atol(loc);
-
-			for (k = 0; k < off && sql[k]; k++)
-				if (sql[k] == '\n')
-					line++;
-		}
-		if (is_error_severity(sev))
-			errors++;
-		printf("%s:%d: %s: %s: %s\n", path, line, sev, value_or(res, i, crule, ""),
-			   value_or(res, i, cmsg, ""));
-		if (value_or(res, i, chint, NULL))
-			printf("    hint: %s\n", value_or(res, i, chint, ""));
-	}
-	PQclear(res);
-	return errors;
-}
-
+/* lint lives in cmd_lint.c */
 static int
 do_lint(Ctx *ctx)
 {
-	int			i,
-				errors = 0;
-
-	if (!require_function(ctx, "lint"))
-		return EXIT_MIGRATION;
-	for (i = 0; i < opts.nargs; i++)
-	{
-		const char *path = opts.args[i];
-		char	   *err = NULL;
-		RevFile    *rf = revfile_read(path, &err);
-		int			e;
-
-		if (rf == NULL)
-		{
-			/* not a migration file: lint it as plain SQL */
-			FILE	   *f = fopen(path, "rb");
-			char	   *buf;
-			size_t		n,
-						cap = 8192;
-
-			if (f == NULL)
-			{
-				pg_log_error("%s", err ? err : "out of memory");
-				free(err);
-				return EXIT_MIGRATION;
-			}
-			buf = pg_malloc(cap);
-			n = 0;
-			while (!feof(f) && !ferror(f))
-			{
-				if (n + 4096 > cap)
-					buf = pg_realloc(buf, cap *= 2);
-				n += fread(buf + n, 1, 4096, f);
-			}
-			fclose(f);
-			buf[n] = '\0';
-			if (strstr(buf, "-- +upgrade") != NULL)
-			{
-				/* it is meant as a migration file: its error stands */
-				pg_log_error("%s", err ? err : "out of memory");
-				free(err);
-				free(buf);
-				return EXIT_MIGRATION;
-			}
-			free(err);
-			e = lint_text(ctx, path, NULL, true, buf);
-			free(buf);
-		}
-		else
-		{
-			e = lint_text(ctx, path, rf, true, rf->upgrade_sql);
-			if (e >= 0 && rf->downgrade_sql && *rf->downgrade_sql)
-			{
-				int			e2 = lint_text(ctx, path, rf, false, rf->downgrade_sql);
-
-				e = e2 < 0 ? e2 : e + e2;
-			}
-			revfile_free(rf);
-		}
-		if (e < 0)
-			return EXIT_MIGRATION;
-		errors += e;
-	}
-	return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
+	return cmd_lint(ctx->conn);
 }
 
-/* verify, upgrade --dry-run and review live in cmd_verify.c */
 static int
 do_verify(Ctx *ctx)
 {
-	return cmd_verify(ctx->conn, opts.nargs > 0 ? opts.args[0] : "heads");
+	return cmd_verify(ctx->conn, ctx->g, ctx->md, opts.nargs > 0 ? opts.args[0] : "heads");
 }
 
 static int
@@ -781,49 +731,17 @@ do_review(Ctx *ctx)
 	return cmd_review(ctx->conn, ctx->g, opts.args[0]);
 }
 
-/* Unacknowledged drift (--all: every row), one block per event. */
+/* drift and snapshot live in cmd_drift.c */
 static int
 do_drift(Ctx *ctx)
 {
-	PGresult   *res;
-	int			i,
-				j,
-				shown = 0,
-				cack;
+	return cmd_drift(ctx->conn);
+}
 
-	res = db_exec(ctx->conn, "SELECT pg_catalog.to_regclass('schemamig.drift') IS NOT NULL", 0, NULL,
-				  "looking up schemamig.drift");
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	if (PQgetvalue(res, 0, 0)[0] != 't')
-	{
-		PQclear(res);
-		pg_log_error("this database's pg_schemamig has no schemamig.drift table");
-		pg_log_error_hint("Install a pg_schemamig release that records drift.");
-		return EXIT_MIGRATION;
-	}
-	PQclear(res);
-	res = db_exec(ctx->conn, "SELECT * FROM schemamig.drift ORDER BY 1", 0, NULL,
-				  "reading schemamig.drift");
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	cack = col(res, "acknowledged");
-	for (i = 0; i < PQntuples(res); i++)
-	{
-		if (!opts.all && cack >= 0 && value_or(res, i, cack, "f")[0] == 't')
-			continue;
-		if (shown++ > 0)
-			printf("\n");
-		for (j = 0; j < PQnfields(res); j++)
-			if (!PQgetisnull(res, i, j))
-				printf("%s: %s\n", PQfname(res, j), PQgetvalue(res, i, j));
-	}
-	PQclear(res);
-	if (shown == 0)
-		log_info("No drift detected.");
-	else if (!opts.all)
-		pg_log_error("%d unacknowledged drift event%s", shown, shown == 1 ? "" : "s");
-	return (shown > 0 && !opts.all) ? EXIT_MIGRATION : EXIT_OK;
+static int
+do_snapshot(Ctx *ctx)
+{
+	return cmd_snapshot(ctx->conn);
 }
 
 typedef struct DbCommand
@@ -833,25 +751,27 @@ typedef struct DbCommand
 	int			minargs;
 	int			maxargs;		/* -1: any */
 	bool		reads_graph;	/* syncs the files first */
+	bool		reader;			/* answers even when a file is bad */
 	const char *argdesc;
 } DbCommand;
 
 static const DbCommand dbcommands[] = {
-	{"sync", NULL, 0, 0, true, ""},	/* the sync itself is all it does */
-	{"upgrade", do_upgrade, 0, 1, true, "[TARGET]"},
-	{"downgrade", do_downgrade, 1, 1, true, "TARGET"},
-	{"stamp", do_stamp, 1, -1, true, "TARGET..."},
-	{"current", do_current, 0, 0, true, ""},
-	{"heads", do_heads, 0, 0, true, ""},
-	{"branches", do_branches, 0, 0, true, ""},
-	{"history", do_history, 0, 0, true, "(a range goes in -r)"},
-	{"show", do_show, 1, 1, true, "REV"},
-	{"check", do_check, 0, 0, true, ""},
-	{"lint", do_lint, 1, -1, false, "FILE..."},
-	{"verify", do_verify, 0, 1, true, "[TARGET]"},
-	{"review", do_review, 1, 1, true, "REV"},
-	{"drift", do_drift, 0, 0, false, ""},
-	{NULL, NULL, 0, 0, false, NULL}
+	{"sync", NULL, 0, 0, true, false, ""},	/* the sync itself is all it does */
+	{"upgrade", do_upgrade, 0, 1, true, false, "[TARGET]"},
+	{"downgrade", do_downgrade, 0, 1, true, false, "TARGET | --orphans"},
+	{"stamp", do_stamp, 1, -1, true, false, "TARGET..."},
+	{"current", do_current, 0, 0, true, true, ""},
+	{"heads", do_heads, 0, 0, true, true, ""},
+	{"branches", do_branches, 0, 0, true, true, ""},
+	{"history", do_history, 0, 0, true, true, "(a range goes in -r)"},
+	{"show", do_show, 1, 1, true, true, "REV"},
+	{"check", do_check, 0, 0, true, true, ""},
+	{"lint", do_lint, 1, -1, false, true, "FILE..."},
+	{"verify", do_verify, 0, 1, true, false, "[TARGET]"},
+	{"review", do_review, 1, 1, true, true, "REV"},
+	{"drift", do_drift, 0, 0, false, true, ""},
+	{"snapshot", do_snapshot, 0, 0, false, false, ""},
+	{NULL, NULL, 0, 0, false, false, NULL}
 };
 
 /*
@@ -880,6 +800,12 @@ cmd_db(void)
 		fprintf(stderr, "Usage: pg_schemamig %s %s\n", c->name, c->argdesc);
 		return EXIT_USAGE;
 	}
+	if (c->fn == do_downgrade && opts.nargs == 0 && !opts.orphans)
+	{
+		pg_log_error("wrong number of arguments for \"downgrade\"");
+		fprintf(stderr, "Usage: pg_schemamig downgrade TARGET | --orphans\n");
+		return EXIT_USAGE;
+	}
 	if (strcmp(c->name, "sync") == 0 && opts.no_sync)
 	{
 		pg_log_error("\"sync\" and --no-sync cannot be used together");
@@ -888,17 +814,25 @@ cmd_db(void)
 
 	/* --offline, and the scripts of --sql: from the files alone */
 	if (opts.offline ||
-		(opts.sql && !opts.dry_run &&
+		(opts.sql && !opts.dry_run && !opts.orphans &&
 		 (strcmp(c->name, "upgrade") == 0 || strcmp(c->name, "downgrade") == 0)))
 		return cmd_offline(c->name);
 
 	/* connect while reading the files: the server starts up meanwhile */
 	ctx.conn = db_connect_start();
-	if (c->reads_graph && !opts.no_sync)
+	if (c->reads_graph)
 	{
 		ctx.md = migdir_load(opts.directory, db_connect_step, ctx.conn);
-		if (ctx.md == NULL)
+		if (ctx.md == NULL && !opts.no_sync)
 		{
+			PQfinish(ctx.conn);
+			return EXIT_MIGRATION;
+		}
+		if (ctx.md != NULL && ctx.md->nbad > 0 && !c->reader)
+		{
+			/* nothing changes while a file has a problem */
+			(void) migdir_report_bad(ctx.md);
+			migdir_free(ctx.md);
 			PQfinish(ctx.conn);
 			return EXIT_MIGRATION;
 		}
@@ -909,17 +843,42 @@ cmd_db(void)
 		migdir_free(ctx.md);
 		return EXIT_MIGRATION;
 	}
-	if (ctx.md != NULL)
+	rc = EXIT_OK;
+	if (ctx.md != NULL && !opts.no_sync && ctx.md->nbad == 0)
+	{
 		rc = cmd_sync(ctx.conn, ctx.md, strcmp(c->name, "sync") == 0, &ctx.g);
-	else if (c->reads_graph)
+		ctx.synced = rc == EXIT_OK;
+		if (rc != EXIT_OK && c->reader)
+		{
+			/* a reading command still answers, from what is registered */
+			pg_log_warning("the files could not be synced (above); answering from the revisions registered in the database");
+			rc = EXIT_OK;
+		}
+	}
+	else if (ctx.md != NULL && ctx.md->nbad > 0 && c->fn != do_check)
+	{
+		int			i;
+
+		for (i = 0; i < ctx.md->nbad; i++)
+			pg_log_warning("%s", ctx.md->bad[i]);
+		pg_log_warning("%d migration file%s left out; answering from the revisions registered in the database, without a sync",
+					ctx.md->nbad, ctx.md->nbad == 1 ? "" : "s");
+	}
+	if (rc == EXIT_OK && ctx.g == NULL && c->reads_graph)
 	{
 		ctx.g = dbgraph_load(ctx.conn, false);
 		rc = ctx.g ? EXIT_OK : EXIT_MIGRATION;
+		if (ctx.g)
+			dbgraph_attach_files(ctx.g, ctx.md);
 	}
-	else
-		rc = EXIT_OK;
+	db_set_notice_graph(ctx.g);
+	if (rc == EXIT_OK && (c->fn == do_upgrade || c->fn == do_downgrade) && !opts.sql && !opts.dry_run &&
+		!db_command(ctx.conn, "SELECT pg_catalog.set_config('schemamig.progress', 'on', false)",
+					"asking for progress notices"))
+		rc = EXIT_MIGRATION;
 	if (rc == EXIT_OK && c->fn != NULL)
 		rc = c->fn(&ctx);
+	db_set_notice_graph(NULL);
 	dbgraph_free(ctx.g);
 	migdir_free(ctx.md);
 	db_disconnect(ctx.conn);

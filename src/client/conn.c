@@ -21,8 +21,66 @@
 
 #include "client.h"
 
+/* Progress notices received (db_progress_lines). */
+static int	progress_lines = 0;
+
+/* How many progress lines the server has sent so far. */
+int
+db_progress_lines(void)
+{
+	return progress_lines;
+}
+
+/* The graph lint warnings are mapped against (db_set_notice_graph). */
+static const DbGraph *notice_graph = NULL;
+
+void
+db_set_notice_graph(const DbGraph *g)
+{
+	notice_graph = g;
+}
+
 /*
- * Server messages: warnings always go to stderr, notices only with
+ * An upgrade-time lint warning, 'revision "ID", statement N: message' with
+ * the finding's byte offset in the upgrade SQL at the end of its detail
+ * ("Location: offset K of the upgrade SQL."): printed as "file:line: warning: message" when the revision's file is
+ * known.  Returns false when the warning is not one of these.
+ */
+static bool
+lint_warning(const char *msg, const char *detail, const char *hint)
+{
+	const char *key = "revision \"";
+	const char *p,
+			   *q,
+			   *off;
+	char	   *id;
+	const DbRev *r;
+	int			line;
+
+	if (notice_graph == NULL || strncmp(msg, key, strlen(key)) != 0 || detail == NULL ||
+		(off = strstr(detail, " Location: offset ")) == NULL)
+		return false;
+	p = msg + strlen(key);
+	if ((q = strchr(p, '"')) == NULL || strncmp(q, "\", statement ", 13) != 0 ||
+		(q = strchr(q + 13, ':')) == NULL)
+		return false;
+	id = psprintf("%.*s", (int) (strchr(p, '"') - p), p);
+	r = dbgraph_find(notice_graph, id);
+	free(id);
+	if (r == NULL || r->file == NULL)
+		return false;
+	line = revfile_line_of(r->file, true, (size_t) atol(off + strlen(" Location: offset ")));
+	fflush(stdout);
+	fprintf(stderr, "%s:%d: warning:%s\n", r->file->path, line, q + 1);
+	fprintf(stderr, "pg_schemamig: detail: %.*s\n", (int) (off - detail), detail);
+	if (hint)
+		pg_log_error_hint("%s", hint);
+	return true;
+}
+
+/*
+ * Server messages: progress notices (SM_PROGRESS_SQLSTATE: a revision
+ * starts) print as they arrive; warnings always go to stderr, notices only with
  * --verbose (the client prints its own progress lines).
  */
 static void
@@ -32,9 +90,19 @@ notice_receiver(void *arg, const PGresult *res)
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
 	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	bool		warning = sev && strcmp(sev, "WARNING") == 0;
 
 	(void) arg;
+	if (state && strcmp(state, SM_PROGRESS_SQLSTATE) == 0 && msg)
+	{
+		/* a step starts (or waits for a lock): the progress line, now */
+		progress_lines++;
+		log_info("%s", msg);
+		return;
+	}
+	if (warning && msg && lint_warning(msg, detail, hint))
+		return;
 	if (!warning && !opts.verbose)
 		return;
 	if (warning)
@@ -258,7 +326,7 @@ db_connect_finish(PGconn *conn)
 	signal(SIGINT, handle_cancel_signal);
 	signal(SIGTERM, handle_cancel_signal);
 	log_verbose("connected to database \"%s\" as \"%s\"", PQdb(conn), PQuser(conn));
-	if (!check_versions(conn))
+	if (!check_versions(conn) || !settings_apply(conn))
 	{
 		db_disconnect(conn);
 		return NULL;
@@ -299,6 +367,17 @@ db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
 		return NULL;
 	}
 	return res;
+}
+
+/* Runs a command with text parameters; false after reporting an error. */
+bool
+db_command_params(PGconn *conn, const char *sql, int nparams,
+				  const char *const *params, const char *what)
+{
+	PGresult   *res = db_exec(conn, sql, nparams, params, what);
+
+	PQclear(res);
+	return res != NULL;
 }
 
 /* Runs a command without parameters; false after reporting an error. */

@@ -6,9 +6,8 @@
  *	  and merge point markers), and Alembic's one-line and verbose formats
  *	  of a revision.
  *
- * The order of revisions (heads, history) always comes from the graph
- * engine (the server's functions, or the shared engine on the files:
- * filegraph.c); this module only describes revisions.
+ * The order of revisions (heads, history) always comes from the server's
+ * functions; this module only describes revisions.
  *
  * src/client/dbgraph.c
  *
@@ -44,6 +43,59 @@ split_list(const char *s, RevFileList *out)
 	}
 }
 
+/* The revision a depends_on entry names (an id or a branch label), or -1. */
+static int
+find_dependency(const DbGraph *g, const char *name)
+{
+	int			i = strmap_get(&g->byid, name);
+	int			j;
+
+	if (i >= 0)
+		return i;
+	for (i = 0; i < g->n; i++)
+		for (j = 0; j < g->revs[i].labels.n; j++)
+			if (strcmp(g->revs[i].labels.items[j], name) == 0)
+				return i;
+	return -1;
+}
+
+/*
+ * Marks the applied revisions: those in the version table and, through
+ * down_revisions and depends_on, everything they stand on.
+ */
+static void
+mark_applied(DbGraph *g)
+{
+	int		   *stack = pg_malloc(sizeof(int) * (g->n + 1));
+	int			sp = 0,
+				i,
+				j;
+
+	for (i = 0; i < g->n; i++)
+	{
+		g->revs[i].applied = g->revs[i].current;
+		if (g->revs[i].current)
+			stack[sp++] = i;
+	}
+	while (sp > 0)
+	{
+		DbRev	   *r = &g->revs[stack[--sp]];
+
+		for (j = 0; j < r->down.n + r->depends.n; j++)
+		{
+			int			p = j < r->down.n ? strmap_get(&g->byid, r->down.items[j]) :
+				find_dependency(g, r->depends.items[j - r->down.n]);
+
+			if (p >= 0 && !g->revs[p].applied)
+			{
+				g->revs[p].applied = true;
+				stack[sp++] = p;
+			}
+		}
+	}
+	free(stack);
+}
+
 /* children by down_revisions; dependents by depends_on */
 static void
 dbgraph_link(DbGraph *g)
@@ -75,6 +127,7 @@ dbgraph_link(DbGraph *g)
 				g->revs[p].ndependents++;
 		}
 	}
+	mark_applied(g);
 }
 
 DbGraph *
@@ -104,6 +157,7 @@ dbgraph_load(PGconn *conn, bool with_sql)
 		return NULL;
 	g = pg_malloc(sizeof(DbGraph));
 	g->n = PQntuples(res);
+	g->files_known = false;
 	g->revs = pg_malloc(sizeof(DbRev) * (g->n ? g->n : 1));
 	memset(g->revs, 0, sizeof(DbRev) * (g->n ? g->n : 1));
 	strmap_init(&g->byid, g->n);
@@ -152,12 +206,11 @@ copy_list(const RevFileList *from, RevFileList *to)
 DbGraph *
 dbgraph_from_files(const MigDir *md)
 {
-	DbGraph    *g = pg_malloc(sizeof(DbGraph));
+	DbGraph    *g = pg_malloc0(sizeof(DbGraph));
 	int			i;
 
 	g->n = md->n;
-	g->revs = pg_malloc(sizeof(DbRev) * (g->n ? g->n : 1));
-	memset(g->revs, 0, sizeof(DbRev) * (g->n ? g->n : 1));
+	g->revs = pg_malloc0(sizeof(DbRev) * (g->n ? g->n : 1));
 	strmap_init(&g->byid, g->n);
 	for (i = 0; i < g->n; i++)
 	{
@@ -174,6 +227,7 @@ dbgraph_from_files(const MigDir *md)
 		r->file = f;
 		strmap_put(&g->byid, r->id, i);
 	}
+	g->files_known = true;
 	dbgraph_link(g);
 	return g;
 }
@@ -224,6 +278,7 @@ dbgraph_attach_files(DbGraph *g, const MigDir *md)
 
 		g->revs[i].file = f >= 0 ? md->files[f] : NULL;
 	}
+	g->files_known = md != NULL;
 }
 
 /* Alembic's _format_down_revision: "<base>" or "a, b" (malloc'd). */
@@ -239,17 +294,17 @@ rev_down_text(const DbRev *r)
 static void
 buf_add_list(PQExpBuffer b, const RevFileList *l)
 {
-	char	   *s = revfile_join(l, ", ");
+	char	   *t = revfile_join(l, ", ");
 
-	appendPQExpBufferStr(b, s ? s : "");
-	free(s);
+	appendPQExpBufferStr(b, t ? t : "");
+	free(t);
 }
 
 /*
  * A revision as Alembic's Script.cmd_format prints it: one line
  * ("down -> rev (label) (head), message", parts chosen by the flags), or
  * with "verbose" the multi-line log entry (Rev/Parent/.../Path and the
- * message indented), built in a PQExpBuffer.  Returns a malloc'd string without a final newline
+ * message indented).  Returns a malloc'd string without a final newline
  * for the one-line form.
  */
 char *
@@ -261,6 +316,8 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 	bool		is_head = r->nchildren == 0;
 	bool		real_head = is_head && r->ndependents == 0;
 	bool		show_current = opts.indicate_current && r->current;
+	bool		show_applied = opts.indicate_current && r->applied && !r->current;
+	bool		orphan = g->files_known && r->file == NULL;
 	char	   *down = rev_down_text(r);
 	int			i;
 
@@ -277,6 +334,10 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 			appendPQExpBufferStr(&b, " (mergepoint)");
 		if (show_current)
 			appendPQExpBufferStr(&b, " (current)");
+		if (show_applied)
+			appendPQExpBufferStr(&b, " (applied)");
+		if (orphan)
+			appendPQExpBufferStr(&b, r->applied ? " (orphan: no file)" : " (no file)");
 		appendPQExpBufferStr(&b, r->down.n > 1 ? "\nMerges: " : "\nParent: ");
 		appendPQExpBufferStr(&b, down);
 		appendPQExpBufferStr(&b, "\n");
@@ -340,6 +401,10 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 		appendPQExpBufferStr(&b, " (effective head)");
 	if (show_current)
 		appendPQExpBufferStr(&b, " (current)");
+	if (show_applied)
+		appendPQExpBufferStr(&b, " (applied)");
+	if (orphan)
+		appendPQExpBufferStr(&b, r->applied ? " (orphan: no file)" : " (no file)");
 	if (tree_indicators)
 	{
 		if (r->nchildren > 1)

@@ -125,7 +125,7 @@ cmd_init(void)
 		return EXIT_MIGRATION;
 	}
 	log_info("  Generating %s ...  done", absconf);
-	log_info("Set DATABASE_URL (or use -d) and write a first revision with: pg_schemamig revision -m \"create tables\"");
+	log_info("Next: run CREATE EXTENSION pg_schemamig; in the database (once, as a superuser), set DATABASE_URL (or use -d), and write a first revision with: pg_schemamig revision -m \"create tables\"");
 	free(absdir);
 	free(absconf);
 	return EXIT_OK;
@@ -262,6 +262,11 @@ cmd_revision(void)
 	md = migdir_load(opts.directory, NULL, NULL);
 	if (md == NULL)
 		return EXIT_MIGRATION;
+	if (!migdir_report_bad(md))
+	{
+		migdir_free(md);
+		return EXIT_MIGRATION;
+	}
 	memset(&rf, 0, sizeof(rf));
 	rf.transactional = !opts.non_transactional;
 	rf.message = one_line(opts.message);
@@ -382,6 +387,11 @@ cmd_merge(void)
 	md = migdir_load(opts.directory, NULL, NULL);
 	if (md == NULL)
 		return EXIT_MIGRATION;
+	if (!migdir_report_bad(md))
+	{
+		migdir_free(md);
+		return EXIT_MIGRATION;
+	}
 	memset(&rf, 0, sizeof(rf));
 	rf.transactional = true;
 	rf.message = one_line(opts.message ? opts.message : "merge");

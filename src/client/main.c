@@ -2,8 +2,7 @@
  *
  * main.c
  *	  pg_schemamig command-line client: option parsing, the configuration
- *	  file and the dispatch to the commands (commands.c, filegraph.c, ...).
- *	  Messages go through libpgcommon's pg_log_*; memory through pg_malloc.
+ *	  file, messages and small utilities; commands live in commands.c.
  *
  *	  pg_schemamig [OPTION]... COMMAND [ARG]...
  *
@@ -47,21 +46,26 @@ usage(void)
 		   "  revision -m MSG            write a new, empty revision file on the current head\n"
 		   "        [--head H] [--splice] [--branch-label L] [--depends-on R] [--rev-id ID]\n"
 		   "        [--non-transactional]\n"
-		   "  merge [-m MSG] [REV...]    write a merge revision (default: all heads)\n"
+		   "  merge [-m MSG] [--rev-id ID] [REV...]  write a merge revision (default: all heads)\n"
 		   "  sync [--prune]             register the files in the database\n"
-		   "  upgrade [TARGET] [--sql]   apply revisions up to TARGET (default head)\n"
-		   "  downgrade TARGET [--sql]   revert revisions down to TARGET (e.g. base, -1)\n"
+		   "  upgrade [TARGET]           apply revisions up to TARGET (default head)\n"
+		   "        [--sql | --dry-run | --each]\n"
+		   "  downgrade TARGET           revert revisions down to TARGET (e.g. base, -1, REV@-1)\n"
+		   "        [--sql | --dry-run | --each]\n"
+		   "  downgrade --orphans        take back applied revisions that have no file here\n"
 		   "  stamp TARGET... [--purge]  set the version table without running SQL\n"
 		   "  current                    the applied revisions\n"
 		   "  heads                      the head revisions\n"
 		   "  branches                   the branch points\n"
 		   "  history [-r RANGE] [-i]    revisions, newest first\n"
 		   "  show REV                   one revision in detail\n"
-		   "  check                      graph, checksum and drift problems\n"
-		   "  lint FILE...               review migration SQL (schemamig.lint)\n"
+		   "  check [--fail-on LEVEL]    files against the database, graph, checksum and drift problems\n"
+		   "  lint FILE... [--fail-on LEVEL]  review migration SQL (schemamig.lint)\n"
 		   "  verify [TARGET]            prove revisions reversible (schemamig.verify)\n"
 		   "  review REV                 lint and data checks on the live rows (schemamig.review)\n"
-		   "  drift [--all]              DDL done outside pg_schemamig\n\n");
+		   "  drift [--all] | --ack      DDL done outside pg_schemamig; --ack accepts it\n"
+		   "  snapshot                   record the live schema as the expected one\n\n"
+		   "\"%s COMMAND --help\" shows the options of one command.\n\n", progname);
 	printf("Options:\n"
 		   "  -d, --dbname=CONNINFO      database to use (default: $DATABASE_URL, then PG* variables)\n"
 		   "  -D, --directory=DIR        migrations folder (default: from " CONFIG_FILE ", else migrations)\n"
@@ -69,16 +73,22 @@ usage(void)
 		   "  -m, --message=MSG          revision message\n"
 		   "  -r, --rev-range=RANGE      history range, e.g. base:head, -3:, abc:\n"
 		   "  -i, --indicate-current     history: mark the applied revisions\n"
-		   "      --sql                  print the SQL script instead of running it (from the files\n"
-		   "                             alone, no database; without FROM:TO an upgrade starts at base)\n"
-		   "      --offline              history, heads, branches, show: from the files alone\n"
-		   "      --no-sync              do not register changed files first\n"
+		   "      --sql                  print the SQL script instead of running it\n"
+		   "      --no-sync              do not register the files first (they are still read)\n"
 		   "      --dry-run              upgrade/downgrade: run and roll back, show locks, rewrites, rows\n"
-		   "      --json                 verify, review, --dry-run: one JSON array\n"
+		   "      --each                 upgrade/downgrade: one transaction per revision, lock retries\n"
+		   "      --orphans              downgrade: the applied revisions without a file\n"
+		   "      --json                 current, heads, history, show, check, drift, lint, verify,\n"
+		   "                             review, --dry-run: one JSON value\n"
+		   "      --fail-on=LEVEL        check, lint: exit 1 on findings of LEVEL (warning or error)\n"
+		   "      --ack                  drift: acknowledge the drift and take a snapshot\n"
+		   "      --lock-timeout=TIME    lock_timeout of each revision (also in " CONFIG_FILE ")\n"
+		   "      --statement-timeout=TIME  longest time one revision may run\n"
+		   "      --lock-retries=N       --each: retries of a revision that hit the lock timeout\n"
 		   "  -v, --verbose              more output\n"
 		   "  -q, --quiet                no progress lines (answers, errors and warnings still print)\n"
 		   "  -V, --version              print the version and exit\n"
-		   "  -h, --help                 show this help and exit\n\n"
+		   "  -h, --help                 show this help (after a command: its help) and exit\n\n"
 		   "Exit status: 0 success, 1 migration or database error, 2 usage error.\n");
 }
 
@@ -95,10 +105,12 @@ static const OptDef optdefs[] = {
 	{"message", 'm', true}, {"rev-range", 'r', true}, {"head", 0, true},
 	{"rev-id", 0, true}, {"branch-label", 0, true}, {"depends-on", 0, true},
 	{"verbose", 'v', false}, {"quiet", 'q', false}, {"no-sync", 0, false},
-	{"sql", 0, false}, {"offline", 0, false}, {"purge", 0, false}, {"prune", 0, false},
+	{"sql", 0, false}, {"purge", 0, false}, {"prune", 0, false},
 	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
 	{"dry-run", 0, false}, {"json", 0, false},
+	{"each", 0, false}, {"orphans", 0, false}, {"fail-on", 0, true}, {"ack", 0, false},
+	{"lock-timeout", 0, true}, {"statement-timeout", 0, true}, {"lock-retries", 0, true},
 	{NULL, 0, false}
 };
 
@@ -142,8 +154,6 @@ apply_option(const OptDef *d, const char *val)
 		opts.no_sync = true;
 	else if (strcmp(n, "sql") == 0)
 		opts.sql = true;
-	else if (strcmp(n, "offline") == 0)
-		opts.offline = true;
 	else if (strcmp(n, "purge") == 0)
 		opts.purge = true;
 	else if (strcmp(n, "prune") == 0)
@@ -156,6 +166,38 @@ apply_option(const OptDef *d, const char *val)
 		opts.indicate_current = true;
 	else if (strcmp(n, "non-transactional") == 0)
 		opts.non_transactional = true;
+	else if (strcmp(n, "each") == 0)
+		opts.each = true;
+	else if (strcmp(n, "ack") == 0)
+		opts.ack = true;
+	else if (strcmp(n, "orphans") == 0)
+		opts.orphans = true;
+	else if (strcmp(n, "fail-on") == 0)
+	{
+		if (strcmp(val, "warning") != 0 && strcmp(val, "error") != 0)
+		{
+			pg_log_error("invalid value \"%s\" for --fail-on (warning or error)", val);
+			return false;
+		}
+		opts.fail_on = val;
+	}
+	else if (strcmp(n, "lock-timeout") == 0 || strcmp(n, "statement-timeout") == 0 ||
+			 strcmp(n, "lock-retries") == 0)
+	{
+		char	   *key = pg_strdup(n);
+		char	   *flag = psprintf("--%s", n);
+		char	   *p;
+		int			r;
+
+		for (p = key; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		r = settings_set(key, val, true, flag);
+		free(key);
+		free(flag);
+		if (r < 0)
+			return false;
+	}
 	else if (strcmp(n, "dry-run") == 0)
 		opts.dry_run = true;
 	else if (strcmp(n, "json") == 0)
@@ -166,10 +208,7 @@ apply_option(const OptDef *d, const char *val)
 		exit(EXIT_OK);
 	}
 	else if (strcmp(n, "help") == 0)
-	{
-		usage();
-		exit(EXIT_OK);
-	}
+		opts.help = true;		/* after parsing: the command's own help */
 	return true;
 }
 
@@ -348,9 +387,18 @@ read_config(void)
 		}
 		else
 		{
-			pg_log_error("%s:%d: unknown setting \"%s\" (known: directory)", path, lineno, s);
-			fclose(f);
-			return EXIT_USAGE;
+			char	   *where = psprintf("%s:%d", path, lineno);
+			int			r = settings_set(s, v, false, where);
+
+			free(where);
+			if (r <= 0)
+			{
+				if (r == 0)
+					pg_log_error("%s:%d: unknown setting \"%s\" (known: directory, %s)",
+							  path, lineno, s, settings_names());
+				fclose(f);
+				return EXIT_USAGE;
+			}
 		}
 	}
 	fclose(f);
@@ -369,6 +417,21 @@ main(int argc, char **argv)
 	{
 		fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
 		return EXIT_USAGE;
+	}
+	if (opts.help || (opts.command && strcmp(opts.command, "help") == 0))
+	{
+		const char *topic = opts.command && strcmp(opts.command, "help") != 0 ? opts.command :
+			opts.nargs > 0 ? opts.args[0] : NULL;
+
+		if (topic == NULL)
+			usage();
+		else if (!command_help(topic))
+		{
+			pg_log_error("unknown command \"%s\"", topic);
+			fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
 	}
 	if (opts.command == NULL)
 	{

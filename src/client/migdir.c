@@ -2,9 +2,8 @@
  *
  * migdir.c
  *	  The migrations folder: reads every <rev>_<slug>.sql file, checks the
- *	  set as a whole (duplicate ids and labels here; unknown parents and
- *	  dependencies and cycles with the shared graph engine's checks) and
- *	  orders it parents first, so that revisions
+ *	  set as a whole (duplicate ids and labels, unknown parents and
+ *	  dependencies, cycles) and orders it parents first, so that revisions
  *	  can be registered in that order.  Ties are broken by file name, which
  *	  makes the registration order (Alembic's tie-breaker between parallel
  *	  lines) the same on every machine.
@@ -15,7 +14,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "sm_common.h"
+#include "postgres_fe.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,7 +25,6 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "graph.h"
 
 static int
 cmp_names(const void *a, const void *b)
@@ -183,90 +181,95 @@ resolve_dependency(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 	return strmap_get(bylabel, name);
 }
 
-/* the files as revisions, for the graph engine's checks */
-static SmRevision **
-revisions_of_files(RevFile **files, int n)
+/* The message for a cycle through the not-yet-ordered file "start". */
+static char *
+report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
+			 const int *pending, int n, int start)
 {
-	SmRevision **revs = palloc(sizeof(SmRevision *) * (n ? n : 1));
-	int			i,
-				j;
+	int		   *seen = pg_malloc(sizeof(int) * n);
+	int		   *path = pg_malloc(sizeof(int) * (n + 1));
+	int			len = 0,
+				cur = start,
+				i,
+				from;
+	size_t		textlen = 0;
+	char	   *text,
+			   *msg;
 
 	for (i = 0; i < n; i++)
+		seen[i] = -1;
+	/* walk to a pending parent until a file repeats */
+	while (seen[cur] < 0)
 	{
-		SmRevision *r = palloc0(sizeof(SmRevision));
+		RevFile    *f = files[cur];
+		int			next = -1;
 
-		r->index = i;
-		r->id = files[i]->id;
-		for (j = 0; j < files[i]->down.n; j++)
-			r->down = lappend(r->down, files[i]->down.items[j]);
-		for (j = 0; j < files[i]->labels.n; j++)
-			r->labels = lappend(r->labels, files[i]->labels.items[j]);
-		for (j = 0; j < files[i]->depends.n; j++)
-			r->depends = lappend(r->depends, files[i]->depends.items[j]);
-		revs[i] = r;
+		seen[cur] = len;
+		path[len++] = cur;
+		for (i = 0; i < f->down.n && next < 0; i++)
+		{
+			int			p = strmap_get(byid, f->down.items[i]);
+
+			if (p >= 0 && pending[p] > 0)
+				next = p;
+		}
+		for (i = 0; i < f->depends.n && next < 0; i++)
+		{
+			int			p = resolve_dependency(files, byid, bylabel, f->depends.items[i]);
+
+			if (p >= 0 && pending[p] > 0)
+				next = p;
+		}
+		if (next < 0)
+			break;				/* cannot happen: pending files have pending
+								 * parents */
+		cur = next;
 	}
-	return revs;
+	from = seen[cur] >= 0 ? seen[cur] : 0;
+	for (i = from; i < len; i++)
+		textlen += strlen(files[path[i]]->id) + 4;
+	text = pg_malloc(textlen + strlen(files[cur]->id) + 1);
+	text[0] = '\0';
+	for (i = from; i < len; i++)
+	{
+		strcat(text, files[path[i]]->id);
+		strcat(text, " -> ");
+	}
+	strcat(text, files[cur]->id);
+	msg = psprintf("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
+					files[path[from]]->path, files[path[from]]->down_line, text);
+	free(text);
+	free(seen);
+	free(path);
+	return msg;
+}
+
+/* Records a problem of one file ("path:line: problem"), which is left out. */
+static void
+add_bad(MigDir *md, bool *excluded, int i, char *msg)
+{
+	md->bad = pg_realloc(md->bad, sizeof(char *) * (md->nbad + 1));
+	md->bad[md->nbad++] = msg;
+	if (excluded)
+		excluded[i] = true;
 }
 
 /*
- * check_parents reports the first unknown down_revision or depends_on (in
- * file order) and else a cycle, with the graph engine's checks (the ones
- * check() runs in the server).  Returns false after reporting.
+ * Reads the folder.  A file that cannot be read or parsed, repeats a
+ * revision or a branch label, names an unknown (or left-out) parent or
+ * dependency, or is part of a cycle is left out and its problem recorded in
+ * md->bad, so that reading commands can still answer; commands that change
+ * anything refuse while md->nbad > 0 (migdir_report_bad).  Returns NULL only
+ * when the folder itself cannot be read.
  */
-static bool
-check_parents(RevFile **files, int n, const StrMap *byid, const char *path)
-{
-	SmRevision **revs = revisions_of_files(files, n);
-	List	   *missing = graph_missing_parents(revs, n);
-	List	   *cycle;
-	ListCell   *lc;
-
-	if (missing != NIL)
-	{
-		SmMissingParent *first = NULL;
-
-		foreach(lc, missing)
-		{
-			SmMissingParent *m = lfirst(lc);
-			bool		m_down = strcmp(m->kind, "down_revision") == 0;
-			bool		f_down = first && strcmp(first->kind, "down_revision") == 0;
-
-			if (first == NULL || m->index < first->index ||
-				(m->index == first->index &&
-				 (m_down > f_down || (m_down == f_down && m->position < first->position))))
-				first = m;
-		}
-		if (strcmp(first->kind, "down_revision") == 0)
-			pg_log_error("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
-					  files[first->index]->path, files[first->index]->down_line, first->name, path);
-		else
-			pg_log_error("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
-					  files[first->index]->path, files[first->index]->depends_line, first->name, path);
-		return false;
-	}
-	cycle = graph_cycle_path(revs, n);
-	if (cycle != NIL)
-	{
-		const RevFile *f = files[strmap_get(byid, linitial(cycle))];
-		StringInfoData text;
-
-		initStringInfo(&text);
-		foreach(lc, cycle)
-			appendStringInfo(&text, "%s%s", text.len > 0 ? " -> " : "", (char *) lfirst(lc));
-		pg_log_error("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
-				  f->path, f->down_line, text.data);
-		return false;
-	}
-	return true;
-}
-
 MigDir *
 migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 {
 	char	  **names;
 	int			dfd = -1;
-	int			n = list_sql_files(path, &names, &dfd);
+	int			nnames = list_sql_files(path, &names, &dfd);
 	RevFile   **files;
+	bool	   *excluded;
 	StrMap		byid,
 				bylabel;
 	int		   *pending;
@@ -274,166 +277,197 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 	int		   *nchildren;
 	Heap		heap;
 	MigDir	   *md;
+	RevFile   **ordered;
 	int			i,
 				j,
-				nnames,
+				n = 0,
 				done = 0;
-	bool		ok = true;
+	bool		changed;
 
-	if (n < 0)
+	if (nnames < 0)
 		return NULL;
-	nnames = n;
-	files = pg_malloc(sizeof(RevFile *) * (n ? n : 1));
-	strmap_init(&byid, n);
-	strmap_init(&bylabel, n);
-	for (i = 0; i < n && ok; i++)
+	md = pg_malloc(sizeof(MigDir));
+	memset(md, 0, sizeof(MigDir));
+	md->path = pg_strdup(path);
+	files = pg_malloc(sizeof(RevFile *) * (nnames + 1));
+	excluded = pg_malloc(sizeof(bool) * (nnames + 1));
+	memset(excluded, 0, sizeof(bool) * (nnames + 1));
+	strmap_init(&byid, nnames);
+	strmap_init(&bylabel, nnames);
+
+	/* parse every file; the first file of a revision id wins */
+	for (i = 0; i < nnames; i++)
 	{
 		char	   *err = NULL;
-		size_t		idlen;
+		RevFile    *rf = read_one(dfd, path, names[i], &err);
 
-		files[i] = read_one(dfd, path, names[i], &err);
 		if (progress)
 			progress(progress_arg);
-		if (files[i] == NULL)
+		if (rf == NULL)
 		{
-			pg_log_error("%s", err ? err : "out of memory");
-			free(err);
-			ok = false;
-			break;
+			add_bad(md, NULL, 0, err ? err : pg_strdup("out of memory"));
+			continue;
 		}
-		idlen = strlen(files[i]->id);
-		if (strncmp(names[i], files[i]->id, idlen) != 0 ||
-			(names[i][idlen] != '_' && strcmp(names[i] + idlen, ".sql") != 0))
-		{
-			pg_log_error("%s:%d: file name does not start with its revision id \"%s\"",
-					  files[i]->path, files[i]->id_line, files[i]->id);
-			pg_log_error_hint("Name the file %s_<slug>.sql.", files[i]->id);
-			ok = false;
-			i++;
-			break;
-		}
-		j = strmap_get(&byid, files[i]->id);
+		files[n] = rf;
+		j = strmap_get(&byid, rf->id);
 		if (j >= 0)
-		{
-			pg_log_error("%s:%d: duplicate revision \"%s\" (also in %s)",
-					  files[i]->path, files[i]->id_line, files[i]->id, files[j]->path);
-			ok = false;
-			i++;
-			break;
-		}
-		strmap_put(&byid, files[i]->id, i);
+			add_bad(md, excluded, n, psprintf("%s:%d: duplicate revision \"%s\" (also in %s)",
+											   rf->path, rf->id_line, rf->id, files[j]->path));
+		else
+			strmap_put(&byid, rf->id, n);
+		n++;
 	}
-	n = i;						/* files read so far, for freeing */
 	close(dfd);
 
 	/* branch labels are unique and never shadow a revision id */
-	for (i = 0; i < n && ok; i++)
+	for (i = 0; i < n; i++)
 	{
-		for (j = 0; j < files[i]->labels.n && ok; j++)
+		for (j = 0; j < files[i]->labels.n && !excluded[i]; j++)
 		{
 			const char *l = files[i]->labels.items[j];
 			int			other = strmap_get(&bylabel, l);
 
 			if (other >= 0)
-			{
-				pg_log_error("%s:%d: branch label \"%s\" is also declared by %s",
-						  files[i]->path, files[i]->labels_line, l, files[other]->path);
-				ok = false;
-			}
+				add_bad(md, excluded, i, psprintf("%s:%d: branch label \"%s\" is also declared by %s",
+												   files[i]->path, files[i]->labels_line, l, files[other]->path));
 			else if (strmap_get(&byid, l) >= 0)
-			{
-				pg_log_error("%s:%d: branch label \"%s\" is also a revision id",
-						  files[i]->path, files[i]->labels_line, l);
-				ok = false;
-			}
+				add_bad(md, excluded, i, psprintf("%s:%d: branch label \"%s\" is also a revision id",
+												   files[i]->path, files[i]->labels_line, l));
 			else
 				strmap_put(&bylabel, l, i);
 		}
 	}
 
-	/* unknown parents and dependencies, cycles */
-	if (ok)
-		ok = check_parents(files, n, &byid, path);
-
-	md = NULL;
-	if (ok)
+	/* unknown (or left-out) parents and dependencies, until nothing changes */
+	do
 	{
-		/* Kahn's algorithm; ready files leave in file-name order */
-		RevFile   **ordered = pg_malloc(sizeof(RevFile *) * (n ? n : 1));
-
-		pending = pg_malloc(sizeof(int) * (n ? n : 1));
-		nchildren = pg_malloc(sizeof(int) * (n ? n : 1));
-		children = pg_malloc(sizeof(int *) * (n ? n : 1));
-		heap.a = pg_malloc(sizeof(int) * (n ? n : 1));
-		heap.n = 0;
+		changed = false;
 		for (i = 0; i < n; i++)
 		{
-			nchildren[i] = 0;
-			children[i] = NULL;
-		}
-		for (i = 0; i < n; i++)
-		{
-			RevFile    *f = files[i];
-			int			k;
-
-			pending[i] = f->down.n + f->depends.n;
-			for (k = 0; k < f->down.n + f->depends.n; k++)
+			for (j = 0; j < files[i]->down.n && !excluded[i]; j++)
 			{
-				int			p = k < f->down.n ?
-					strmap_get(&byid, f->down.items[k]) :
-					resolve_dependency(files, &byid, &bylabel, f->depends.items[k - f->down.n]);
+				int			p = strmap_get(&byid, files[i]->down.items[j]);
 
-				children[p] = pg_realloc(children[p], sizeof(int) * (nchildren[p] + 1));
-				children[p][nchildren[p]++] = i;
+				if (p < 0 || excluded[p])
+				{
+					add_bad(md, excluded, i,
+							p < 0 ? psprintf("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
+											  files[i]->path, files[i]->down_line, files[i]->down.items[j], path) :
+							psprintf("%s:%d: down_revision \"%s\" is in %s, which has a problem",
+									  files[i]->path, files[i]->down_line, files[i]->down.items[j], files[p]->path));
+					changed = true;
+				}
+			}
+			for (j = 0; j < files[i]->depends.n && !excluded[i]; j++)
+			{
+				int			p = resolve_dependency(files, &byid, &bylabel, files[i]->depends.items[j]);
+
+				if (p < 0 || excluded[p])
+				{
+					add_bad(md, excluded, i,
+							p < 0 ? psprintf("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
+											  files[i]->path, files[i]->depends_line, files[i]->depends.items[j], path) :
+							psprintf("%s:%d: depends_on \"%s\" is in %s, which has a problem",
+									  files[i]->path, files[i]->depends_line, files[i]->depends.items[j], files[p]->path));
+					changed = true;
+				}
 			}
 		}
-		for (i = 0; i < n; i++)
-			if (pending[i] == 0)
-				heap_push(&heap, i);
-		while (heap.n > 0)
-		{
-			int			cur = heap_pop(&heap);
+	} while (changed);
 
-			ordered[done++] = files[cur];
-			for (j = 0; j < nchildren[cur]; j++)
-				if (--pending[children[cur][j]] == 0)
-					heap_push(&heap, children[cur][j]);
-		}
-		if (done < n)
-		{
-			/* check_parents found no cycle: cannot happen */
-			pg_log_error("could not order the migration files");
-			ok = false;
-		}
-		for (i = 0; i < n; i++)
-			free(children[i]);
-		free(children);
-		free(nchildren);
-		free(pending);
-		free(heap.a);
-		if (ok)
-		{
-			md = pg_malloc(sizeof(MigDir));
-			md->path = pg_strdup(path);
-			md->n = n;
-			md->files = ordered;
-			strmap_init(&md->byid, n);
-			for (i = 0; i < n; i++)
-				strmap_put(&md->byid, ordered[i]->id, i);
-		}
-		else
-			free(ordered);
+	/* Kahn's algorithm over the files kept; ready files leave in name order */
+	ordered = pg_malloc(sizeof(RevFile *) * (n + 1));
+	pending = pg_malloc(sizeof(int) * (n + 1));
+	nchildren = pg_malloc(sizeof(int) * (n + 1));
+	children = pg_malloc(sizeof(int *) * (n + 1));
+	heap.a = pg_malloc(sizeof(int) * (n + 1));
+	heap.n = 0;
+	for (i = 0; i < n; i++)
+	{
+		nchildren[i] = 0;
+		children[i] = NULL;
 	}
+	for (i = 0; i < n; i++)
+	{
+		RevFile    *f = files[i];
+		int			k;
+
+		pending[i] = 0;
+		if (excluded[i])
+			continue;
+		pending[i] = f->down.n + f->depends.n;
+		for (k = 0; k < f->down.n + f->depends.n; k++)
+		{
+			int			p = k < f->down.n ?
+				strmap_get(&byid, f->down.items[k]) :
+				resolve_dependency(files, &byid, &bylabel, f->depends.items[k - f->down.n]);
+
+			children[p] = pg_realloc(children[p], sizeof(int) * (nchildren[p] + 1));
+			children[p][nchildren[p]++] = i;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (!excluded[i] && pending[i] == 0)
+			heap_push(&heap, i);
+	while (heap.n > 0)
+	{
+		int			cur = heap_pop(&heap);
+
+		ordered[done++] = files[cur];
+		for (j = 0; j < nchildren[cur]; j++)
+			if (--pending[children[cur][j]] == 0)
+				heap_push(&heap, children[cur][j]);
+	}
+	for (i = 0; i < n; i++)
+		if (!excluded[i] && pending[i] > 0)
+		{
+			/* a cycle, or downstream of one: one message, all left out */
+			char	   *msg = report_cycle(files, &byid, &bylabel, pending, n, i);
+			int			k;
+
+			add_bad(md, NULL, 0, msg);
+			for (k = 0; k < n; k++)
+				if (!excluded[k] && pending[k] > 0)
+					excluded[k] = true;
+			break;
+		}
+	for (i = 0; i < n; i++)
+		free(children[i]);
+	free(children);
+	free(nchildren);
+	free(pending);
+	free(heap.a);
+
+	md->n = done;
+	md->files = ordered;
+	strmap_init(&md->byid, done);
+	for (i = 0; i < done; i++)
+		strmap_put(&md->byid, ordered[i]->id, i);
+	for (i = 0; i < n; i++)
+		if (excluded[i])
+			revfile_free(files[i]);
 	strmap_free(&byid);
 	strmap_free(&bylabel);
-	if (md == NULL)
-		for (i = 0; i < n; i++)
-			revfile_free(files[i]);
 	free(files);
+	free(excluded);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
 	return md;
+}
+
+/*
+ * For commands that change something: the files must all be good.  Prints
+ * each problem as an error and returns false when there is one.
+ */
+bool
+migdir_report_bad(const MigDir *md)
+{
+	int			i;
+
+	for (i = 0; i < md->nbad; i++)
+		pg_log_error("%s", md->bad[i]);
+	return md->nbad == 0;
 }
 
 void
@@ -445,6 +479,9 @@ migdir_free(MigDir *md)
 		return;
 	for (i = 0; i < md->n; i++)
 		revfile_free(md->files[i]);
+	for (i = 0; i < md->nbad; i++)
+		free(md->bad[i]);
+	free(md->bad);
 	free(md->files);
 	strmap_free(&md->byid);
 	free(md->path);

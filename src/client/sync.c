@@ -32,6 +32,7 @@ typedef enum SyncAction
 	SYNC_SAME,
 	SYNC_ADD,
 	SYNC_UPDATE,				/* registered, but changed */
+	SYNC_AMEND,					/* applied; only its downgrade changed */
 	SYNC_CHECK					/* SQL text differs: compare checksums */
 } SyncAction;
 
@@ -106,30 +107,30 @@ arr_add(ArrBuf *a, const char *s)
 }
 
 /*
- * Fills sums[i] with schemamig.checksum() of the files marked SYNC_CHECK,
- * in one query.  Returns false after an error.
+ * Fills sums[i] with schemamig.checksum() of files[i] (the extension's
+ * checksum over PostgreSQL's token stream), in one query.  Returns false
+ * after an error.
  */
-static bool
-file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
+bool
+files_checksums(PGconn *conn, RevFile *const *files, int n, char **sums)
 {
 	ArrBuf		ups,
 				downs,
 				trans;
 	const char *params[3];
 	PGresult   *res;
-	int			i,
-				row = 0;
+	int			i;
 
+	if (n == 0)
+		return true;
 	arr_init(&ups);
 	arr_init(&downs);
 	arr_init(&trans);
-	for (i = 0; i < md->n; i++)
+	for (i = 0; i < n; i++)
 	{
-		if (act[i] != SYNC_CHECK)
-			continue;
-		arr_add(&ups, md->files[i]->upgrade_sql);
-		arr_add(&downs, md->files[i]->downgrade_sql);
-		arr_add(&trans, md->files[i]->transactional ? "t" : "f");
+		arr_add(&ups, files[i]->upgrade_sql);
+		arr_add(&downs, files[i]->downgrade_sql);
+		arr_add(&trans, files[i]->transactional ? "t" : "f");
 	}
 	params[0] = ups.s;
 	params[1] = downs.s;
@@ -144,15 +145,57 @@ file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
 	free(trans.s);
 	if (res == NULL)
 		return false;
-	for (i = 0; i < md->n; i++)
-	{
-		if (act[i] != SYNC_CHECK)
-			continue;
-		sums[i] = pg_strdup(PQgetvalue(res, row, 0));
-		row++;
-	}
+	for (i = 0; i < n; i++)
+		sums[i] = pg_strdup(PQgetvalue(res, i, 0));
 	PQclear(res);
 	return true;
+}
+
+/* sums[i] for the files marked SYNC_CHECK. */
+static bool
+file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
+{
+	RevFile   **files = pg_malloc(sizeof(RevFile *) * (md->n + 1));
+	char	  **got = pg_malloc(sizeof(char *) * (md->n + 1));
+	int			i,
+				n = 0;
+	bool		ok;
+
+	for (i = 0; i < md->n; i++)
+		if (act[i] == SYNC_CHECK)
+			files[n++] = md->files[i];
+	ok = files_checksums(conn, files, n, got);
+	for (i = 0, n = 0; ok && i < md->n; i++)
+		if (act[i] == SYNC_CHECK)
+			sums[i] = got[n++];
+	free(files);
+	free(got);
+	return ok;
+}
+
+/*
+ * True when the file differs from its registered revision only in the
+ * downgrade section: the upgrade and transactional with the registered
+ * downgrade give the registered checksum.  An applied revision's downgrade
+ * may be corrected.
+ */
+static bool
+downgrade_only_change(PGconn *conn, const RevFile *f, const DbRev *r)
+{
+	RevFile		probe = *f;
+	RevFile    *files[1];
+	char	   *sum = NULL;
+	bool		same;
+
+	if (r->upgrade_sql == NULL)
+		return false;
+	probe.downgrade_sql = r->downgrade_sql;
+	files[0] = &probe;
+	if (!files_checksums(conn, files, 1, &sum))
+		return false;
+	same = strcmp(sum, r->checksum) == 0;
+	free(sum);
+	return same;
 }
 
 /* The applied revisions (ancestors of the version table), as a map. */
@@ -204,7 +247,12 @@ register_file(PGconn *conn, const RevFile *f, const DbGraph *g)
 	ok = res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (!ok)
 	{
-		char	   *what = psprintf("could not register revision %s (%s)", f->id, f->path);
+		/* a parse error names the section's text and position: file:line */
+		int			line = res ? revision_error_line(f, PQresultErrorField(res, PG_DIAG_INTERNAL_QUERY),
+													 PQresultErrorField(res, PG_DIAG_INTERNAL_POSITION)) : 0;
+		char	   *what = line > 0 ?
+			psprintf("could not register revision %s (%s:%d)", f->id, f->path, line) :
+			psprintf("could not register revision %s (%s)", f->id, f->path);
 
 		db_report_error(res, conn, what, g);
 		free(what);
@@ -296,11 +344,13 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 					  !lists_equal(&r->depends, &f->depends)) ? SYNC_UPDATE : SYNC_SAME;
 			continue;
 		}
-		if (strmap_get(&applied, f->id) >= 0)
+		if (strmap_get(&applied, f->id) >= 0 && downgrade_only_change(conn, f, r))
+			act[i] = SYNC_AMEND;
+		else if (strmap_get(&applied, f->id) >= 0)
 		{
 			pg_log_error("%s: revision %s was changed after it was applied", f->path, f->id);
 			pg_log_error_detail("Checksum in the database: %s; checksum of the file: %s.", r->checksum, sums[i]);
-			pg_log_error_hint("Restore the file (see schemamig.revision), or write a new revision for the change.");
+			pg_log_error_hint("Restore the file (see schemamig.revision), or write a new revision for the change; only the downgrade section of an applied revision may be corrected.");
 			nconflict++;
 		}
 		else
@@ -313,27 +363,43 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 		ok = false;
 	}
 
-	/* registered revisions without a file */
-	for (i = 0; ok && i < g->n; i++)
+	/* registered revisions without a file: orphans (applied) and strays */
 	{
-		DbRev	   *r = &g->revs[i];
+		int			norph = 0,
+					nstray = 0;
 
-		if (migdir_find(md, r->id) >= 0)
-			continue;
-		if (strmap_get(&applied, r->id) >= 0)
-			pg_log_warning("revision %s is applied but has no file in %s", r->id, md->path);
-		else if (!opts.prune)
+		for (i = 0; ok && i < g->n; i++)
 		{
-			pg_log_warning("revision %s is registered but has no file in %s (not applied)", r->id, md->path);
-			pg_log_error_hint("Run \"pg_schemamig sync --prune\" to remove it from the database.");
+			DbRev	   *r = &g->revs[i];
+
+			if (migdir_find(md, r->id) >= 0)
+				continue;
+			if (strmap_get(&applied, r->id) >= 0)
+			{
+				pg_log_warning("revision %s is applied here but has no file in %s (an orphan: applied from another branch?)",
+							r->id, md->path);
+				norph++;
+			}
+			else if (!opts.prune)
+			{
+				pg_log_warning("revision %s is registered but has no file in %s; it is never applied",
+							r->id, md->path);
+				nstray++;
+			}
 		}
+		if (norph > 0)
+			pg_log_error_hint("\"pg_schemamig downgrade --orphans\" takes %s back with the SQL stored in the database.",
+					 norph > 1 ? "them" : "it");
+		if (nstray > 0)
+			pg_log_error_hint("\"pg_schemamig sync --prune\" removes %s from the database.",
+					 nstray > 1 ? "them" : "it");
 	}
 
 	for (i = 0; i < md->n; i++)
 	{
 		if (act[i] == SYNC_ADD)
 			nadd++;
-		else if (act[i] == SYNC_UPDATE || act[i] == SYNC_CHECK)
+		else if (act[i] == SYNC_UPDATE || act[i] == SYNC_CHECK || act[i] == SYNC_AMEND)
 			nupdate++;
 		else
 			nsame++;
@@ -352,12 +418,6 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 			if (act[i] == SYNC_SAME)
 				continue;
 			ok = register_file(conn, md->files[i], g);
-			if (ok && explicit_sync)
-				log_info("%s %s (%s)", act[i] == SYNC_ADD ? "Registered" : "Updated",
-						 md->files[i]->id, md->files[i]->path);
-			else if (ok)
-				log_verbose("%s %s (%s)", act[i] == SYNC_ADD ? "registered" : "updated",
-							md->files[i]->id, md->files[i]->path);
 		}
 		/* removals, children before parents */
 		for (i = g->n - 1; ok && opts.prune && i >= 0; i--)
@@ -387,6 +447,21 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 			ok = db_command(conn, "COMMIT", "committing the registration");
 		else
 			PQclear(PQexec(conn, "ROLLBACK"));
+		/* what was registered, once it is committed */
+		for (i = 0; ok && i < md->n; i++)
+		{
+			if (act[i] == SYNC_SAME)
+				continue;
+			if (act[i] == SYNC_AMEND)
+				log_info("Amended the downgrade of applied revision %s (%s); the old text is kept in schemamig.revision_amendment",
+						 md->files[i]->id, md->files[i]->path);
+			else if (explicit_sync)
+				log_info("%s %s (%s)", act[i] == SYNC_ADD ? "Registered" : "Updated",
+						 md->files[i]->id, md->files[i]->path);
+			else
+				log_verbose("%s %s (%s)", act[i] == SYNC_ADD ? "registered" : "updated",
+							md->files[i]->id, md->files[i]->path);
+		}
 	}
 	if (ok && explicit_sync && opts.prune)
 		log_info("sync: %d added, %d updated, %d unchanged, %d removed",

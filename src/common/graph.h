@@ -65,7 +65,6 @@ typedef struct SmMissingParent
  */
 extern List *graph_missing_parents(SmRevision **revs, int n);
 extern List *graph_unreachable(SmRevision **revs, int n);
-extern List *graph_cycle_path(SmRevision **revs, int n);
 
 /* heads, real heads, bases, real bases (graph_revision_set) */
 typedef enum SmRevisionSet

@@ -4,8 +4,7 @@
  *	  The checks of a set of revisions that is not a graph yet, reporting
  *	  every problem where graph_build() stops at the first: down revisions
  *	  and dependencies that name nothing, revisions no walk up from a base
- *	  reaches, and one cycle as a path.  check() runs them on the catalog's
- *	  rows, the client on its migration files: one implementation.
+ *	  reaches.  check() runs them on the catalog's rows.
  *
  * src/common/graph_check.c
  *
@@ -181,115 +180,5 @@ graph_unreachable(SmRevision **revs, int n)
 		if (!reached[i])
 			result = lappend(result, revs[i]->id);
 	strmap_free(&ids);
-	return result;
-}
-
-/*
- * graph_cycle_path finds, for revisions not yet built into a graph, one
- * cycle of down revisions and dependencies (a dependency naming a revision
- * id, else a branch label), as the List of ids along it with the first
- * repeated at the end; NIL when there is none.  The walk starts at the
- * first revision, in input order, that lies on or above a cycle and follows
- * the first such parent (down revisions first), so the answer is the same
- * on every run.
- */
-List *
-graph_cycle_path(SmRevision **revs, int n)
-{
-	StrMap		ids;
-	StrMap		labels;
-	int		   *pending = palloc0(sizeof(int) * Max(n, 1));
-	SmIntBuf   *kids = palloc0(sizeof(SmIntBuf) * Max(n, 1));
-	int		   *queue = palloc(sizeof(int) * Max(n, 1));
-	int		   *seen = palloc(sizeof(int) * Max(n, 1));
-	int		   *path = palloc(sizeof(int) * (n + 1));
-	int			qh = 0,
-				qt = 0,
-				len = 0,
-				cur,
-				i;
-	List	   *result = NIL;
-
-	name_maps(revs, n, &ids, &labels);
-	/* Kahn's algorithm over down revisions and dependencies */
-	for (i = 0; i < n; i++)
-	{
-		int			pass;
-
-		for (pass = 0; pass < 2; pass++)
-		{
-			ListCell   *lc;
-
-			foreach(lc, pass == 0 ? revs[i]->down : revs[i]->depends)
-			{
-				int			p = name_target(&ids, &labels, lfirst(lc), pass == 1);
-
-				if (p >= 0)
-				{
-					pending[i]++;
-					intbuf_push(&kids[p], i);
-				}
-			}
-		}
-		if (pending[i] == 0)
-			queue[qt++] = i;
-	}
-	while (qh < qt)
-	{
-		SmIntBuf   *k = &kids[queue[qh++]];
-		int			j;
-
-		for (j = 0; j < k->n; j++)
-			if (--pending[k->v[j]] == 0)
-				queue[qt++] = k->v[j];
-	}
-	if (qt < n)
-	{
-		for (cur = 0; pending[cur] == 0; cur++)
-			;
-		for (i = 0; i < n; i++)
-			seen[i] = -1;
-		/* walk to a pending parent until a revision repeats */
-		while (seen[cur] < 0)
-		{
-			int			next = -1;
-			int			pass;
-
-			seen[cur] = len;
-			path[len++] = cur;
-			for (pass = 0; pass < 2 && next < 0; pass++)
-			{
-				ListCell   *lc;
-
-				foreach(lc, pass == 0 ? revs[cur]->down : revs[cur]->depends)
-				{
-					int			p = name_target(&ids, &labels, lfirst(lc), pass == 1);
-
-					if (p >= 0 && pending[p] > 0)
-					{
-						next = p;
-						break;
-					}
-				}
-			}
-			if (next < 0)
-				break;			/* cannot happen: a pending revision has a
-								 * pending parent */
-			cur = next;
-		}
-		for (i = seen[cur] >= 0 ? seen[cur] : 0; i < len; i++)
-			result = lappend(result, revs[path[i]]->id);
-		result = lappend(result, revs[cur]->id);
-	}
-	strmap_free(&ids);
-	strmap_free(&labels);
-	pfree(pending);
-	pfree(queue);
-	pfree(seen);
-	pfree(path);
-	for (i = 0; i < n; i++)
-		if (kids[i].v)
-			pfree(kids[i].v);
-	pfree(kids);
 	return result;
 }

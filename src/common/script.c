@@ -5,11 +5,11 @@
  *	  the client's --sql, built by the same code on both sides (script.h),
  *	  and the checks every plan of steps goes through.
  *
- * A script calls none of pg_schemamig's functions: it registers the
- * revisions it applies, checks the version table it starts from, runs the
- * SQL and writes the version table and the log with plain SQL, so that
- * psql can run it where the extension is installed but these revisions are
- * not.  It sets schemamig.offline_script so the drift triggers know the DDL
+ * A script registers the revisions it applies, checks the version table it
+ * starts from, runs the SQL and writes the version table and the log with
+ * plain SQL, so that psql can run it where the extension is installed but
+ * these revisions are not; at the end it records a schema snapshot
+ * (schemamig.snapshot()).  It sets schemamig.offline_script so the drift triggers know the DDL
  * is a migration.  Literals are quoted as the server's quote_literal()
  * quotes them; statements are delimited by statements.c; checksums come
  * with the revisions.
@@ -310,9 +310,15 @@ sm_script_build(SmGraph *g, List *heads, List *steps, const char *target,
 			appendStringInfoString(&buf, "COMMIT;\n");
 		heads = after;
 	}
-	if (in_tx)
+	/* the schema reached is the expected one: check compares against it */
+	if (steps != NIL && !in_tx)
+		appendStringInfoString(&buf, "BEGIN;\n");
+	if (steps != NIL)
+		appendStringInfoString(&buf,
+							   "DO $schemamig$ BEGIN PERFORM schemamig.snapshot(); END $schemamig$;\n");
+	if (in_tx || steps != NIL)
 		appendStringInfoString(&buf, "\nCOMMIT;\n");
-	else
+	if (!in_tx)
 		appendStringInfoString(&buf, "RESET schemamig.offline_script;\n");
 	return buf.data;
 }

@@ -59,6 +59,8 @@
 #include "drift.h"
 #include "graph.h"
 #include "introspect.h"
+#include "migstate.h"
+#include "sm_citus.h"
 
 PG_FUNCTION_INFO_V1(schemamig_drift_ddl_command_end);
 PG_FUNCTION_INFO_V1(schemamig_drift_sql_drop);
@@ -86,6 +88,7 @@ typedef struct DriftTarget
 	List	   *tracked;		/* NIL: every non-system schema */
 	char	   *role;
 	const char *statement;
+	bool		citus;			/* Citus is installed: shards are left out */
 } DriftTarget;
 
 /*
@@ -109,6 +112,9 @@ drift_open(DriftTarget *target)
 		return false;
 	if (!IsTransactionState())
 		return false;
+	/* Citus's own work: DDL it runs while processing the user's statement */
+	if (sm_utility_is_internal() && sm_citus_present())
+		return false;
 	nsp = get_namespace_oid(SM_SCHEMA, true);
 	if (!OidIsValid(nsp))
 		return false;
@@ -118,6 +124,7 @@ drift_open(DriftTarget *target)
 		return false;
 
 	target->tracked = sm_tracked_schema_list(&all);
+	target->citus = sm_citus_present();
 
 	/* the role that ran the DDL */
 	target->role = GetUserNameFromId(GetUserId(), true);
@@ -165,6 +172,31 @@ drift_tracked(DriftTarget *target, const char *nsp, const char *type,
 			return true;
 	}
 	return false;
+}
+
+/*
+ * drift_shard_identity: does an object identity ("public.orders_102009",
+ * "orders_pkey_102009 on public.orders_102009") name a Citus shard or a
+ * shard's index or constraint?
+ */
+static bool
+drift_shard_identity(const char *identity)
+{
+	const char *dot;
+	char	   *name;
+	size_t		len;
+
+	if (identity == NULL)
+		return false;
+	dot = strrchr(identity, '.');
+	name = pstrdup(dot ? dot + 1 : identity);
+	len = strlen(name);
+	if (len >= 2 && name[0] == '"' && name[len - 1] == '"')
+	{
+		name[len - 1] = '\0';
+		name++;
+	}
+	return sm_citus_shard_name(name);
 }
 
 /* one text value, or NULL */
@@ -323,6 +355,8 @@ drift_log_commands(DriftTarget *target)
 		if (type != NULL && strcmp(type, "extension") == 0 &&
 			identity != NULL && strcmp(identity, "pg_schemamig") == 0)
 			continue;
+		if (target->citus && drift_shard_identity(identity))
+			continue;
 		if (drift_tracked(target, nsp, type ? type : "", tag))
 			drift_insert(target, tag, type, identity, nsp);
 	}
@@ -364,6 +398,8 @@ drift_log_drops(DriftTarget *target, const char *tag)
 			nsp = slot_text(slot, c_name);
 		else
 			nsp = slot_text(slot, c_schema);
+		if (target->citus && drift_shard_identity(slot_text(slot, c_identity)))
+			continue;
 		if (drift_tracked(target, nsp, type ? type : "", tag))
 			drift_insert(target, tag, type, slot_text(slot, c_identity), nsp);
 	}
@@ -450,10 +486,14 @@ snapshot_take(List *heads)
 	bool		all;
 	char	   *fingerprint;
 
+	Jsonb	   *description;
+
 	schemas = sm_tracked_schema_list(&all);
-	fingerprint = sm_fingerprint(schemas, all);
+	description = sm_describe(schemas, all);
+	fingerprint = sm_fingerprint_of(description);
 	sm_catalog_snapshot_insert(heads, schemas, all, fingerprint,
-							   SM_FINGERPRINT_ALGORITHM);
+							   SM_FINGERPRINT_ALGORITHM, description);
+	pfree(description);
 	return fingerprint;
 }
 
@@ -713,6 +753,19 @@ check_fingerprint(ReturnSetInfo *rsinfo)
 }
 
 /*
+ * check_shards reports Citus shards whose schema differs from their
+ * distributed table's (DDL run directly on a worker).
+ */
+static void
+check_shards(ReturnSetInfo *rsinfo)
+{
+	ListCell   *lc;
+
+	foreach(lc, sm_citus_shard_differences())
+		check_row(rsinfo, "error", "shard drift", (const char *) lfirst(lc));
+}
+
+/*
  * schemamig.check() → TABLE(severity text, problem text, detail text)
  */
 Datum
@@ -720,12 +773,14 @@ schemamig_check(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
+	sm_citus_require_coordinator();
 	InitMaterializedSRF(fcinfo, 0);
 	sm_spi_connect();
 	check_graph(rsinfo);
 	check_checksums(rsinfo);
 	check_drift_log(rsinfo);
 	check_fingerprint(rsinfo);
+	check_shards(rsinfo);
 	sm_spi_finish();
 	return (Datum) 0;
 }

@@ -467,12 +467,36 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 			sm_catalog_revision_set_message(id, message);
 		return id;
 	}
+	if (revision_applied(g, existing->index) &&
+		sm_string_lists_equal(existing->down, down) && sm_string_lists_equal(existing->labels, labels) &&
+		sm_string_lists_equal(existing->depends, deps))
+	{
+		bool		found;
+		char	   *old_down = sm_catalog_revision_downgrade(id, &found);
+
+		/*
+		 * Only the downgrade changed (the upgrade and transactional give the
+		 * old checksum with the old downgrade): an applied revision's
+		 * downgrade may be corrected; the old text is kept.
+		 */
+		if (found && strcmp(sm_checksum(upgrade_sql, old_down, transactional),
+							existing->checksum) == 0)
+		{
+			sm_catalog_revision_amend_downgrade(id, downgrade_sql, checksum);
+			if (strcmp(existing->message, message) != 0)
+				sm_catalog_revision_set_message(id, message);
+			ereport(NOTICE,
+					(errmsg("amended the downgrade of applied revision \"%s\"", id),
+					 errdetail("The old downgrade SQL is kept in schemamig.revision_amendment; the upgrade is unchanged.")));
+			return id;
+		}
+	}
 	if (revision_applied(g, existing->index))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("revision \"%s\" is already applied and registered with different %s",
 						id, strcmp(existing->checksum, checksum) != 0 ? "SQL" : "parents, labels or dependencies"),
-				 errhint("Register the change as a new revision.")));
+				 errhint("Register the change as a new revision; only the downgrade of an applied revision may be corrected.")));
 	sm_catalog_revision_write(false, id, message, down, labels, deps,
 							  upgrade_sql, downgrade_sql, transactional, checksum);
 	/* the new parents must not close a cycle */

@@ -40,6 +40,10 @@
 	" LEFT JOIN pg_catalog.pg_description " alias " ON " alias ".classoid OPERATOR(pg_catalog.=) '" classid "'::pg_catalog.regclass" \
 	" AND " alias ".objoid = " objid " AND " alias ".objsubid = " subid
 
+/* Citus shards are never described, whatever Citus shows (citus.c) */
+#define NOT_SHARD(relid) \
+	" AND NOT " SM_SCHEMA "._citus_shard(" relid ")"
+
 #define SORTED_ARRAY(arr) \
 	"(SELECT pg_catalog.array_agg(o ORDER BY o COLLATE \"C\") FROM pg_catalog.unnest(" arr ") o)"
 
@@ -71,7 +75,7 @@ const char *const sm_q_relations =
 REL_FROM
 DESCRIPTION_JOIN("d", "pg_catalog.pg_class", "c.oid", "0")
 " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid") NOT_SHARD("c.oid")
 " ORDER BY c.relname COLLATE \"C\"";
 
 
@@ -102,7 +106,7 @@ REL_FROM
 DESCRIPTION_JOIN("d", "pg_catalog.pg_class", "a.attrelid", "a.attnum")
 " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 " AND a.attnum > 0 AND NOT a.attisdropped"
-" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid") NOT_SHARD("c.oid")
 " ORDER BY c.relname COLLATE \"C\", a.attname COLLATE \"C\"";
 
 
@@ -119,7 +123,7 @@ REL_FROM
 " JOIN pg_catalog.pg_constraint co ON co.conrelid = c.oid"
 DESCRIPTION_JOIN("d", "pg_catalog.pg_constraint", "co.oid", "0")
 " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid") NOT_SHARD("c.oid")
 " ORDER BY c.relname COLLATE \"C\", co.conname COLLATE \"C\"";
 
 
@@ -150,7 +154,7 @@ REL_FROM
 "   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')"
 DESCRIPTION_JOIN("d", "pg_catalog.pg_class", "ic.oid", "0")
 " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid") NOT_SHARD("c.oid")
 " ORDER BY c.relname COLLATE \"C\", ic.relname COLLATE \"C\"";
 
 
@@ -163,7 +167,7 @@ REL_FROM
 DESCRIPTION_JOIN("d", "pg_catalog.pg_trigger", "tg.oid", "0")
 " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 " AND NOT tg.tgisinternal"
-" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid") NOT_SHARD("c.oid")
 " ORDER BY c.relname COLLATE \"C\", tg.tgname COLLATE \"C\"";
 
 
@@ -180,7 +184,7 @@ REL_FROM
 " JOIN pg_catalog.pg_policy p ON p.polrelid = c.oid"
 DESCRIPTION_JOIN("d", "pg_catalog.pg_policy", "p.oid", "0")
 " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
-" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid") NOT_SHARD("c.oid")
 " ORDER BY c.relname COLLATE \"C\", p.polname COLLATE \"C\"";
 
 
@@ -193,7 +197,7 @@ REL_FROM
 DESCRIPTION_JOIN("d", "pg_catalog.pg_rewrite", "r.oid", "0")
 " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 " AND r.rulename <> '_RETURN'"
-" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid") NOT_SHARD("c.oid")
 " ORDER BY c.relname COLLATE \"C\", r.rulename COLLATE \"C\"";
 
 
@@ -217,7 +221,7 @@ DESCRIPTION_JOIN("d", "pg_catalog.pg_class", "c.oid", "0")
 " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
 "   WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid"
 "   AND dep.deptype = 'i')"
-" AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
+" AND " NOT_EXT("pg_catalog.pg_class", "c.oid") NOT_SHARD("c.oid")
 " ORDER BY c.relname COLLATE \"C\"";
 
 

@@ -41,6 +41,7 @@
 
 PG_FUNCTION_INFO_V1(schemamig_lint);
 PG_FUNCTION_INFO_V1(schemamig_review);
+PG_FUNCTION_INFO_V1(schemamig_lint_downgrade);
 
 /* Statement timeout of a data check when schemamig.statement_timeout is 0. */
 #define REVIEW_CHECK_TIMEOUT_MS 10000
@@ -124,8 +125,8 @@ sm_lint_before_upgrade(const char *revision_id, const char *upgrade_sql)
 			ereport(WARNING,
 					(errmsg("revision \"%s\", statement %d: %s",
 							revision_id, f->statement, f->message),
-					 errdetail("Lint rule %s; schemamig.lint_on_upgrade is warning, so the revision runs.",
-							   f->rule),
+					 errdetail("Lint rule %s; schemamig.lint_on_upgrade is warning, so the revision runs. Location: offset %d of the upgrade SQL.",
+							   f->rule, f->location),
 					 errhint("%s", f->hint)));
 		else
 			appendStringInfo(&detail, "%sstatement %d: %s [%s]",
@@ -718,5 +719,129 @@ schemamig_review(PG_FUNCTION_ARGS)
 	review_put_findings(rsinfo, "upgrade", upf);
 	review_put_findings(rsinfo, "downgrade", downf);
 	sm_spi_finish();
+	PG_RETURN_VOID();
+}
+
+/* ------------------------------------------------------------------------
+ * lint_downgrade()
+ * ------------------------------------------------------------------------
+ */
+
+/* True when "created" holds an object of "kind" named "name" (owner too). */
+static bool
+created_has(List *created, const char *kind, const char *name, const char *owner)
+{
+	ListCell   *lc;
+
+	foreach(lc, created)
+	{
+		ReviewCreated *rc = lfirst(lc);
+
+		if (strcmp(rc->kind, kind) == 0 && strcmp(rc->name, name) == 0 &&
+			(owner == NULL || (rc->owner != NULL && strcmp(rc->owner, owner) == 0)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * undoing_statements: for each statement of the downgrade SQL, whether it
+ * only drops what the upgrade created (a table it created, or a column it
+ * added), as a palloc'd bool array indexed by statement number (from 1).
+ */
+static bool *
+undoing_statements(const char *downgrade_sql, List *created, int *nstmts)
+{
+	List	   *raw = raw_parser(downgrade_sql, RAW_PARSE_DEFAULT);
+	bool	   *undo = palloc0(sizeof(bool) * (list_length(raw) + 2));
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, raw)
+	{
+		Node	   *s = lfirst_node(RawStmt, lc)->stmt;
+		bool		all = false;
+
+		n++;
+		if (IsA(s, DropStmt) && ((DropStmt *) s)->removeType == OBJECT_TABLE)
+		{
+			ListCell   *o;
+
+			all = true;
+			foreach(o, ((DropStmt *) s)->objects)
+			{
+				char	   *name = review_last_name((List *) lfirst(o));
+
+				if (name == NULL || !created_has(created, "table", name, NULL))
+					all = false;
+			}
+		}
+		else if (IsA(s, AlterTableStmt) && ((AlterTableStmt *) s)->relation != NULL)
+		{
+			AlterTableStmt *ats = (AlterTableStmt *) s;
+			const char *table = ats->relation->relname;
+			ListCell   *c;
+
+			all = ats->cmds != NIL;
+			foreach(c, ats->cmds)
+			{
+				AlterTableCmd *cmd = (AlterTableCmd *) lfirst(c);
+
+				if (!(cmd->subtype == AT_DropColumn && cmd->name != NULL &&
+					  (created_has(created, "table", table, NULL) ||
+					   created_has(created, "column", cmd->name, table))))
+					all = false;
+			}
+		}
+		undo[n] = all;
+	}
+	*nstmts = n;
+	return undo;
+}
+
+/*
+ * lint_downgrade(downgrade_sql, upgrade_sql) returns lint()'s columns for
+ * the downgrade, knowing what its own upgrade created: dropping a table the
+ * upgrade created or a column it added is what the downgrade is for, so
+ * ban-drop-table and ban-drop-column findings on such statements become
+ * info (the data they drop is the upgrade's own).
+ */
+Datum
+schemamig_lint_downgrade(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *down;
+	List	   *created = NIL;
+	List	   *findings;
+	bool	   *undo;
+	int			nstmts;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_VOID();
+	down = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (!PG_ARGISNULL(1))
+		created = review_created(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	findings = lint_sql(down, NULL);
+	undo = undoing_statements(down, created, &nstmts);
+	foreach(lc, findings)
+	{
+		LintFinding *f = (LintFinding *) lfirst(lc);
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+		bool		undoes = f->statement >= 1 && f->statement <= nstmts && undo[f->statement] &&
+			(strcmp(f->rule, "ban-drop-table") == 0 || strcmp(f->rule, "ban-drop-column") == 0);
+
+		values[0] = CStringGetTextDatum(lint_severity_name(undoes ? LINT_INFO : f->severity));
+		values[1] = CStringGetTextDatum(f->rule);
+		values[2] = Int32GetDatum(f->statement);
+		values[3] = Int32GetDatum(f->location);
+		values[4] = CStringGetTextDatum(undoes ?
+										psprintf("%s (it undoes what the upgrade of the same revision created)",
+												 f->message) : f->message);
+		values[5] = CStringGetTextDatum(f->hint);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 	PG_RETURN_VOID();
 }

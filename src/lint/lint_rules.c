@@ -53,6 +53,7 @@
 #include "utils/syscache.h"
 
 #include "lint.h"
+#include "sm_citus.h"
 #include "pg_schemamig.h"
 
 /*
@@ -320,6 +321,23 @@ lint_one_size(Oid relid, int64 *bytes, double *rows, bool *rows_known)
 		return;
 	}
 	blocks = (BlockNumber) cls->relpages;
+	if (cls->relkind == RELKIND_RELATION && sm_citus_present())
+	{
+		/* a Citus table: its shards' size; the shell holds no rows */
+		double		dist_rows = 0;
+		int64		dist = sm_citus_relation_size(relid, false, &dist_rows);
+
+		if (dist >= 0)
+		{
+			*bytes += dist;
+			if (dist_rows < 0)
+				*rows_known = false;
+			else
+				*rows += dist_rows;
+			ReleaseSysCache(tup);
+			return;
+		}
+	}
 	if (ConditionalLockRelationOid(relid, AccessShareLock))
 	{
 		Relation	rel = try_relation_open(relid, NoLock);

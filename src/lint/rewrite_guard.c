@@ -26,6 +26,7 @@
 
 #include "lint.h"
 #include "pg_schemamig.h"
+#include "sm_citus.h"
 
 PG_FUNCTION_INFO_V1(schemamig_rewrite_guard);
 
@@ -59,7 +60,12 @@ schemamig_rewrite_guard(PG_FUNCTION_ARGS)
 		sm_rewrite_observer(relid);
 	if (sm_max_rewrite_size < 0)
 		PG_RETURN_NULL();
-	size = DatumGetInt64(DirectFunctionCall1(pg_table_size, ObjectIdGetDatum(relid)));
+	/* a distributed table's size is its shards', not the coordinator's shell */
+	size = -1;
+	if (sm_citus_present())
+		size = sm_citus_relation_size(relid, true, NULL);
+	if (size < 0)
+		size = DatumGetInt64(DirectFunctionCall1(pg_table_size, ObjectIdGetDatum(relid)));
 	limit = (int64) sm_max_rewrite_size * 1024;
 	if (size <= limit)
 		PG_RETURN_NULL();

@@ -106,3 +106,10 @@ CREATE EVENT TRIGGER schemamig_drift_ddl ON ddl_command_end
   EXECUTE FUNCTION schemamig.drift_ddl_command_end();
 CREATE EVENT TRIGGER schemamig_drift_drop ON sql_drop
   EXECUTE FUNCTION schemamig.drift_sql_drop();
+
+CREATE FUNCTION schemamig._citus_shard(rel oid)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'schemamig_citus_shard'
+LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION schemamig._citus_shard(oid) IS
+  'whether a relation is a Citus shard (always false where Citus is not installed); describe() leaves shards out';

@@ -25,6 +25,7 @@
 #include "parser/parser.h"
 #include "parser/scanner.h"
 #include "parser/scansup.h"
+#include "tcop/utility.h"
 
 #include "verify.h"
 
@@ -225,7 +226,8 @@ sm_transactional_equivalent(const SmStatement *st, int stmt_no, char **note)
 	if (result == NULL && st->nontransactional)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("statement %d cannot run inside a transaction and has no transactional equivalent", stmt_no),
-				 errdetail("Statement: %s", st->sql)));
+				 errmsg("%s cannot run inside a transaction block and has no transactional equivalent",
+						CreateCommandName(stmt)),
+				 errdetail("Statement %d of the revision cannot be run and rolled back.", stmt_no)));
 	return result;
 }

@@ -397,6 +397,75 @@ hash_rows(Suspect *s, int64 *count, char **hash, char **failure)
 	return ok;
 }
 
+/* "a, b, c" */
+static char *
+names_text(List *names)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, names)
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "",
+						 quote_identifier((char *) lfirst(lc)));
+	return buf.data;
+}
+
+/*
+ * column_order_differences: tables on both sides whose columns are the same
+ * but in another order (describe() keys columns by name, so a downgrade
+ * that drops a column and adds it back at the end passes it).
+ */
+static List *
+column_order_differences(List *before, List *after)
+{
+	List	   *result = NIL;
+	ListCell   *la = list_head(before);
+	ListCell   *lb = list_head(after);
+
+	while (la != NULL && lb != NULL)
+	{
+		TableState *a = lfirst(la);
+		TableState *b = lfirst(lb);
+		int			c = table_cmp(a, b);
+
+		if (c < 0)
+			la = lnext(before, la);
+		else if (c > 0)
+			lb = lnext(after, lb);
+		else
+		{
+			ListCell   *x;
+			ListCell   *y;
+			bool		same_set = list_length(a->colnames) == list_length(b->colnames);
+			bool		same_order = same_set;
+
+			foreach(x, a->colnames)
+			{
+				bool		found = false;
+
+				foreach(y, b->colnames)
+					if (strcmp(lfirst(x), lfirst(y)) == 0)
+						found = true;
+				if (!found)
+					same_set = false;
+			}
+			if (same_set)
+				forboth(x, a->colnames, y, b->colnames)
+					if (strcmp(lfirst(x), lfirst(y)) != 0)
+						same_order = false;
+			if (same_set && !same_order)
+				result = lappend(result,
+								 psprintf("table %s: column order was %s, now %s",
+										  quote_qualified_identifier(a->schema, a->name),
+										  names_text(a->colnames), names_text(b->colnames)));
+			la = lnext(before, la);
+			lb = lnext(after, lb);
+		}
+	}
+	return result;
+}
+
 /* The "data" row's detail, after both sides were hashed; NULL when ok. */
 static char *
 compare_suspects(List *suspects, bool *ok)
@@ -517,10 +586,11 @@ verify_revision(SmRevision *rev, Jsonb **schema, List **tables)
 	}
 	add_row(rev->id, "downgrade", true, notes_text(&down));
 	after_down = describe_tracked();
-	residue = differences_text("differs from before the upgrade",
-							   sm_schema_differences(*schema, after_down,
-													 "left behind", "not restored"));
 	tables_down = table_states();
+	residue = differences_text("differs from before the upgrade",
+							   list_concat(sm_schema_differences(*schema, after_down,
+																 "left behind", "not restored"),
+										   column_order_differences(*tables, tables_down)));
 	suspects = find_suspects(*tables, tables_down);
 	foreach(lc, suspects)
 	{

@@ -64,9 +64,9 @@ for r in $(seq 1 "$RUNS"); do
     echo "run $r/$RUNS"
     fresh; S[up]+="$(timed "${PSQL[@]}" -d bench -c "SET client_min_messages = warning" -c "SELECT count(*) FROM schemamig.upgrade('head')") "
            S[down]+="$(timed "${PSQL[@]}" -d bench -c "SET client_min_messages = warning" -c "SELECT count(*) FROM schemamig.downgrade('base')") "
-    fresh; S[verify]+="$(timed "${PSQL[@]}" -d bench -c "SET client_min_messages = warning" -c "SELECT count(*) FROM schemamig.verify('heads')") "
-    checks=$("${PSQL[@]}" -d bench -At -c "SET client_min_messages = warning" \
-        -c "SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE NOT ok) || ' failed' FROM schemamig.verify('heads')")
+    fresh; S[verify]+="$(timed "${PSQL[@]}" -d bench -At -o "$W/verify.out" -c "SET client_min_messages = warning" \
+        -c "SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE NOT ok) || ' failed' FROM schemamig.verify('heads')") "
+    checks=$(tail -1 "$W/verify.out")
 done
 med() { tr ' ' '\n' <<<"${S[$1]}" | grep -v '^$' | median; }
 updown=$(echo "$(med up) + $(med down)" | bc -l)

@@ -113,7 +113,8 @@ rev('a1', '', 'create tasks', 'CREATE TABLE tasks (id int PRIMARY KEY);', 'DROP 
 rev('b2', 'a1', 'add title', 'ALTER TABLE tasks ADD COLUMN title text;', 'ALTER TABLE tasks DROP COLUMN title;');
 rev('c3', 'b2', 'broken', "CREATE TABLE notes (id int);\n\nALTER TABLE nope ADD COLUMN x int;", 'DROP TABLE notes;');
 rev('d4', 'c3', 'after', 'CREATE TABLE later (id int);', 'DROP TABLE later;');
-cli([ 'upgrade', 'head' ], 1, qr/^$/,
+# each step prints as it starts (progress), then the failure rolls them back
+cli([ 'upgrade', 'head' ], 1, "Running upgrade  -> a1, create tasks\nRunning upgrade a1 -> b2, add title\nRunning upgrade b2 -> c3, broken\n",
 	qr/error: upgrade failed in revision c3 \(\S+c3_x\.sql:7\): relation "nope" does not exist \(SQLSTATE 42P01\)/,
 	'failing revision: exit 1, names the revision, file, message and SQLSTATE');
 cli(['current'], 0, '', qr/^$/, 'nothing applied');

@@ -127,6 +127,19 @@ cli([ 'review', '--json', 'f6' ], 1, qr/"rule":"data-not-null-violation"/, qr/^$
 cli([ 'review', 'nosuch' ], 1, '', qr/does not exist/, 'review an unknown revision');
 cli([ 'review' ], 2, '', qr/wrong number of arguments/, 'review: usage');
 
+# ---- the files are the truth: a revision registered without a file (a
+# stray, synced from another checkout) is neither verified nor dry-run
+unlink("$dir/$_.sql") for qw(c3 d4 e5 f6);
+cli([ 'sync', '--prune', '-q' ], 0, '', qr/^$/, 'prune the revisions whose files are gone');
+sql("SELECT schemamig.add_revision('s9', 'stray', 'CREATE TABLE stray (id int)', 'DROP TABLE stray', '{b2}')");
+$out = cli([ 'verify' ], 0, qr/^b2 reupgrade: ok\nAll 5 checks passed\.$/m, qr/warning: revision s9 is registered but has no file/,
+	'verify leaves the stray out');
+unlike($out, qr/s9/, 'verify: no row for the stray');
+cli([ 'upgrade', '--dry-run', 's9' ], 1, '', qr/upgrade to s9 would apply revision s9, which has no file/,
+	'dry run of a stray: refused like upgrade');
+$out = cli([ 'upgrade', '--dry-run' ], 0, qr/^b2 +upgrade +1 /m, qr/warning: revision s9/, 'dry run to the heads of the files');
+unlike($out, qr/stray/, 'dry run: not the stray');
+
 is(sql("SELECT string_agg(revision, ',') FROM schemamig.version"), 'a1', 'nothing was applied');
 is(sql("SELECT count(*) FROM schemamig.log WHERE revision <> 'a1'"), '0', 'nothing was logged');
 

@@ -1,0 +1,33 @@
+/*-------------------------------------------------------------------------
+ *
+ * sm_citus.h
+ *	  Citus awareness (citus.c): worker refusal, per-revision settings on
+ *	  the workers, shard recognition, distributed sizes, shard drift.
+ *
+ * src/catalog/sm_citus.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SM_CITUS_H
+#define SM_CITUS_H
+
+#include "nodes/pg_list.h"
+
+/* settings of one revision run that must be put back on the workers */
+typedef struct SmCitusRun
+{
+	bool		active;			/* Citus is installed */
+	List	   *names;			/* setting names */
+	List	   *values;			/* their values before the revision */
+} SmCitusRun;
+
+extern bool sm_citus_present(void);
+extern void sm_citus_require_coordinator(void);
+extern bool sm_citus_shard_name(const char *relname);
+extern void sm_citus_revision_begin(SmCitusRun *run, List *stmts,
+									const char *lock_timeout);
+extern void sm_citus_revision_end(SmCitusRun *run);
+extern int64 sm_citus_relation_size(Oid relid, bool exact, double *rows);
+extern List *sm_citus_shard_differences(void);
+
+#endif							/* SM_CITUS_H */
