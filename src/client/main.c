@@ -73,7 +73,9 @@ usage(void)
 		   "  -m, --message=MSG          revision message\n"
 		   "  -r, --rev-range=RANGE      history range, e.g. base:head, -3:, abc:\n"
 		   "  -i, --indicate-current     history: mark the applied revisions\n"
-		   "      --sql                  print the SQL script instead of running it\n"
+		   "      --sql                  print the SQL script instead of running it (from the files\n"
+		   "                             alone, no database; without FROM:TO an upgrade starts at base)\n"
+		   "      --offline              history, heads, branches, show: from the files alone\n"
 		   "      --no-sync              do not register the files first (they are still read)\n"
 		   "      --dry-run              upgrade/downgrade: run and roll back, show locks, rewrites, rows\n"
 		   "      --each                 upgrade/downgrade: one transaction per revision, lock retries\n"
@@ -105,7 +107,7 @@ static const OptDef optdefs[] = {
 	{"message", 'm', true}, {"rev-range", 'r', true}, {"head", 0, true},
 	{"rev-id", 0, true}, {"branch-label", 0, true}, {"depends-on", 0, true},
 	{"verbose", 'v', false}, {"quiet", 'q', false}, {"no-sync", 0, false},
-	{"sql", 0, false}, {"purge", 0, false}, {"prune", 0, false},
+	{"sql", 0, false}, {"offline", 0, false}, {"purge", 0, false}, {"prune", 0, false},
 	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
 	{"dry-run", 0, false}, {"json", 0, false},
@@ -154,6 +156,8 @@ apply_option(const OptDef *d, const char *val)
 		opts.no_sync = true;
 	else if (strcmp(n, "sql") == 0)
 		opts.sql = true;
+	else if (strcmp(n, "offline") == 0)
+		opts.offline = true;
 	else if (strcmp(n, "purge") == 0)
 		opts.purge = true;
 	else if (strcmp(n, "prune") == 0)
