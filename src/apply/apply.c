@@ -62,23 +62,6 @@ apply_error_callback(void *arg)
 			   ctx->upgrade ? "upgrade" : "downgrade");
 }
 
-/* "a, b" from a List of C strings */
-char *
-sm_join_ids(List *ids)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, ids)
-	{
-		if (foreach_current_index(lc) > 0)
-			appendStringInfoString(&buf, ", ");
-		appendStringInfoString(&buf, (char *) lfirst(lc));
-	}
-	return buf.data;
-}
-
 /*
  * sm_step_notice: Alembic's log line, "Running upgrade a -> b, message",
  * with the elapsed time appended.
@@ -126,37 +109,6 @@ step_start_notice(const SmStep *step)
 							 from, to, step->rev->message[0] != '\0' ? ", " : "",
 							 step->rev->message)));
 	pfree(parents);
-}
-
-/*
- * sm_check_steps refuses, before anything runs, a plan that cannot be run
- * here: a downgrade through an irreversible revision, and (when "online")
- * a revision that must run outside a transaction block.
- */
-void
-sm_check_steps(List *steps, bool online)
-{
-	ListCell   *lc;
-
-	foreach(lc, steps)
-	{
-		SmStep	   *step = lfirst(lc);
-
-		if (!step->upgrade && !step->rev->has_downgrade)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("revision \"%s\" cannot be downgraded", step->rev->id),
-					 errdetail("Revision \"%s\" (\"%s\") has no downgrade SQL; nothing was run.",
-							   step->rev->id, step->rev->message),
-					 errhint("Register a downgrade for it, or downgrade only to a revision after it.")));
-		if (online && !step->rev->transactional)
-			ereport(ERROR,
-					(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-					 errmsg("revision \"%s\" cannot run inside a transaction", step->rev->id),
-					 errdetail("Revision \"%s\" (\"%s\") is registered with transactional = false; nothing was run.",
-							   step->rev->id, step->rev->message),
-					 errhint("Run it top-level: with the pg_schemamig client, or in psql with SELECT statement FROM schemamig.plan('<target>') \\gexec.")));
-	}
 }
 
 /*
@@ -318,23 +270,6 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 	AtEOXact_GUC(true, nestlevel);
 	error_context_stack = errcb.previous;
 	running_revision[0] = '\0';
-}
-
-/* equal lists of C strings, in the same order */
-static bool
-string_lists_equal(List *a, List *b)
-{
-	ListCell   *la;
-	ListCell   *lb;
-
-	if (list_length(a) != list_length(b))
-		return false;
-	forboth(la, a, lb, b)
-	{
-		if (strcmp((char *) lfirst(la), (char *) lfirst(lb)) != 0)
-			return false;
-	}
-	return true;
 }
 
 /*
@@ -723,7 +658,7 @@ apply_step(FunctionCallInfo fcinfo)
 	 * The usual case: the version table is still where _each_steps left it,
 	 * so the step and its outcome are known without loading the graph.
 	 */
-	if (expected && string_lists_equal(heads, expected_before))
+	if (expected && sm_string_lists_equal(heads, expected_before))
 	{
 		step = palloc0(sizeof(SmStep));
 		step->rev = sm_load_revision(id);

@@ -16,9 +16,8 @@
 
 #include "graph.h"
 #include "pg_schemamig.h"
+#include "script.h"			/* sm_join_ids, sm_check_steps */
 
-extern char *sm_join_ids(List *ids);
-extern void sm_check_steps(List *steps, bool online);
 extern void sm_run_revision_sql(const SmRevision *rev, bool upgrade);
 
 /*

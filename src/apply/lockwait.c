@@ -18,7 +18,7 @@
  * pg_stat_activity (which show a query text only where the caller may see
  * it).
  *
- * src/lockwait.c
+ * src/apply/lockwait.c
  *
  *-------------------------------------------------------------------------
  */

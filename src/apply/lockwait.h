@@ -6,7 +6,7 @@
  *	  retry-or-give-up decision shared by upgrade(), upgrade_each and
  *	  backfill (lockwait.c).
  *
- * src/lockwait.h
+ * src/apply/lockwait.h
  *
  *-------------------------------------------------------------------------
  */

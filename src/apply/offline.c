@@ -8,12 +8,8 @@
  * revision, so that psql's \gexec or the client can run non-transactional
  * revisions top-level with the same bookkeeping as upgrade().
  *
- * The offline scripts call none of pg_schemamig's functions: they register
- * the revisions they apply, check the version table they start from, run
- * the SQL and write the version table and the log with plain SQL, so that
- * psql can run them where the extension is installed but these revisions
- * are not.  They set schemamig.offline_script so the drift triggers know
- * the DDL is a migration.
+ * The offline scripts themselves are built by src/common/script.c, which
+ * the client's --sql shares, so both print the same text.
  *
  * src/apply/offline.c
  *
@@ -30,27 +26,7 @@
 #include "apply.h"
 #include "catalog.h"
 #include "graph.h"
-
-/* ARRAY['a', 'b']::pg_catalog.text[] */
-static void
-append_text_array(StringInfo buf, List *items)
-{
-	ListCell   *lc;
-
-	if (items == NIL)
-	{
-		appendStringInfoString(buf, "'{}'::pg_catalog.text[]");
-		return;
-	}
-	appendStringInfoString(buf, "ARRAY[");
-	foreach(lc, items)
-	{
-		if (foreach_current_index(lc) > 0)
-			appendStringInfoString(buf, ", ");
-		appendStringInfoString(buf, quote_literal_cstr((char *) lfirst(lc)));
-	}
-	appendStringInfoString(buf, "]::pg_catalog.text[]");
-}
+#include "script.h"
 
 static const char *
 direction_name(bool upgrade)
@@ -144,7 +120,7 @@ schemamig_plan(PG_FUNCTION_ARGS)
 	{
 		SmStep	   *step = lfirst(lc);
 		const char *sql = step->upgrade ? step->rev->upgrade_sql : step->rev->downgrade_sql;
-		List	   *stmts = sm_split_sql(sql);
+		List	   *stmts = sm_split_sql_cached(sql);
 		bool		tx = step->rev->transactional;
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
@@ -176,231 +152,6 @@ schemamig_plan(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* the INSERT that registers "rev" where it is missing */
-static void
-append_registration(StringInfo buf, const SmRevision *rev)
-{
-	appendStringInfoString(buf,
-						   "INSERT INTO schemamig.revision (id, message, down_revisions, branch_labels, "
-						   "depends_on, upgrade_sql, downgrade_sql, transactional, checksum, checksum_algorithm)\nVALUES (");
-	appendStringInfo(buf, "%s, %s, ", quote_literal_cstr(rev->id), quote_literal_cstr(rev->message));
-	append_text_array(buf, rev->down);
-	appendStringInfoString(buf, ", ");
-	append_text_array(buf, rev->labels);
-	appendStringInfoString(buf, ", ");
-	append_text_array(buf, rev->depends);
-	appendStringInfo(buf, ",\n  %s,\n  %s,\n  %s, %s, %s)\nON CONFLICT (id) DO NOTHING;\n",
-					 quote_literal_cstr(rev->upgrade_sql),
-					 rev->downgrade_sql ? quote_literal_cstr(rev->downgrade_sql) : "NULL",
-					 rev->transactional ? "true" : "false",
-					 quote_literal_cstr(rev->checksum),
-					 quote_literal_cstr(SM_CHECKSUM_ALGORITHM));
-}
-
-/* refuse to run where a revision of the same id has other SQL */
-static void
-append_checksum_guard(StringInfo buf, const SmRevision *rev)
-{
-	appendStringInfo(buf,
-					 "DO $schemamig$ BEGIN\n"
-					 "  IF EXISTS (SELECT FROM schemamig.revision WHERE id OPERATOR(pg_catalog.=) %s\n"
-					 "             AND checksum OPERATOR(pg_catalog.<>) %s) THEN\n"
-					 "    RAISE EXCEPTION 'revision %s is registered with different SQL' USING ERRCODE = 'unique_violation';\n"
-					 "  END IF;\nEND $schemamig$;\n",
-					 quote_literal_cstr(rev->id), quote_literal_cstr(rev->checksum),
-					 rev->id);
-}
-
-/* the version-table state check at the top of a script */
-static void
-append_state_guard(StringInfo buf, List *heads)
-{
-	appendStringInfoString(buf,
-						   "DO $schemamig$ BEGIN\n"
-						   "  IF ARRAY(SELECT revision FROM schemamig.version ORDER BY position)\n"
-						   "     OPERATOR(pg_catalog.<>) ");
-	append_text_array(buf, heads);
-	appendStringInfo(buf,
-					 " THEN\n"
-					 "    RAISE EXCEPTION 'the version table is not in the state this script starts from (%s)'\n"
-					 "      USING ERRCODE = 'object_not_in_prerequisite_state';\n"
-					 "  END IF;\nEND $schemamig$;\n",
-					 heads ? sm_join_ids(heads) : "base");
-}
-
-/* rewrite the version table to "heads" and log the step */
-static void
-append_bookkeeping(StringInfo buf, const SmStep *step, List *before, List *after)
-{
-	ListCell   *lc;
-
-	appendStringInfoString(buf, "DELETE FROM schemamig.version;\n");
-	foreach(lc, after)
-		appendStringInfo(buf, "INSERT INTO schemamig.version (revision, position) VALUES (%s, %d);\n",
-						 quote_literal_cstr((char *) lfirst(lc)), foreach_current_index(lc) + 1);
-	appendStringInfo(buf,
-					 "INSERT INTO schemamig.log (revision, direction, heads_before, heads_after, "
-					 "started_at, duration, role, checksum, backend_pid)\nVALUES (%s, '%s', ",
-					 quote_literal_cstr(step->rev->id), direction_name(step->upgrade));
-	append_text_array(buf, before);
-	appendStringInfoString(buf, ", ");
-	append_text_array(buf, after);
-	appendStringInfo(buf,
-					 ",\n  pg_catalog.current_setting('schemamig_offline.started')::pg_catalog.timestamptz,\n"
-					 "  pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) pg_catalog.current_setting('schemamig_offline.started')::pg_catalog.timestamptz,\n"
-					 "  CURRENT_USER, %s, pg_catalog.pg_backend_pid());\n",
-					 quote_literal_cstr(step->rev->checksum));
-}
-
-/*
- * comment_text returns "s" fit for the rest of a "--" comment line: a line
- * break in it (a revision message can hold one) would end the comment and
- * turn the rest of the message into SQL of the script.
- */
-static char *
-comment_text(const char *s)
-{
-	char	   *r = pstrdup(s);
-	char	   *p;
-
-	for (p = r; *p; p++)
-	{
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	}
-	return r;
-}
-
-/*
- * append_statement adds one revision statement and its semicolon.  The
- * last statement of a revision can end in a "--" comment with no line
- * break after it, which would swallow a semicolon on the same line.
- */
-static void
-append_statement(StringInfo buf, const char *sql)
-{
-	size_t		len = strlen(sql);
-
-	if (strstr(sql, "--") != NULL && len > 0 && sql[len - 1] != '\n')
-		appendStringInfo(buf, "%s\n;\n", sql);
-	else
-		appendStringInfo(buf, "%s;\n", sql);
-}
-
-/*
- * append_pinned_settings pins every setting that changes how psql or the
- * server reads the script, to the values upgrade() runs revisions with:
- * with standard_conforming_strings off, psql would read a backslash in a
- * revision's string literal as an escape, end the literal early and run
- * what follows as a psql command (\\! runs a shell).  psql follows the
- * server's standard_conforming_strings and client_encoding as soon as the
- * SET has run.
- */
-static void
-append_pinned_settings(StringInfo buf)
-{
-	appendStringInfo(buf,
-					 "SET client_encoding = %s;\n"
-					 "SET standard_conforming_strings = on;\n"
-					 "SET check_function_bodies = on;\n"
-					 "SET xmloption = content;\n"
-					 "SET escape_string_warning = off;\n",
-					 quote_literal_cstr(GetDatabaseEncodingName()));
-}
-
-/*
- * offline_script builds the whole script.  Transactional revisions share
- * one transaction; a non-transactional one ends it, runs top-level, and
- * records its bookkeeping in a transaction of its own.
- */
-static char *
-offline_script(SmGraph *g, List *heads, List *steps, const char *target,
-			   bool upgrade)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-	bool		in_tx = false;
-	const char *lockstmt;
-
-	/* the catalog lock of guard.c (no SQL function but this can take it) */
-	lockstmt = "SELECT schemamig._lock();\n";
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf,
-					 "-- pg_schemamig %s offline script: %s from %s, %d revision(s)\n"
-					 "-- Run with psql -f; it stops at the first error.\n"
-					 "\\set ON_ERROR_STOP on\n",
-					 direction_name(upgrade), comment_text(target),
-					 heads ? sm_join_ids(heads) : "base", list_length(steps));
-	append_pinned_settings(&buf);
-	appendStringInfoString(&buf, "BEGIN;\nSET LOCAL schemamig.offline_script = on;\n");
-	appendStringInfoString(&buf, lockstmt);
-	append_state_guard(&buf, heads);
-	foreach(lc, steps)
-	{
-		SmStep	   *step = lfirst(lc);
-
-		append_checksum_guard(&buf, step->rev);
-		append_registration(&buf, step->rev);
-	}
-	in_tx = true;
-
-	foreach(lc, steps)
-	{
-		SmStep	   *step = lfirst(lc);
-		const char *sql = step->upgrade ? step->rev->upgrade_sql : step->rev->downgrade_sql;
-		List	   *after = graph_heads_after_step(g, heads, step);
-		ListCell   *lc2;
-		char	   *parents = sm_join_ids(step->rev->down);
-
-		appendStringInfo(&buf, "\n-- Running %s %s -> %s%s%s\n",
-						 direction_name(step->upgrade),
-						 step->upgrade ? parents : step->rev->id,
-						 step->upgrade ? step->rev->id : parents,
-						 step->rev->message[0] ? ", " : "", comment_text(step->rev->message));
-		if (!step->rev->transactional && in_tx)
-		{
-			appendStringInfoString(&buf, "COMMIT;\nSET schemamig.offline_script = on;\n");
-			in_tx = false;
-		}
-		else if (step->rev->transactional && !in_tx)
-		{
-			appendStringInfoString(&buf, "RESET schemamig.offline_script;\nBEGIN;\nSET LOCAL schemamig.offline_script = on;\n");
-			appendStringInfoString(&buf, lockstmt);
-			in_tx = true;
-		}
-		appendStringInfoString(&buf,
-							   "DO $schemamig$ BEGIN PERFORM pg_catalog.set_config('schemamig_offline.started', "
-							   "pg_catalog.clock_timestamp()::pg_catalog.text, false); END $schemamig$;\n");
-		foreach(lc2, sm_split_sql(sql))
-		{
-			sm_check_statement(lfirst(lc2), foreach_current_index(lc2) + 1,
-							   step->rev->id, direction_name(step->upgrade));
-			append_statement(&buf, ((SmStatement *) lfirst(lc2))->sql);
-		}
-		if (!in_tx)
-		{
-			appendStringInfoString(&buf, "BEGIN;\n");
-			appendStringInfoString(&buf, lockstmt);
-		}
-		append_bookkeeping(&buf, step, heads, after);
-		if (!in_tx)
-			appendStringInfoString(&buf, "COMMIT;\n");
-		heads = after;
-	}
-	/* the schema reached is the expected one: check compares against it */
-	if (steps != NIL && !in_tx)
-		appendStringInfoString(&buf, "BEGIN;\n");
-	if (steps != NIL)
-		appendStringInfoString(&buf,
-							   "DO $schemamig$ BEGIN PERFORM schemamig.snapshot(); END $schemamig$;\n");
-	if (in_tx || steps != NIL)
-		appendStringInfoString(&buf, "\nCOMMIT;\n");
-	if (!in_tx)
-		appendStringInfoString(&buf, "RESET schemamig.offline_script;\n");
-	return buf.data;
-}
-
 /* upgrade_sql(target, from_rev) and downgrade_sql(target, from_rev) */
 static Datum
 offline_sql(FunctionCallInfo fcinfo, bool upgrade)
@@ -428,7 +179,18 @@ offline_sql(FunctionCallInfo fcinfo, bool upgrade)
 	steps = upgrade ? graph_upgrade_steps(g, heads, target)
 		: graph_downgrade_steps(g, heads, target);
 	sm_check_steps(steps, false);
-	script = offline_script(g, heads, steps, target, upgrade);
+	/* statements that can never be part of a revision (transaction control…) */
+	for (int i = 0; i < list_length(steps); i++)
+	{
+		SmStep	   *step = list_nth(steps, i);
+		const char *sql = step->upgrade ? step->rev->upgrade_sql : step->rev->downgrade_sql;
+		ListCell   *lc2;
+
+		foreach(lc2, sm_split_sql(sql))
+			sm_check_statement(lfirst(lc2), foreach_current_index(lc2) + 1,
+							   step->rev->id, step->upgrade ? "upgrade" : "downgrade");
+	}
+	script = sm_script_build(g, heads, steps, target, upgrade);
 	old = MemoryContextSwitchTo(caller);
 	result = cstring_to_text(script);	/* outlives SPI_finish */
 	MemoryContextSwitchTo(old);

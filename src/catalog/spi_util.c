@@ -131,6 +131,23 @@ sm_text_array_datum(List *strings)
 										   TYPALIGN_INT));
 }
 
+/* sm_string_lists_equal: equal Lists of C strings, in the same order */
+bool
+sm_string_lists_equal(List *a, List *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+	{
+		if (strcmp((char *) lfirst(la), (char *) lfirst(lb)) != 0)
+			return false;
+	}
+	return true;
+}
+
 /*
  * sm_text_array_to_list converts a text[] argument to a List of C strings,
  * rejecting multi-dimensional arrays and NULL elements.  "argname" names the

@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "common/logging.h"
+
 #include "libpq-fe.h"
 
 /* libpq's PQExpBuffer, without the whole of postgres_fe.h */
@@ -59,6 +61,7 @@ typedef struct Options
 	bool		quiet;
 	bool		no_sync;
 	bool		sql;
+	bool		offline;		/* --offline: from the files alone */
 	bool		purge;
 	bool		prune;
 	bool		splice;
@@ -140,6 +143,7 @@ typedef struct DbGraph
 } DbGraph;
 
 extern DbGraph *dbgraph_load(PGconn *conn, bool with_sql);
+extern DbGraph *dbgraph_from_files(const MigDir *md);
 extern void dbgraph_free(DbGraph *g);
 extern DbRev *dbgraph_find(const DbGraph *g, const char *id);
 extern void dbgraph_attach_files(DbGraph *g, const MigDir *md);
@@ -168,17 +172,14 @@ extern char *array_literal(const RevFileList *list);
 extern int	revision_error_line(const RevFile *rf, const char *stmt,
 								const char *position);
 
-/* utilities (main.c) */
-extern void log_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_detail(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void log_verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void *xmalloc(size_t n);
-extern void *xrealloc(void *p, size_t n);
-extern char *xstrdup(const char *s);
-extern char *xasprintf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+/*
+ * output.c: progress and --verbose lines; errors, warnings, details and
+ * hints are libpgcommon's pg_log_error(), pg_log_warning(),
+ * pg_log_error_detail() and pg_log_error_hint(), memory pg_malloc() and
+ * friends (postgres_fe.h).
+ */
+extern void log_info(const char *fmt,...) pg_attribute_printf(1, 2);
+extern void log_verbose(const char *fmt,...) pg_attribute_printf(1, 2);
 extern void list_append(RevFileList *l, const char *s);
 
 /* cmd_orphans.c: revisions without a file in this checkout */
@@ -236,6 +237,9 @@ extern int	cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md,
 extern int	cmd_dry_run(PGconn *conn, const DbGraph *g, const MigDir *md,
 						const char *target, bool up);
 extern int	cmd_review(PGconn *conn, const DbGraph *g, const char *spec);
+
+/* filegraph.c: commands answered from the files alone */
+extern int	cmd_offline(const char *command);
 
 /* commands.c */
 extern int	cmd_init(void);

@@ -30,6 +30,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +94,7 @@ next_field(const char *buf, size_t len, size_t *pos, char **key, char **value)
 		return false;
 	if (nl - p == 3 && strncmp(p, "end", 3) == 0)
 	{
-		*key = xstrdup("end");
+		*key = pg_strdup("end");
 		*pos = nl + 1 - buf;
 		return true;
 	}
@@ -102,8 +104,8 @@ next_field(const char *buf, size_t len, size_t *pos, char **key, char **value)
 	n = strtol(sp + 1, &end, 10);
 	if (end != nl || n < 0 || (size_t) (nl + 1 - buf) + n + 1 > len || nl[1 + n] != '\n')
 		return false;
-	*key = xasprintf("%.*s", (int) (sp - p), p);
-	*value = xasprintf("%.*s", (int) n, nl + 1);
+	*key = psprintf("%.*s", (int) (sp - p), p);
+	*value = psprintf("%.*s", (int) n, nl + 1);
 	*pos = (nl + 1 - buf) + n + 1;
 	return true;
 }
@@ -133,7 +135,7 @@ parse_revisions(const char *buf, size_t len, AlembicRev **revs, int *nrevs)
 		}
 		if (strcmp(key, "end") == 0)
 		{
-			r = xrealloc(r, sizeof(AlembicRev) * (n + 1));
+			r = pg_realloc(r, sizeof(AlembicRev) * (n + 1));
 			r[n++] = cur;
 			memset(&cur, 0, sizeof(cur));
 			cur.transactional = true;
@@ -173,7 +175,7 @@ split_list(RevFileList *l, const char *s)
 	{
 		const char *c = strchr(p, ',');
 		size_t		n = c ? (size_t) (c - p) : strlen(p);
-		char	   *item = xasprintf("%.*s", (int) n, p);
+		char	   *item = psprintf("%.*s", (int) n, p);
 
 		list_append(l, item);
 		free(item);
@@ -224,11 +226,11 @@ file_text(const char *path)
 
 	if (f == NULL)
 		return NULL;
-	buf = xmalloc(cap);
+	buf = pg_malloc(cap);
 	while (!feof(f) && !ferror(f))
 	{
 		if (n + 4096 > cap)
-			buf = xrealloc(buf, cap *= 2);
+			buf = pg_realloc(buf, cap *= 2);
 		n += fread(buf + n, 1, 4096, f);
 	}
 	fclose(f);
@@ -243,7 +245,7 @@ file_text(const char *path)
 static int
 write_import(const AlembicRev *a, const char *text)
 {
-	char	   *path = xasprintf("%s/%s.sql", opts.directory, a->file);
+	char	   *path = psprintf("%s/%s.sql", opts.directory, a->file);
 	char	   *old = file_text(path);
 	FILE	   *f;
 	int			r = 1;
@@ -252,7 +254,7 @@ write_import(const AlembicRev *a, const char *text)
 	{
 		r = strcmp(old, text) == 0 ? 0 : -1;
 		if (r < 0)
-			log_error("could not import revision %s: %s exists with other content (not overwritten)",
+			pg_log_error("could not import revision %s: %s exists with other content (not overwritten)",
 					  a->id, path);
 		free(old);
 		free(path);
@@ -261,7 +263,7 @@ write_import(const AlembicRev *a, const char *text)
 	f = fopen(path, "wx");
 	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
 	{
-		log_error("could not write %s: %s", path, strerror(errno));
+		pg_log_error("could not write %s: %s", path, strerror(errno));
 		free(path);
 		return -1;
 	}
@@ -313,7 +315,7 @@ adopt_database(const char *vtable, const char *vschema)
 			rc = EXIT_OK;
 			goto done;
 		}
-		has = xasprintf("SELECT pg_catalog.array_agg(a.version_num::pg_catalog.text ORDER BY a.version_num) FROM %s a",
+		has = psprintf("SELECT pg_catalog.array_agg(a.version_num::pg_catalog.text ORDER BY a.version_num) FROM %s a",
 						PQgetvalue(res, 0, 0));
 		PQclear(res);
 		res = NULL;
@@ -338,9 +340,9 @@ adopt_database(const char *vtable, const char *vschema)
 			goto done;
 		if (!PQgetisnull(res, 0, 0))
 		{
-			log_error("%s names revision %s, which is not in %s: nothing was stamped",
+			pg_log_error("%s names revision %s, which is not in %s: nothing was stamped",
 					  vtable, PQgetvalue(res, 0, 0), opts.directory);
-			log_hint("Import the Alembic project that migrated this database.");
+			pg_log_error_hint("Import the Alembic project that migrated this database.");
 			goto done;
 		}
 		PQclear(res);
@@ -384,7 +386,7 @@ adopt_database(const char *vtable, const char *vschema)
 		if (res == NULL || PQgetvalue(res, 0, 0)[0] != 't')
 		{
 			if (res != NULL)
-				log_error("stamping %s's rows (%s) did not give exactly those heads: nothing was stamped", vtable, rows);
+				pg_log_error("stamping %s's rows (%s) did not give exactly those heads: nothing was stamped", vtable, rows);
 			PQclear(PQexec(conn, "ROLLBACK"));
 			goto done;
 		}
@@ -433,13 +435,13 @@ cmd_import_alembic(void)
 
 	if (opts.nargs != 1)
 	{
-		log_error("wrong number of arguments for \"import-alembic\"");
+		pg_log_error("wrong number of arguments for \"import-alembic\"");
 		fprintf(stderr, "Usage: pg_schemamig import-alembic DIR\n");
 		return EXIT_USAGE;
 	}
 	if (stat(opts.args[0], &st) != 0 || !S_ISDIR(st.st_mode))
 	{
-		log_error("%s is not a folder (it should hold alembic.ini)", opts.args[0]);
+		pg_log_error("%s is not a folder (it should hold alembic.ini)", opts.args[0]);
 		return EXIT_USAGE;
 	}
 	log_verbose("reading the Alembic project %s with %s", opts.args[0], python_command());
@@ -448,7 +450,7 @@ cmd_import_alembic(void)
 		return EXIT_MIGRATION;
 	if (!parse_revisions(out, len, &revs, &nrevs))
 	{
-		log_error("could not read what sm_alembic.py printed");
+		pg_log_error("could not read what sm_alembic.py printed");
 		rc = EXIT_MIGRATION;
 		goto done;
 	}
@@ -456,7 +458,7 @@ cmd_import_alembic(void)
 	{
 		if (mkdir(opts.directory, 0777) != 0)
 		{
-			log_error("could not create directory %s: %s", opts.directory, strerror(errno));
+			pg_log_error("could not create directory %s: %s", opts.directory, strerror(errno));
 			rc = EXIT_MIGRATION;
 			goto done;
 		}
@@ -475,13 +477,13 @@ cmd_import_alembic(void)
 			continue;			/* env.py's version table, for the adoption */
 		if (a->id == NULL || a->file == NULL)
 		{
-			log_error("could not read what sm_alembic.py printed");
+			pg_log_error("could not read what sm_alembic.py printed");
 			rc = EXIT_MIGRATION;
 			goto done;
 		}
 		if (a->upgrade_error)
 		{
-			log_error("could not import revision %s (%s.py): Alembic's offline mode cannot render its upgrade: %s",
+			pg_log_error("could not import revision %s (%s.py): Alembic's offline mode cannot render its upgrade: %s",
 					  a->id, a->file, a->upgrade_error);
 			list_append(&failed, a->id);
 			continue;
@@ -489,7 +491,7 @@ cmd_import_alembic(void)
 		if ((bad = mentions_failed(a->down, &failed)) != NULL ||
 			(bad = mentions_failed(a->depends, &failed)) != NULL)
 		{
-			log_error("could not import revision %s (%s.py): it needs revision %s, which was not imported",
+			pg_log_error("could not import revision %s (%s.py): it needs revision %s, which was not imported",
 					  a->id, a->file, bad);
 			list_append(&failed, a->id);
 			continue;
@@ -510,7 +512,7 @@ cmd_import_alembic(void)
 		clear_list(&rf.depends);
 		if (text == NULL)
 		{
-			log_error("out of memory");
+			pg_log_error("out of memory");
 			rc = EXIT_MIGRATION;
 			goto done;
 		}
@@ -528,7 +530,7 @@ cmd_import_alembic(void)
 		if (a->downgrade_error)
 		{
 			irreversible++;
-			log_warning("revision %s is irreversible: Alembic cannot render its downgrade (%s)",
+			pg_log_warning("revision %s is irreversible: Alembic cannot render its downgrade (%s)",
 						a->id, a->downgrade_error);
 		}
 	}
@@ -536,8 +538,8 @@ cmd_import_alembic(void)
 			 written, unchanged, irreversible, failed.n);
 	if (failed.n > 0)
 	{
-		log_error("%d revision%s could not be imported", failed.n, failed.n == 1 ? "" : "s");
-		log_hint("Write the missing revisions' SQL by hand (pg_schemamig revision --rev-id ID), then run import-alembic again.");
+		pg_log_error("%d revision%s could not be imported", failed.n, failed.n == 1 ? "" : "s");
+		pg_log_error_hint("Write the missing revisions' SQL by hand (pg_schemamig revision --rev-id ID), then run import-alembic again.");
 		rc = EXIT_MIGRATION;
 	}
 	else if (db != NULL && *db != '\0')

@@ -51,19 +51,19 @@ read_text_file(const char *path)
 
 	if (f == NULL)
 	{
-		log_error("could not open %s: %s", path, strerror(errno));
+		pg_log_error("could not open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	buf = xmalloc(cap);
+	buf = pg_malloc(cap);
 	while (!feof(f) && !ferror(f))
 	{
 		if (n + 4096 > cap)
-			buf = xrealloc(buf, cap *= 2);
+			buf = pg_realloc(buf, cap *= 2);
 		n += fread(buf + n, 1, 4096, f);
 	}
 	if (ferror(f))
 	{
-		log_error("could not read %s: %s", path, strerror(errno));
+		pg_log_error("could not read %s: %s", path, strerror(errno));
 		fclose(f);
 		free(buf);
 		return NULL;
@@ -107,17 +107,17 @@ desired_schema_usage(const char *command)
 {
 	if (opts.model && opts.schema_file)
 	{
-		log_error("%s: --model and --schema cannot be used together", command);
+		pg_log_error("%s: --model and --schema cannot be used together", command);
 		return EXIT_USAGE;
 	}
 	if (!opts.model && !opts.schema_file)
 	{
-		log_error("%s needs the desired schema: --schema FILE.sql or --model MODULE", command);
+		pg_log_error("%s needs the desired schema: --schema FILE.sql or --model MODULE", command);
 		return EXIT_USAGE;
 	}
 	if (opts.model && !valid_module_name(opts.model))
 	{
-		log_error("invalid module name \"%s\" (a dotted Python module path, e.g. app.models)", opts.model);
+		pg_log_error("invalid module name \"%s\" (a dotted Python module path, e.g. app.models)", opts.model);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -154,7 +154,7 @@ with_alembic_version(PGconn *conn, char *ddl)
 			mentioned = true;
 	if (has != NULL && has[0] == 't' && !mentioned)
 	{
-		r = xasprintf("%s%s", ddl, ALEMBIC_VERSION_DDL);
+		r = psprintf("%s%s", ddl, ALEMBIC_VERSION_DDL);
 		free(ddl);
 	}
 	free(has);
@@ -173,8 +173,8 @@ desired_diff(PGconn *conn, char *ddl)
 
 	if (!db_has_function(conn, "diff"))
 	{
-		log_error("this database's pg_schemamig has no schemamig.diff()");
-		log_hint("Install a pg_schemamig release that provides diff.");
+		pg_log_error("this database's pg_schemamig has no schemamig.diff()");
+		pg_log_error_hint("Install a pg_schemamig release that provides diff.");
 		free(ddl);
 		return NULL;
 	}
@@ -188,7 +188,7 @@ desired_diff(PGconn *conn, char *ddl)
 	{
 		db_report_error(res, conn, opts.model ? "the models' DDL failed" : "the desired schema failed", NULL);
 		if (opts.model)
-			log_hint("Run \"%s %s/sm_models.py %s\" to see the DDL.", python_command(), "<bindir>", opts.model);
+			pg_log_error_hint("Run \"%s %s/sm_models.py %s\" to see the DDL.", python_command(), "<bindir>", opts.model);
 		PQclear(res);
 		return NULL;
 	}
@@ -250,8 +250,8 @@ autogen_sections(MigDir *md, char **upgrade, char **downgrade, int *steps)
 		goto done;
 	if (*behind)
 	{
-		log_error("target database is not up to date (not applied: %s)", behind);
-		log_hint("Run \"pg_schemamig upgrade head\" first: the new revision is the difference from the heads.");
+		pg_log_error("target database is not up to date (not applied: %s)", behind);
+		pg_log_error_hint("Run \"pg_schemamig upgrade head\" first: the new revision is the difference from the heads.");
 		goto done;
 	}
 	if ((ddl = desired_schema_ddl()) == NULL)
@@ -276,8 +276,8 @@ autogen_sections(MigDir *md, char **upgrade, char **downgrade, int *steps)
 	}
 	for (i = n - 1; i >= 0 && reversible; i--)
 		append_statement(down, PQgetvalue(res, i, 2));
-	auto_upgrade = xstrdup(up->data);
-	auto_downgrade = reversible ? xstrdup(down->data) : NULL;
+	auto_upgrade = pg_strdup(up->data);
+	auto_downgrade = reversible ? pg_strdup(down->data) : NULL;
 	destroyPQExpBuffer(up);
 	destroyPQExpBuffer(down);
 	*upgrade = auto_upgrade;
@@ -308,8 +308,8 @@ first_line(const char *s)
 	const char *nl = strchr(s, '\n');
 
 	if (nl == NULL)
-		return xstrdup(s);
-	return xasprintf("%.*s ...", (int) (nl - s), s);
+		return pg_strdup(s);
+	return psprintf("%.*s ...", (int) (nl - s), s);
 }
 
 /*
@@ -332,7 +332,7 @@ cmd_check_desired(void)
 		return rc;
 	if (opts.nargs > 0)
 	{
-		log_error("wrong number of arguments for \"check\"");
+		pg_log_error("wrong number of arguments for \"check\"");
 		return EXIT_USAGE;
 	}
 	conn = db_connect_finish(db_connect_start());
@@ -360,10 +360,10 @@ cmd_check_desired(void)
 		log_info("No changes in schema detected.");
 		return EXIT_OK;
 	}
-	log_error("the database differs from %s %s: %d difference%s",
+	pg_log_error("the database differs from %s %s: %d difference%s",
 			  opts.model ? "the models of" : "the schema in",
 			  opts.model ? opts.model : opts.schema_file, n, n == 1 ? "" : "s");
-	log_hint("Write the migration with \"pg_schemamig revision --autogenerate -m MSG %s %s\".",
+	pg_log_error_hint("Write the migration with \"pg_schemamig revision --autogenerate -m MSG %s %s\".",
 			 opts.model ? "--model" : "--schema", opts.model ? opts.model : opts.schema_file);
 	return EXIT_MIGRATION;
 }

@@ -13,6 +13,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,7 @@ backfill_notice(void *arg, const PGresult *res)
 
 	(void) arg;
 	if (sev && strcmp(sev, "WARNING") == 0)
-		log_warning("%s", msg ? msg : "");
+		pg_log_warning("%s", msg ? msg : "");
 	else if (sev && strcmp(sev, "NOTICE") == 0)
 		log_info("%s", msg ? msg : "");
 	else
@@ -39,9 +41,9 @@ backfill_notice(void *arg, const PGresult *res)
 		return;
 	}
 	if (detail && (opts.verbose || strncmp(msg ? msg : "", "backfill", 8) != 0))
-		log_detail("%s", detail);
+		pg_log_error_detail("%s", detail);
 	if (hint)
-		log_hint("%s", hint);
+		pg_log_error_hint("%s", hint);
 }
 
 /* a positive integer, or -1 */
@@ -65,12 +67,12 @@ cmd_backfill_check(void)
 {
 	if (opts.set_clause == NULL || opts.set_clause[0] == '\0')
 	{
-		log_error("backfill needs --set, the SET list of the UPDATE (e.g. --set \"total = price * qty\")");
+		pg_log_error("backfill needs --set, the SET list of the UPDATE (e.g. --set \"total = price * qty\")");
 		return EXIT_USAGE;
 	}
 	if (opts.batch_size != NULL && parse_positive(opts.batch_size) < 0)
 	{
-		log_error("invalid --batch-size \"%s\" (a positive number of keys)", opts.batch_size);
+		pg_log_error("invalid --batch-size \"%s\" (a positive number of keys)", opts.batch_size);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -97,11 +99,11 @@ cmd_backfill_run(PGconn *conn)
 	if (table == NULL || set == NULL || (opts.where_clause && where == NULL) ||
 		(opts.pause && pause == NULL))
 	{
-		log_error("could not quote the arguments: %s", PQerrorMessage(conn));
+		pg_log_error("could not quote the arguments: %s", PQerrorMessage(conn));
 		rc = EXIT_MIGRATION;
 		goto done;
 	}
-	sql = xasprintf("CALL schemamig.backfill(%s::pg_catalog.regclass, %s, %s, %d, %s::pg_catalog.interval)",
+	sql = psprintf("CALL schemamig.backfill(%s::pg_catalog.regclass, %s, %s, %d, %s::pg_catalog.interval)",
 					table, set, where ? where : "NULL", batch, pause ? pause : "'0'");
 	log_verbose("%s", sql);
 	prev = PQsetNoticeReceiver(conn, backfill_notice, NULL);
@@ -110,7 +112,7 @@ cmd_backfill_run(PGconn *conn)
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
 		db_report_error(res, conn, "backfill failed", NULL);
-		log_detail("The batches committed before the error stay done; run the same command again to continue.");
+		pg_log_error_detail("The batches committed before the error stay done; run the same command again to continue.");
 		rc = EXIT_MIGRATION;
 	}
 	PQclear(res);

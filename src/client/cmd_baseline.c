@@ -55,7 +55,7 @@ acknowledge_prior_drift(PGconn *conn, const char *why)
 	res = PQexec(conn, "SELECT schemamig.acknowledge_drift()");
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
-		log_warning("could not acknowledge the drift recorded before the %s: %s", why,
+		pg_log_warning("could not acknowledge the drift recorded before the %s: %s", why,
 					PQerrorMessage(conn));
 		PQclear(res);
 		return;
@@ -83,7 +83,7 @@ cmd_baseline(void)
 
 	if (opts.nargs > 0)
 	{
-		log_error("baseline takes no arguments (the message goes in -m)");
+		pg_log_error("baseline takes no arguments (the message goes in -m)");
 		return EXIT_USAGE;
 	}
 	md = migdir_load(opts.directory, NULL, NULL);
@@ -92,9 +92,9 @@ cmd_baseline(void)
 	memset(&rf, 0, sizeof(rf));
 	if (md->n > 0)
 	{
-		log_error("the migrations folder %s already has %d revision%s; a baseline starts a history",
+		pg_log_error("the migrations folder %s already has %d revision%s; a baseline starts a history",
 				  md->path, md->n, md->n == 1 ? "" : "s");
-		log_hint("Write the next revision with \"pg_schemamig revision --autogenerate\" instead.");
+		pg_log_error_hint("Write the next revision with \"pg_schemamig revision --autogenerate\" instead.");
 		goto done;
 	}
 	conn = db_connect_finish(db_connect_start());
@@ -108,17 +108,17 @@ cmd_baseline(void)
 		goto done;
 	if (strcmp(registered, "0") != 0)
 	{
-		log_error("the database already has registered or applied revisions; a baseline starts a history");
+		pg_log_error("the database already has registered or applied revisions; a baseline starts a history");
 		goto done;
 	}
-	res = desired_diff(conn, xstrdup(""));
+	res = desired_diff(conn, pg_strdup(""));
 	if (res == NULL)
 		goto done;
 	n = PQntuples(res);
 	if (n == 0)
 	{
-		log_error("the schema \"public\" is empty: there is nothing to baseline");
-		log_hint("Start with \"pg_schemamig revision -m MSG\".");
+		pg_log_error("the schema \"public\" is empty: there is nothing to baseline");
+		pg_log_error_hint("Start with \"pg_schemamig revision -m MSG\".");
 		goto done;
 	}
 	up = createPQExpBuffer();
@@ -127,7 +127,7 @@ cmd_baseline(void)
 	{
 		if (PQgetisnull(res, i, 2))
 		{
-			log_error("diff() cannot recreate a live object: its step %s (%s) has no inverse",
+			pg_log_error("diff() cannot recreate a live object: its step %s (%s) has no inverse",
 					  PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
 			goto done;
 		}
@@ -136,10 +136,10 @@ cmd_baseline(void)
 	for (i = 0; i < n; i++)
 		add_statement(down, PQgetvalue(res, i, 1));
 
-	rf.id = opts.rev_id ? xstrdup(opts.rev_id) : new_rev_id(md);
+	rf.id = opts.rev_id ? pg_strdup(opts.rev_id) : new_rev_id(md);
 	if (rf.id == NULL)
 		goto done;
-	rf.message = xstrdup(opts.message ? opts.message : "baseline");
+	rf.message = pg_strdup(opts.message ? opts.message : "baseline");
 	rf.transactional = true;
 	rf.upgrade_sql = up->data;
 	rf.downgrade_sql = down->data;

@@ -19,6 +19,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,8 +55,8 @@ add_finding(Findings *f, const char *severity, const char *problem, const char *
 static bool
 unsynced_findings(PGconn *conn, const DbGraph *g, const MigDir *md, Findings *f)
 {
-	RevFile   **files = xmalloc(sizeof(RevFile *) * (md->n + 1));
-	char	  **sums = xmalloc(sizeof(char *) * (md->n + 1));
+	RevFile   **files = pg_malloc(sizeof(RevFile *) * (md->n + 1));
+	char	  **sums = pg_malloc(sizeof(char *) * (md->n + 1));
 	int			i,
 				n = 0;
 	bool		ok;
@@ -65,7 +67,7 @@ unsynced_findings(PGconn *conn, const DbGraph *g, const MigDir *md, Findings *f)
 
 		if (r == NULL)
 		{
-			char	   *d = xasprintf("%s (revision %s) is not registered in the database; a sync registers it",
+			char	   *d = psprintf("%s (revision %s) is not registered in the database; a sync registers it",
 									  md->files[i]->path, md->files[i]->id);
 
 			add_finding(f, "warning", "unregistered file", d);
@@ -81,7 +83,7 @@ unsynced_findings(PGconn *conn, const DbGraph *g, const MigDir *md, Findings *f)
 
 		if (strcmp(sums[i], r->checksum) != 0)
 		{
-			char	   *d = xasprintf(r->applied ?
+			char	   *d = psprintf(r->applied ?
 									  "%s differs from applied revision %s as registered (checksum in the database %s, of the file %s)" :
 									  "%s differs from revision %s as registered (checksum in the database %s, of the file %s); a sync updates it",
 									  files[i]->path, r->id, r->checksum, sums[i]);
@@ -92,7 +94,7 @@ unsynced_findings(PGconn *conn, const DbGraph *g, const MigDir *md, Findings *f)
 		}
 		else if (strcmp(r->message, files[i]->message) != 0)
 		{
-			char	   *d = xasprintf("%s: the message differs from revision %s as registered; a sync updates it",
+			char	   *d = psprintf("%s: the message differs from revision %s as registered; a sync updates it",
 									  files[i]->path, r->id);
 
 			add_finding(f, "warning", "file changed", d);
@@ -126,14 +128,14 @@ file_findings(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced, Fin
 
 		if (rev_is_orphan(g, r))
 		{
-			d = xasprintf("%s is applied in this database but has no file in %s (applied from another branch?); \"pg_schemamig downgrade --orphans\" takes it back",
+			d = psprintf("%s is applied in this database but has no file in %s (applied from another branch?); \"pg_schemamig downgrade --orphans\" takes it back",
 						  r->id, md->path);
 			add_finding(f, "error", "orphan revision", d);
 			free(d);
 		}
 		else if (rev_is_stray(g, r))
 		{
-			d = xasprintf("%s is registered but has no file in %s, so it is never applied; \"pg_schemamig sync --prune\" removes it",
+			d = psprintf("%s is registered but has no file in %s, so it is never applied; \"pg_schemamig sync --prune\" removes it",
 						  r->id, md->path);
 			add_finding(f, "warning", "revision without a file", d);
 			free(d);
@@ -159,8 +161,8 @@ cmd_check(PGconn *conn, const DbGraph *g, const MigDir *md, bool synced)
 
 	if (!db_has_function(conn, "check"))
 	{
-		log_error("this database's pg_schemamig has no schemamig.check()");
-		log_hint("Install a pg_schemamig release that provides check.");
+		pg_log_error("this database's pg_schemamig has no schemamig.check()");
+		pg_log_error_hint("Install a pg_schemamig release that provides check.");
 		return EXIT_MIGRATION;
 	}
 	memset(&f, 0, sizeof(f));

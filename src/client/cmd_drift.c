@@ -18,6 +18,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +59,7 @@ describe_difference(PGresult *res, int row)
 	const char *path = PQgetvalue(res, row, 0);
 	bool		no_old = PQgetisnull(res, row, 1);
 	bool		no_new = PQgetisnull(res, row, 2);
-	char	   *copy = xstrdup(path);
+	char	   *copy = pg_strdup(path);
 	char	   *elems[64];
 	int			n = 0,
 				i;
@@ -132,7 +134,7 @@ describe_difference(PGresult *res, int row)
 		appendPQExpBuffer(&b, attribute ? " removed (was %s)" : ": removed", attribute ? PQgetvalue(res, row, 1) : "");
 	else
 		appendPQExpBuffer(&b, ": %s -> %s", PQgetvalue(res, row, 1), PQgetvalue(res, row, 2));
-	out = xstrdup(b.data);
+	out = pg_strdup(b.data);
 	termPQExpBuffer(&b);
 	free(copy);
 	return out;
@@ -160,7 +162,7 @@ drift_differences(PGconn *conn, char ***lines, int *n)
 				  0, NULL, "comparing the live schema with its snapshot");
 	if (res == NULL)
 		return false;
-	*lines = xmalloc(sizeof(char *) * (PQntuples(res) + 1));
+	*lines = pg_malloc(sizeof(char *) * (PQntuples(res) + 1));
 	for (i = 0; i < PQntuples(res); i++)
 		(*lines)[(*n)++] = describe_difference(res, i);
 	PQclear(res);
@@ -227,8 +229,8 @@ cmd_drift(PGconn *conn)
 	if (PQgetvalue(res, 0, 0)[0] != 't')
 	{
 		PQclear(res);
-		log_error("this database's pg_schemamig has no schemamig.drift table");
-		log_hint("Install a pg_schemamig release that records drift.");
+		pg_log_error("this database's pg_schemamig has no schemamig.drift table");
+		pg_log_error_hint("Install a pg_schemamig release that records drift.");
 		return EXIT_MIGRATION;
 	}
 	PQclear(res);
@@ -266,8 +268,8 @@ cmd_drift(PGconn *conn)
 		log_info("No drift detected.");
 	else if (!opts.all)
 	{
-		log_error("%d unacknowledged drift event%s", shown, shown == 1 ? "" : "s");
-		log_hint("\"pg_schemamig drift --ack\" acknowledges them and records the live schema as the expected one.");
+		pg_log_error("%d unacknowledged drift event%s", shown, shown == 1 ? "" : "s");
+		pg_log_error_hint("\"pg_schemamig drift --ack\" acknowledges them and records the live schema as the expected one.");
 	}
 	return (shown > 0 && !opts.all) ? EXIT_MIGRATION : EXIT_OK;
 }

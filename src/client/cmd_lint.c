@@ -15,6 +15,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,11 +112,11 @@ read_all(const char *path)
 
 	if (f == NULL)
 		return NULL;
-	buf = xmalloc(cap);
+	buf = pg_malloc(cap);
 	while (!feof(f) && !ferror(f))
 	{
 		if (n + 4096 > cap)
-			buf = xrealloc(buf, cap *= 2);
+			buf = pg_realloc(buf, cap *= 2);
 		n += fread(buf + n, 1, 4096, f);
 	}
 	fclose(f);
@@ -132,8 +134,8 @@ cmd_lint(PGconn *conn)
 
 	if (!db_has_function(conn, "lint"))
 	{
-		log_error("this database's pg_schemamig has no schemamig.lint()");
-		log_hint("Install a pg_schemamig release that provides lint.");
+		pg_log_error("this database's pg_schemamig has no schemamig.lint()");
+		pg_log_error_hint("Install a pg_schemamig release that provides lint.");
 		return EXIT_MIGRATION;
 	}
 	have_downgrade_lint = db_has_function(conn, "lint_downgrade");
@@ -153,7 +155,7 @@ cmd_lint(PGconn *conn)
 			if (buf == NULL || strstr(buf, "-- +upgrade") != NULL)
 			{
 				/* unreadable, or meant as a migration file: its error stands */
-				log_error("%s", err ? err : "out of memory");
+				pg_log_error("%s", err ? err : "out of memory");
 				free(err);
 				free(buf);
 				ok = false;

@@ -19,6 +19,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +52,7 @@ orphans_list(const DbGraph *g, bool strays)
 	for (i = 0; i < g->n; i++)
 		if (strays ? rev_is_stray(g, &g->revs[i]) : rev_is_orphan(g, &g->revs[i]))
 			appendPQExpBuffer(&b, "%s%s", n++ > 0 ? ", " : "", g->revs[i].id);
-	s = n > 0 ? xstrdup(b.data) : NULL;
+	s = n > 0 ? pg_strdup(b.data) : NULL;
 	termPQExpBuffer(&b);
 	return s;
 }
@@ -75,17 +77,17 @@ report_orphans_block_upgrade(const DbGraph *g, const MigDir *md, const char *orp
 	RevFileList heads = {0, NULL};
 
 	file_heads(md, &heads);
-	log_error("revision%s %s %s applied in this database but %s no file in %s",
+	pg_log_error("revision%s %s %s applied in this database but %s no file in %s",
 			  strchr(orphans, ',') ? "s" : "", orphans, strchr(orphans, ',') ? "are" : "is",
 			  strchr(orphans, ',') ? "have" : "has", md->path);
-	log_detail("Probably applied from another git branch; the head of this checkout's files does not include %s, so \"upgrade\" will not guess.",
+	pg_log_error_detail("Probably applied from another git branch; the head of this checkout's files does not include %s, so \"upgrade\" will not guess.",
 			   strchr(orphans, ',') ? "them" : "it");
 	if (heads.n == 1)
-		log_hint("Run \"pg_schemamig downgrade --orphans\" to take %s back with the SQL stored in the database, then upgrade again; or run \"pg_schemamig upgrade %s\" to keep %s applied beside this branch.",
+		pg_log_error_hint("Run \"pg_schemamig downgrade --orphans\" to take %s back with the SQL stored in the database, then upgrade again; or run \"pg_schemamig upgrade %s\" to keep %s applied beside this branch.",
 				 strchr(orphans, ',') ? "them" : "it", heads.items[0],
 				 strchr(orphans, ',') ? "them" : "it");
 	else
-		log_hint("Run \"pg_schemamig downgrade --orphans\" to take %s back with the SQL stored in the database, then upgrade again; or name a target to keep %s applied.",
+		pg_log_error_hint("Run \"pg_schemamig downgrade --orphans\" to take %s back with the SQL stored in the database, then upgrade again; or name a target to keep %s applied.",
 				 strchr(orphans, ',') ? "them" : "it", strchr(orphans, ',') ? "them" : "it");
 	while (heads.n > 0)
 		free(heads.items[--heads.n]);
@@ -132,7 +134,7 @@ orphans_upgrade_targets(PGconn *conn, const DbGraph *g, const MigDir *md,
 		file_heads(md, &fh);
 		if (head && fh.n > 1)
 		{
-			log_error("multiple heads are present in %s; name one, use \"heads\", or merge them with \"pg_schemamig merge\"",
+			pg_log_error("multiple heads are present in %s; name one, use \"heads\", or merge them with \"pg_schemamig merge\"",
 					  md->path);
 			rc = EXIT_MIGRATION;
 		}
@@ -162,10 +164,10 @@ orphans_upgrade_targets(PGconn *conn, const DbGraph *g, const MigDir *md,
 
 				if (r != NULL && rev_is_stray(g, r))
 				{
-					log_error("upgrade to %s would apply revision %s, which has no file in %s",
+					pg_log_error("upgrade to %s would apply revision %s, which has no file in %s",
 							  target, r->id, md->path);
-					log_detail("It is registered in the database (synced from another checkout), but the files are the truth: a revision without a file is never applied. Nothing was applied.");
-					log_hint("Check out its file, or remove it from the database with \"pg_schemamig sync --prune\".");
+					pg_log_error_detail("It is registered in the database (synced from another checkout), but the files are the truth: a revision without a file is never applied. Nothing was applied.");
+					pg_log_error_hint("Check out its file, or remove it from the database with \"pg_schemamig sync --prune\".");
 					rc = EXIT_MIGRATION;
 				}
 			}
@@ -220,12 +222,12 @@ orphans_check_relative_downgrade(const DbGraph *g, const char *target)
 		}
 	if (n > 1)
 	{
-		log_error("downgrade %s is ambiguous: %d heads are applied (%s)", target, n, b.data);
+		pg_log_error("downgrade %s is ambiguous: %d heads are applied (%s)", target, n, b.data);
 		if (any_orphan)
-			log_hint("Name the line to step back, e.g. \"pg_schemamig downgrade %s@%s\"; \"pg_schemamig downgrade --orphans\" takes back the revisions that have no file in this checkout.",
+			pg_log_error_hint("Name the line to step back, e.g. \"pg_schemamig downgrade %s@%s\"; \"pg_schemamig downgrade --orphans\" takes back the revisions that have no file in this checkout.",
 					 first, target);
 		else
-			log_hint("Name the line to step back, e.g. \"pg_schemamig downgrade %s@%s\".", first, target);
+			pg_log_error_hint("Name the line to step back, e.g. \"pg_schemamig downgrade %s@%s\".", first, target);
 		termPQExpBuffer(&b);
 		return EXIT_MIGRATION;
 	}
@@ -252,7 +254,7 @@ orphans_downgrade(PGconn *conn, DbGraph *g, void (*print_step) (const DbGraph *g
 
 	if (!g->files_known)
 	{
-		log_error("downgrade --orphans needs the migration files, to know which applied revisions have none");
+		pg_log_error("downgrade --orphans needs the migration files, to know which applied revisions have none");
 		return EXIT_MIGRATION;
 	}
 	orphans = orphans_list(g, false);
@@ -296,9 +298,9 @@ orphans_downgrade(PGconn *conn, DbGraph *g, void (*print_step) (const DbGraph *g
 						to = p->id;
 				}
 				if (r->down.n > 1)
-					step = xstrdup(to ? to : r->down.items[0]);
+					step = pg_strdup(to ? to : r->down.items[0]);
 				else
-					step = xasprintf("%s@-1", r->id);
+					step = psprintf("%s@-1", r->id);
 			}
 		}
 		PQclear(res);
@@ -321,9 +323,9 @@ orphans_downgrade(PGconn *conn, DbGraph *g, void (*print_step) (const DbGraph *g
 
 				if (r != NULL && r->file != NULL)
 				{
-					log_error("taking back the orphans would also revert revision %s, which has a file in this checkout",
+					pg_log_error("taking back the orphans would also revert revision %s, which has a file in this checkout",
 							  r->id);
-					log_hint("Downgrade that line by hand, e.g. \"pg_schemamig downgrade %s\".", step);
+					pg_log_error_hint("Downgrade that line by hand, e.g. \"pg_schemamig downgrade %s\".", step);
 					ok = false;
 				}
 			}
@@ -337,7 +339,7 @@ orphans_downgrade(PGconn *conn, DbGraph *g, void (*print_step) (const DbGraph *g
 	if (!ok)
 	{
 		PQclear(PQexec(conn, "ROLLBACK"));
-		log_detail("Nothing was taken back: the downgrade runs in one transaction.");
+		pg_log_error_detail("Nothing was taken back: the downgrade runs in one transaction.");
 		return EXIT_MIGRATION;
 	}
 	return db_command(conn, "COMMIT", "committing the downgrade") ? EXIT_OK : EXIT_MIGRATION;

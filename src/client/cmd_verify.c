@@ -17,6 +17,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +30,8 @@ have_function(PGconn *conn, const char *name)
 {
 	if (db_has_function(conn, name))
 		return true;
-	log_error("this database's pg_schemamig has no schemamig.%s()", name);
-	log_hint("Install a pg_schemamig release that provides %s.", name);
+	pg_log_error("this database's pg_schemamig has no schemamig.%s()", name);
+	pg_log_error_hint("Install a pg_schemamig release that provides %s.", name);
 	return false;
 }
 
@@ -133,7 +135,7 @@ cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md, const char *target)
 		log_info("All %d checks passed.", PQntuples(res));
 	PQclear(res);
 	if (failed > 0)
-		log_error("%d verification check%s failed", failed, failed == 1 ? "" : "s");
+		pg_log_error("%d verification check%s failed", failed, failed == 1 ? "" : "s");
 	return failed > 0 ? EXIT_MIGRATION : EXIT_OK;
 }
 
@@ -141,7 +143,7 @@ cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md, const char *target)
 static char *
 one_line(const char *s)
 {
-	char	   *out = xmalloc(strlen(s) + 1);
+	char	   *out = pg_malloc(strlen(s) + 1);
 	char	   *o = out;
 	bool		space = false;
 
@@ -180,7 +182,7 @@ cmd_dry_run(PGconn *conn, const DbGraph *g, const MigDir *md,
 
 	if (opts.sql)
 	{
-		log_error("--sql and --dry-run cannot be used together");
+		pg_log_error("--sql and --dry-run cannot be used together");
 		return EXIT_USAGE;
 	}
 	if (!have_function(conn, "dry_run"))
@@ -216,7 +218,7 @@ cmd_dry_run(PGconn *conn, const DbGraph *g, const MigDir *md,
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
 		db_report_error(res, conn, "dry run failed", g);
-		log_detail("Nothing was left: a dry run is always rolled back.");
+		pg_log_error_detail("Nothing was left: a dry run is always rolled back.");
 		PQclear(res);
 		return EXIT_MIGRATION;
 	}
@@ -287,11 +289,11 @@ cmd_review(PGconn *conn, const DbGraph *g, const char *spec)
 		return EXIT_MIGRATION;
 	if (PQntuples(res) != 1)
 	{
-		log_error("\"%s\" does not name one revision", spec);
+		pg_log_error("\"%s\" does not name one revision", spec);
 		PQclear(res);
 		return EXIT_MIGRATION;
 	}
-	id = xstrdup(PQgetvalue(res, 0, 0));
+	id = pg_strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	params[0] = id;
 	if (opts.json)
@@ -342,6 +344,6 @@ cmd_review(PGconn *conn, const DbGraph *g, const char *spec)
 	PQclear(res);
 	free(id);
 	if (errors > 0)
-		log_error("%d error%s in revision %s", errors, errors == 1 ? "" : "s", spec);
+		pg_log_error("%d error%s in revision %s", errors, errors == 1 ? "" : "s", spec);
 	return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
 }

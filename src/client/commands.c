@@ -18,6 +18,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,10 +152,10 @@ static void
 print_graph_step(const DbGraph *g, const char *revision, bool up, const char *message)
 {
 	DbRev	   *r = dbgraph_find(g, revision);
-	char	   *down = r ? revfile_join(&r->down, ", ") : xstrdup("");
+	char	   *down = r ? revfile_join(&r->down, ", ") : pg_strdup("");
 
 	if (down == NULL)
-		down = xstrdup("");
+		down = pg_strdup("");
 	if (up)
 		log_info("Running upgrade %s -> %s, %s", down, revision, message);
 	else
@@ -165,65 +167,6 @@ static void
 print_step(Ctx *ctx, const char *revision, bool up, const char *message)
 {
 	print_graph_step(ctx->g, revision, up, message);
-}
-
-/* The offline script: upgrade_sql(target, from) / downgrade_sql(...). */
-static int
-apply_offline(Ctx *ctx, const char *target, bool up)
-{
-	char	   *t = xstrdup(target);
-	char	   *colon = strchr(t, ':');
-	const char *params[2];
-	PGresult   *res;
-	char	   *what;
-
-	char	   *from = NULL;
-
-	params[0] = t;
-	params[1] = NULL;
-	if (colon)
-	{
-		*colon = '\0';
-		params[0] = colon + 1;
-		if (*t && strcmp(t, "base") != 0)
-		{
-			/* the start state as full ids: resolve "head", prefixes, labels */
-			const char *sp[1] = {t};
-
-			res = db_exec(ctx->conn,
-						  "SELECT pg_catalog.string_agg(s.revision, ',') FROM schemamig.show($1) s",
-						  1, sp, "resolving the start of the range");
-			if (res == NULL)
-			{
-				free(t);
-				return EXIT_MIGRATION;
-			}
-			from = xstrdup(PQgetvalue(res, 0, 0));
-			PQclear(res);
-			params[1] = from;
-		}
-		else if (*t)
-			params[1] = t;
-	}
-	what = xasprintf("generating the %s script", up ? "upgrade" : "downgrade");
-	res = db_exec(ctx->conn, up ? "SELECT schemamig.upgrade_sql($1, $2)" :
-				  "SELECT schemamig.downgrade_sql($1, $2)", 2, params, what);
-	free(what);
-	free(t);
-	free(from);
-	if (res == NULL)
-		return EXIT_MIGRATION;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-	{
-		const char *s = PQgetvalue(res, 0, 0);
-		size_t		n = strlen(s);
-
-		fputs(s, stdout);
-		if (n > 0 && s[n - 1] != '\n')
-			fputc('\n', stdout);
-	}
-	PQclear(res);
-	return EXIT_OK;
 }
 
 /*
@@ -254,7 +197,7 @@ apply_in_server(Ctx *ctx, const RevFileList *targets, bool up)
 		if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 		{
 			db_report_error(res, ctx->conn, up ? "upgrade failed" : "downgrade failed", ctx->g);
-			log_detail("Nothing was applied: the %s runs in one transaction.", up ? "upgrade" : "downgrade");
+			pg_log_error_detail("Nothing was applied: the %s runs in one transaction.", up ? "upgrade" : "downgrade");
 			PQclear(res);
 			if (block)
 				PQclear(PQexec(ctx->conn, "ROLLBACK"));
@@ -289,7 +232,7 @@ apply_each(Ctx *ctx, const char *target, bool up)
 						PQresultStatus(res) != PGRES_TUPLES_OK))
 	{
 		db_report_error(res, ctx->conn, up ? "upgrade failed" : "downgrade failed", ctx->g);
-		log_detail("--each commits one revision at a time: the revisions before the failing one stay applied; \"pg_schemamig current\" shows where it stopped.");
+		pg_log_error_detail("--each commits one revision at a time: the revisions before the failing one stay applied; \"pg_schemamig current\" shows where it stopped.");
 		PQclear(res);
 		return EXIT_MIGRATION;
 	}
@@ -396,7 +339,7 @@ concurrent_index_name(const char *stmt)
 	}
 	if (len == 0 || word_is(w, len, "ON"))
 		return NULL;
-	return xasprintf("%.*s", (int) len, w);
+	return psprintf("%.*s", (int) len, w);
 }
 
 /*
@@ -424,10 +367,10 @@ drop_invalid_indexes(Ctx *ctx, const char *keep, const char *name)
 		return;
 	for (i = 0; i < PQntuples(res); i++)
 	{
-		char	   *drop = xasprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", PQgetvalue(res, i, 0));
+		char	   *drop = psprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", PQgetvalue(res, i, 0));
 
 		if (db_command(ctx->conn, drop, "dropping an INVALID index"))
-			log_warning("dropped the INVALID index %s left by a failed concurrent build", PQgetvalue(res, i, 0));
+			pg_log_warning("dropped the INVALID index %s left by a failed concurrent build", PQgetvalue(res, i, 0));
 		free(drop);
 	}
 	PQclear(res);
@@ -520,7 +463,7 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 				PQtransactionStatus(ctx->conn) == PQTRANS_INERROR)
 			{
 				char		attempt_s[16];
-				char	   *subject = xasprintf("revision %s", rev);
+				char	   *subject = psprintf("revision %s", rev);
 				const char *params[2] = {subject, attempt_s};
 				PGresult   *retry;
 
@@ -536,11 +479,11 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 					i = rev_first - 1;
 					continue;
 				}
-				what = xasprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
+				what = psprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
 				db_report_error(retry, ctx->conn, what, NULL);
 				free(what);
 				PQclear(retry);
-				log_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
+				pg_log_error_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
 				free(invalid_before);
 				return EXIT_MIGRATION;
 			}
@@ -549,23 +492,23 @@ apply_plan_rows(Ctx *ctx, PGresult *plan, bool up)
 				line = revision_error_line(r->file, stmt,
 										   res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL);
 			if (r && r->file && line > 0)
-				what = xasprintf("%s failed in revision %s (%s:%d)", up ? "upgrade" : "downgrade",
+				what = psprintf("%s failed in revision %s (%s:%d)", up ? "upgrade" : "downgrade",
 								 rev, r->file->path, line);
 			else if (r && r->file)
-				what = xasprintf("%s failed in revision %s (%s)", up ? "upgrade" : "downgrade",
+				what = psprintf("%s failed in revision %s (%s)", up ? "upgrade" : "downgrade",
 								 rev, r->file->path);
 			else
-				what = xasprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
+				what = psprintf("%s failed in revision %s", up ? "upgrade" : "downgrade", rev);
 			db_report_error(res, ctx->conn, what, NULL);
 			free(what);
 			PQclear(res);
 			if (PQtransactionStatus(ctx->conn) != PQTRANS_IDLE)
 			{
 				PQclear(PQexec(ctx->conn, "ROLLBACK"));
-				log_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
+				pg_log_error_detail("Revision %s was rolled back; the revisions before it stay applied.", rev);
 			}
 			else
-				log_detail("Revision %s is not transactional: the statements before the failing one stay applied, and it is not recorded as applied.", rev);
+				pg_log_error_detail("Revision %s is not transactional: the statements before the failing one stay applied, and it is not recorded as applied.", rev);
 			if (concurrent && invalid_before != NULL &&
 				PQtransactionStatus(ctx->conn) == PQTRANS_IDLE)
 				drop_invalid_indexes(ctx, invalid_before, NULL);
@@ -634,9 +577,9 @@ apply_target(Ctx *ctx, const char *target, bool up)
 				all_tx = false;
 			if ((strcmp(PQgetvalue(plan, i, 2), "upgrade") == 0) != up)
 			{
-				log_error("destination %s is not a valid %s target from the current heads",
+				pg_log_error("destination %s is not a valid %s target from the current heads",
 						  target, up ? "upgrade" : "downgrade");
-				log_hint("Use \"pg_schemamig %s %s\".", up ? "downgrade" : "upgrade", target);
+				pg_log_error_hint("Use \"pg_schemamig %s %s\".", up ? "downgrade" : "upgrade", target);
 				rc = EXIT_MIGRATION;
 				break;
 			}
@@ -665,8 +608,6 @@ apply(Ctx *ctx, const char *target, bool up)
 	int			rc,
 				i;
 
-	if (opts.sql)
-		return apply_offline(ctx, target, up);
 	if (!up && opts.orphans)
 		return orphans_downgrade(ctx->conn, ctx->g, print_graph_step);
 	if (up)
@@ -700,7 +641,7 @@ do_downgrade(Ctx *ctx)
 {
 	if (opts.orphans && (opts.nargs > 0 || opts.sql || opts.dry_run || opts.each))
 	{
-		log_error("downgrade --orphans takes no target and cannot be combined with --sql, --dry-run or --each");
+		pg_log_error("downgrade --orphans takes no target and cannot be combined with --sql, --dry-run or --each");
 		return EXIT_USAGE;
 	}
 	if (opts.dry_run)
@@ -864,29 +805,35 @@ cmd_db(void)
 			break;
 	if (c->name == NULL)
 	{
-		log_error("unknown command \"%s\"", opts.command);
+		pg_log_error("unknown command \"%s\"", opts.command);
 		fprintf(stderr, "Try \"pg_schemamig --help\" for more information.\n");
 		return EXIT_USAGE;
 	}
 	if (opts.nargs < c->minargs || (c->maxargs >= 0 && opts.nargs > c->maxargs))
 	{
-		log_error("wrong number of arguments for \"%s\"", c->name);
+		pg_log_error("wrong number of arguments for \"%s\"", c->name);
 		fprintf(stderr, "Usage: pg_schemamig %s %s\n", c->name, c->argdesc);
 		return EXIT_USAGE;
 	}
 	if (c->fn == do_downgrade && opts.nargs == 0 && !opts.orphans)
 	{
-		log_error("wrong number of arguments for \"downgrade\"");
+		pg_log_error("wrong number of arguments for \"downgrade\"");
 		fprintf(stderr, "Usage: pg_schemamig downgrade TARGET | --orphans\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(c->name, "sync") == 0 && opts.no_sync)
 	{
-		log_error("\"sync\" and --no-sync cannot be used together");
+		pg_log_error("\"sync\" and --no-sync cannot be used together");
 		return EXIT_USAGE;
 	}
 	if (strcmp(c->name, "backfill") == 0 && (rc = cmd_backfill_check()) != EXIT_OK)
 		return rc;
+
+	/* --offline, and the scripts of --sql: from the files alone */
+	if (opts.offline ||
+		(opts.sql && !opts.dry_run && !opts.orphans &&
+		 (strcmp(c->name, "upgrade") == 0 || strcmp(c->name, "downgrade") == 0)))
+		return cmd_offline(c->name);
 
 	/* connect while reading the files: the server starts up meanwhile */
 	ctx.conn = db_connect_start();
@@ -921,7 +868,7 @@ cmd_db(void)
 		if (rc != EXIT_OK && c->reader)
 		{
 			/* a reading command still answers, from what is registered */
-			log_warning("the files could not be synced (above); answering from the revisions registered in the database");
+			pg_log_warning("the files could not be synced (above); answering from the revisions registered in the database");
 			rc = EXIT_OK;
 		}
 	}
@@ -930,8 +877,8 @@ cmd_db(void)
 		int			i;
 
 		for (i = 0; i < ctx.md->nbad; i++)
-			log_warning("%s", ctx.md->bad[i]);
-		log_warning("%d migration file%s left out; answering from the revisions registered in the database, without a sync",
+			pg_log_warning("%s", ctx.md->bad[i]);
+		pg_log_warning("%d migration file%s left out; answering from the revisions registered in the database, without a sync",
 					ctx.md->nbad, ctx.md->nbad == 1 ? "" : "s");
 	}
 	else if (ctx.md != NULL && ctx.md->nbad > 0 && c->fn != do_check)
@@ -940,7 +887,7 @@ cmd_db(void)
 
 		/* --no-sync: what is registered runs; a left-out file counts as absent */
 		for (i = 0; i < ctx.md->nbad; i++)
-			log_warning("%s", ctx.md->bad[i]);
+			pg_log_warning("%s", ctx.md->bad[i]);
 	}
 	if (rc == EXIT_OK && ctx.g == NULL && c->reads_graph)
 	{

@@ -10,6 +10,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -62,7 +64,7 @@ lint_warning(const char *msg, const char *detail, const char *hint)
 	if ((q = strchr(p, '"')) == NULL || strncmp(q, "\", statement ", 13) != 0 ||
 		(q = strchr(q + 13, ':')) == NULL)
 		return false;
-	id = xasprintf("%.*s", (int) (strchr(p, '"') - p), p);
+	id = psprintf("%.*s", (int) (strchr(p, '"') - p), p);
 	r = dbgraph_find(notice_graph, id);
 	free(id);
 	if (r == NULL || r->file == NULL)
@@ -72,7 +74,7 @@ lint_warning(const char *msg, const char *detail, const char *hint)
 	fprintf(stderr, "%s:%d: warning:%s\n", r->file->path, line, q + 1);
 	fprintf(stderr, "pg_schemamig: detail: %.*s\n", (int) (off - detail), detail);
 	if (hint)
-		log_hint("%s", hint);
+		pg_log_error_hint("%s", hint);
 	return true;
 }
 
@@ -104,13 +106,13 @@ notice_receiver(void *arg, const PGresult *res)
 	if (!warning && !opts.verbose)
 		return;
 	if (warning)
-		log_warning("%s", msg ? msg : "");
+		pg_log_warning("%s", msg ? msg : "");
 	else
 		log_verbose("server: %s", msg ? msg : "");
 	if (detail)
-		log_detail("%s", detail);
+		pg_log_error_detail("%s", detail);
 	if (hint)
-		log_hint("%s", hint);
+		pg_log_error_hint("%s", hint);
 }
 
 /*
@@ -136,8 +138,8 @@ check_versions(PGconn *conn)
 		state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 		if (state && (strcmp(state, "3F000") == 0 || strcmp(state, "42883") == 0))
 		{
-			log_error("extension \"pg_schemamig\" is not installed in database \"%s\"", PQdb(conn));
-			log_hint("Run CREATE EXTENSION pg_schemamig; in that database as a superuser.");
+			pg_log_error("extension \"pg_schemamig\" is not installed in database \"%s\"", PQdb(conn));
+			pg_log_error_hint("Run CREATE EXTENSION pg_schemamig; in that database as a superuser.");
 		}
 		else
 			db_report_error(res, conn, "checking the pg_schemamig version", NULL);
@@ -148,16 +150,16 @@ check_versions(PGconn *conn)
 	extversion = PQgetvalue(res, 0, 1);
 	if (strcmp(libversion, PG_SCHEMAMIG_VERSION) != 0)
 	{
-		log_error("server library pg_schemamig %s does not match this client (%s)",
+		pg_log_error("server library pg_schemamig %s does not match this client (%s)",
 				  libversion, PG_SCHEMAMIG_VERSION);
-		log_hint("Install the client of the same release as the server's extension.");
+		pg_log_error_hint("Install the client of the same release as the server's extension.");
 		ok = false;
 	}
 	else if (strcmp(extversion, PG_SCHEMAMIG_VERSION) != 0)
 	{
-		log_error("extension pg_schemamig is at version %s in this database, but this client needs %s",
+		pg_log_error("extension pg_schemamig is at version %s in this database, but this client needs %s",
 				  extversion, PG_SCHEMAMIG_VERSION);
-		log_hint("Run ALTER EXTENSION pg_schemamig UPDATE;");
+		pg_log_error_hint("Run ALTER EXTENSION pg_schemamig UPDATE;");
 		ok = false;
 	}
 	PQclear(res);
@@ -210,7 +212,7 @@ db_connect_start(void)
 	conn = PQconnectStartParams(keywords, values, 1);
 	if (conn == NULL)
 	{
-		log_error("out of memory");
+		pg_log_error("out of memory");
 		return NULL;
 	}
 	poll_status = PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
@@ -301,20 +303,20 @@ db_connect_finish(PGconn *conn)
 	}
 	if (timed_out)
 	{
-		log_error("could not connect to the database: timeout expired");
-		log_hint("The server did not answer within connect_timeout.");
+		pg_log_error("could not connect to the database: timeout expired");
+		pg_log_error_hint("The server did not answer within connect_timeout.");
 		PQfinish(conn);
 		return NULL;
 	}
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
-		char	   *msg = xstrdup(PQerrorMessage(conn));
+		char	   *msg = pg_strdup(PQerrorMessage(conn));
 		size_t		len = strlen(msg);
 
 		while (len > 0 && msg[len - 1] == '\n')
 			msg[--len] = '\0';
-		log_error("could not connect to the database: %s", msg);
-		log_hint("Name the database with -d CONNINFO, DATABASE_URL or the PG* variables.");
+		pg_log_error("could not connect to the database: %s", msg);
+		pg_log_error_hint("Name the database with -d CONNINFO, DATABASE_URL or the PG* variables.");
 		free(msg);
 		PQfinish(conn);
 		return NULL;
@@ -400,7 +402,7 @@ db_value(PGconn *conn, const char *sql, const char *what)
 
 	if (res == NULL)
 		return NULL;
-	s = xstrdup(PQgetvalue(res, 0, 0));
+	s = pg_strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return s;
 }
@@ -446,7 +448,7 @@ revision_from_context(const char *context)
 		n++;
 	if (n == 0)
 		return NULL;
-	return xasprintf("%.*s", (int) n, s);
+	return psprintf("%.*s", (int) n, s);
 }
 
 /*
@@ -503,7 +505,7 @@ context_statement_line(const RevFile *rf, const char *context)
 
 		if (q[1] != '\n' && q[1] != '\0')
 			continue;
-		stmt = xasprintf("%.*s", (int) (q - start), start);
+		stmt = psprintf("%.*s", (int) (q - start), start);
 		line = revision_error_line(rf, stmt, NULL);
 		free(stmt);
 		if (line > 0)
@@ -534,7 +536,7 @@ db_report_error(const PGresult *res, PGconn *conn, const char *what,
 
 	if (res == NULL)
 	{
-		log_error("%s: %s", what, PQerrorMessage(conn));
+		pg_log_error("%s: %s", what, PQerrorMessage(conn));
 		return;
 	}
 	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
@@ -558,30 +560,30 @@ db_report_error(const PGresult *res, PGconn *conn, const char *what,
 				line = context_statement_line(r->file, context);
 
 			if (line > 0)
-				where = xasprintf(" in revision %s (%s:%d)", rev, r->file->path, line);
+				where = psprintf(" in revision %s (%s:%d)", rev, r->file->path, line);
 			else
-				where = xasprintf(" in revision %s (%s)", rev, r->file->path);
+				where = psprintf(" in revision %s (%s)", rev, r->file->path);
 		}
 		else
-			where = xasprintf(" in revision %s", rev);
+			where = psprintf(" in revision %s", rev);
 	}
 	if (msg == NULL)
 	{
-		char	   *m = xstrdup(PQresultErrorMessage(res));
+		char	   *m = pg_strdup(PQresultErrorMessage(res));
 		size_t		len = strlen(m);
 
 		while (len > 0 && m[len - 1] == '\n')
 			m[--len] = '\0';
-		log_error("%s%s: %s", what, where ? where : "", m);
+		pg_log_error("%s%s: %s", what, where ? where : "", m);
 		free(m);
 	}
 	else
-		log_error("%s%s: %s (SQLSTATE %s)", what, where ? where : "", msg,
+		pg_log_error("%s%s: %s (SQLSTATE %s)", what, where ? where : "", msg,
 				  state ? state : "?????");
 	if (detail)
-		log_detail("%s", detail);
+		pg_log_error_detail("%s", detail);
 	if (hint)
-		log_hint("%s", hint);
+		pg_log_error_hint("%s", hint);
 	if (context && opts.verbose)
 		log_verbose("context: %s", context);
 	free(rev);
@@ -599,7 +601,7 @@ array_literal(const RevFileList *list)
 
 	for (i = 0; i < list->n; i++)
 		need += 2 * strlen(list->items[i]) + 3;
-	out = o = xmalloc(need);
+	out = o = pg_malloc(need);
 	*o++ = '{';
 	for (i = 0; i < list->n; i++)
 	{

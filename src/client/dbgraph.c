@@ -13,10 +13,13 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
+#include "pqexpbuffer.h"
 
 /* Splits "a,b,c" (array_to_string output) into a list. */
 static void
@@ -28,26 +31,16 @@ split_list(const char *s, RevFileList *out)
 	{
 		const char *comma = strchr(s, ',');
 		size_t		len = comma ? (size_t) (comma - s) : strlen(s);
-		char	   *item = xmalloc(len + 1);
+		char	   *item = pg_malloc(len + 1);
 
 		memcpy(item, s, len);
 		item[len] = '\0';
-		out->items = xrealloc(out->items, sizeof(char *) * (out->n + 1));
+		out->items = pg_realloc(out->items, sizeof(char *) * (out->n + 1));
 		out->items[out->n++] = item;
 		if (comma == NULL)
 			break;
 		s = comma + 1;
 	}
-}
-
-static void
-free_list(RevFileList *l)
-{
-	int			i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
 }
 
 /* The revision a depends_on entry names (an id or a branch label), or -1. */
@@ -73,7 +66,7 @@ find_dependency(const DbGraph *g, const char *name)
 static void
 mark_applied(DbGraph *g)
 {
-	int		   *stack = xmalloc(sizeof(int) * (g->n + 1));
+	int		   *stack = pg_malloc(sizeof(int) * (g->n + 1));
 	int			sp = 0,
 				i,
 				j;
@@ -103,13 +96,46 @@ mark_applied(DbGraph *g)
 	free(stack);
 }
 
+/* children by down_revisions; dependents by depends_on */
+static void
+dbgraph_link(DbGraph *g)
+{
+	int			i,
+				j;
+
+	for (i = 0; i < g->n; i++)
+	{
+		DbRev	   *r = &g->revs[i];
+
+		for (j = 0; j < r->down.n; j++)
+		{
+			int			p = strmap_get(&g->byid, r->down.items[j]);
+
+			if (p >= 0)
+			{
+				DbRev	   *parent = &g->revs[p];
+
+				parent->children = pg_realloc(parent->children, sizeof(int) * (parent->nchildren + 1));
+				parent->children[parent->nchildren++] = i;
+			}
+		}
+		for (j = 0; j < r->depends.n; j++)
+		{
+			int			p = strmap_get(&g->byid, r->depends.items[j]);
+
+			if (p >= 0)
+				g->revs[p].ndependents++;
+		}
+	}
+	mark_applied(g);
+}
+
 DbGraph *
 dbgraph_load(PGconn *conn, bool with_sql)
 {
 	PGresult   *res;
 	DbGraph    *g;
-	int			i,
-				j;
+	int			i;
 
 	res = db_exec(conn,
 				  with_sql ?
@@ -129,60 +155,80 @@ dbgraph_load(PGconn *conn, bool with_sql)
 				  0, NULL, "reading schemamig.revision");
 	if (res == NULL)
 		return NULL;
-	g = xmalloc(sizeof(DbGraph));
+	g = pg_malloc(sizeof(DbGraph));
 	g->n = PQntuples(res);
 	g->files_known = false;
-	g->revs = xmalloc(sizeof(DbRev) * (g->n ? g->n : 1));
+	g->revs = pg_malloc(sizeof(DbRev) * (g->n ? g->n : 1));
 	memset(g->revs, 0, sizeof(DbRev) * (g->n ? g->n : 1));
 	strmap_init(&g->byid, g->n);
 	for (i = 0; i < g->n; i++)
 	{
 		DbRev	   *r = &g->revs[i];
 
-		r->id = xstrdup(PQgetvalue(res, i, 0));
-		r->message = xstrdup(PQgetvalue(res, i, 1));
+		r->id = pg_strdup(PQgetvalue(res, i, 0));
+		r->message = pg_strdup(PQgetvalue(res, i, 1));
 		split_list(PQgetvalue(res, i, 2), &r->down);
 		split_list(PQgetvalue(res, i, 3), &r->labels);
 		split_list(PQgetvalue(res, i, 4), &r->depends);
 		r->transactional = PQgetvalue(res, i, 5)[0] == 't';
 		r->reversible = PQgetvalue(res, i, 6)[0] == 't';
-		r->checksum = xstrdup(PQgetvalue(res, i, 7));
+		r->checksum = pg_strdup(PQgetvalue(res, i, 7));
 		r->current = PQgetvalue(res, i, 8)[0] == 't';
 		if (with_sql)
 		{
-			r->upgrade_sql = xstrdup(PQgetvalue(res, i, 9));
-			r->downgrade_sql = PQgetisnull(res, i, 10) ? NULL : xstrdup(PQgetvalue(res, i, 10));
+			r->upgrade_sql = pg_strdup(PQgetvalue(res, i, 9));
+			r->downgrade_sql = PQgetisnull(res, i, 10) ? NULL : pg_strdup(PQgetvalue(res, i, 10));
 		}
 		strmap_put(&g->byid, r->id, i);
 	}
 	PQclear(res);
 
-	/* children by down_revisions; dependents by depends_on */
+	dbgraph_link(g);
+	return g;
+}
+
+static void
+copy_list(const RevFileList *from, RevFileList *to)
+{
+	int			i;
+
+	to->n = from->n;
+	to->items = pg_malloc(sizeof(char *) * (from->n ? from->n : 1));
+	for (i = 0; i < from->n; i++)
+		to->items[i] = pg_strdup(from->items[i]);
+}
+
+/*
+ * dbgraph_from_files describes the migration files as if sync had
+ * registered them (in its order) in an empty database: nothing applied,
+ * no checksums.  For the commands answered without a database.
+ */
+DbGraph *
+dbgraph_from_files(const MigDir *md)
+{
+	DbGraph    *g = pg_malloc0(sizeof(DbGraph));
+	int			i;
+
+	g->n = md->n;
+	g->revs = pg_malloc0(sizeof(DbRev) * (g->n ? g->n : 1));
+	strmap_init(&g->byid, g->n);
 	for (i = 0; i < g->n; i++)
 	{
+		const RevFile *f = md->files[i];
 		DbRev	   *r = &g->revs[i];
 
-		for (j = 0; j < r->down.n; j++)
-		{
-			int			p = strmap_get(&g->byid, r->down.items[j]);
-
-			if (p >= 0)
-			{
-				DbRev	   *parent = &g->revs[p];
-
-				parent->children = xrealloc(parent->children, sizeof(int) * (parent->nchildren + 1));
-				parent->children[parent->nchildren++] = i;
-			}
-		}
-		for (j = 0; j < r->depends.n; j++)
-		{
-			int			p = strmap_get(&g->byid, r->depends.items[j]);
-
-			if (p >= 0)
-				g->revs[p].ndependents++;
-		}
+		r->id = pg_strdup(f->id);
+		r->message = pg_strdup(f->message);
+		copy_list(&f->down, &r->down);
+		copy_list(&f->labels, &r->labels);
+		copy_list(&f->depends, &r->depends);
+		r->transactional = f->transactional;
+		r->reversible = f->downgrade_sql != NULL;
+		r->file = f;
+		strmap_put(&g->byid, r->id, i);
 	}
-	mark_applied(g);
+	g->files_known = true;
+	dbgraph_link(g);
 	return g;
 }
 
@@ -199,9 +245,9 @@ dbgraph_free(DbGraph *g)
 
 		free(r->id);
 		free(r->message);
-		free_list(&r->down);
-		free_list(&r->labels);
-		free_list(&r->depends);
+		revfile_list_free(&r->down);
+		revfile_list_free(&r->labels);
+		revfile_list_free(&r->depends);
 		free(r->checksum);
 		free(r->upgrade_sql);
 		free(r->downgrade_sql);
@@ -240,41 +286,18 @@ char *
 rev_down_text(const DbRev *r)
 {
 	if (r->down.n == 0)
-		return xstrdup("<base>");
+		return pg_strdup("<base>");
 	return revfile_join(&r->down, ", ");
 }
 
-/* A growing string. */
-typedef struct Buf
-{
-	char	   *s;
-	size_t		len;
-	size_t		cap;
-} Buf;
-
+/* appends "a, b" of a list */
 static void
-buf_add(Buf *b, const char *s)
+buf_add_list(PQExpBuffer b, const RevFileList *l)
 {
-	size_t		n = strlen(s);
+	char	   *t = revfile_join(l, ", ");
 
-	if (b->len + n + 1 > b->cap)
-	{
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-static void
-buf_add_list(Buf *b, const RevFileList *l)
-{
-	char	   *s = revfile_join(l, ", ");
-
-	if (s == NULL)
-		s = xstrdup("");
-	buf_add(b, s);
-	free(s);
+	appendPQExpBufferStr(b, t ? t : "");
+	free(t);
 }
 
 /*
@@ -289,7 +312,7 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 		   bool include_branches, bool include_doc, bool include_parents,
 		   bool tree_indicators)
 {
-	Buf			b = {NULL, 0, 0};
+	PQExpBufferData b;
 	bool		is_head = r->nchildren == 0;
 	bool		real_head = is_head && r->ndependents == 0;
 	bool		show_current = opts.indicate_current && r->current;
@@ -298,102 +321,102 @@ rev_format(const DbGraph *g, const DbRev *r, bool verbose,
 	char	   *down = rev_down_text(r);
 	int			i;
 
-	buf_add(&b, "");
+	initPQExpBuffer(&b);
 	if (verbose)
 	{
-		buf_add(&b, "Rev: ");
-		buf_add(&b, r->id);
+		appendPQExpBufferStr(&b, "Rev: ");
+		appendPQExpBufferStr(&b, r->id);
 		if (is_head)
-			buf_add(&b, " (head)");
+			appendPQExpBufferStr(&b, " (head)");
 		if (r->nchildren > 1)
-			buf_add(&b, " (branchpoint)");
+			appendPQExpBufferStr(&b, " (branchpoint)");
 		if (r->down.n > 1)
-			buf_add(&b, " (mergepoint)");
+			appendPQExpBufferStr(&b, " (mergepoint)");
 		if (show_current)
-			buf_add(&b, " (current)");
+			appendPQExpBufferStr(&b, " (current)");
 		if (show_applied)
-			buf_add(&b, " (applied)");
+			appendPQExpBufferStr(&b, " (applied)");
 		if (orphan)
-			buf_add(&b, r->applied ? " (orphan: no file)" : " (no file)");
-		buf_add(&b, r->down.n > 1 ? "\nMerges: " : "\nParent: ");
-		buf_add(&b, down);
-		buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, r->applied ? " (orphan: no file)" : " (no file)");
+		appendPQExpBufferStr(&b, r->down.n > 1 ? "\nMerges: " : "\nParent: ");
+		appendPQExpBufferStr(&b, down);
+		appendPQExpBufferStr(&b, "\n");
 		if (r->depends.n > 0)
 		{
-			buf_add(&b, "Also depends on: ");
+			appendPQExpBufferStr(&b, "Also depends on: ");
 			buf_add_list(&b, &r->depends);
-			buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, "\n");
 		}
 		if (r->nchildren > 1)
 		{
-			buf_add(&b, "Branches into: ");
+			appendPQExpBufferStr(&b, "Branches into: ");
 			for (i = 0; i < r->nchildren; i++)
 			{
 				if (i > 0)
-					buf_add(&b, ", ");
-				buf_add(&b, g->revs[r->children[i]].id);
+					appendPQExpBufferStr(&b, ", ");
+				appendPQExpBufferStr(&b, g->revs[r->children[i]].id);
 			}
-			buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, "\n");
 		}
 		if (r->labels.n > 0)
 		{
-			buf_add(&b, "Branch names: ");
+			appendPQExpBufferStr(&b, "Branch names: ");
 			buf_add_list(&b, &r->labels);
-			buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, "\n");
 		}
-		buf_add(&b, "Path: ");
-		buf_add(&b, r->file ? r->file->path : "(registered in the database only)");
-		buf_add(&b, "\n\n    ");
-		buf_add(&b, r->message);
+		appendPQExpBufferStr(&b, "Path: ");
+		appendPQExpBufferStr(&b, r->file ? r->file->path : "(registered in the database only)");
+		appendPQExpBufferStr(&b, "\n\n    ");
+		appendPQExpBufferStr(&b, r->message);
 		if (!r->transactional)
-			buf_add(&b, "\n    (non-transactional)");
+			appendPQExpBufferStr(&b, "\n    (non-transactional)");
 		if (!r->reversible)
-			buf_add(&b, "\n    (irreversible)");
-		buf_add(&b, "\n");
+			appendPQExpBufferStr(&b, "\n    (irreversible)");
+		appendPQExpBufferStr(&b, "\n");
 		free(down);
-		return b.s;
+		return b.data;
 	}
 
 	if (include_parents)
 	{
-		buf_add(&b, down);
+		appendPQExpBufferStr(&b, down);
 		if (r->depends.n > 0)
 		{
-			buf_add(&b, " (");
+			appendPQExpBufferStr(&b, " (");
 			buf_add_list(&b, &r->depends);
-			buf_add(&b, ")");
+			appendPQExpBufferStr(&b, ")");
 		}
-		buf_add(&b, " -> ");
+		appendPQExpBufferStr(&b, " -> ");
 	}
-	buf_add(&b, r->id);
+	appendPQExpBufferStr(&b, r->id);
 	if (include_branches && r->labels.n > 0)
 	{
-		buf_add(&b, " (");
+		appendPQExpBufferStr(&b, " (");
 		buf_add_list(&b, &r->labels);
-		buf_add(&b, ")");
+		appendPQExpBufferStr(&b, ")");
 	}
 	if (real_head)
-		buf_add(&b, " (head)");
+		appendPQExpBufferStr(&b, " (head)");
 	else if (is_head)
-		buf_add(&b, " (effective head)");
+		appendPQExpBufferStr(&b, " (effective head)");
 	if (show_current)
-		buf_add(&b, " (current)");
+		appendPQExpBufferStr(&b, " (current)");
 	if (show_applied)
-		buf_add(&b, " (applied)");
+		appendPQExpBufferStr(&b, " (applied)");
 	if (orphan)
-		buf_add(&b, r->applied ? " (orphan: no file)" : " (no file)");
+		appendPQExpBufferStr(&b, r->applied ? " (orphan: no file)" : " (no file)");
 	if (tree_indicators)
 	{
 		if (r->nchildren > 1)
-			buf_add(&b, " (branchpoint)");
+			appendPQExpBufferStr(&b, " (branchpoint)");
 		if (r->down.n > 1)
-			buf_add(&b, " (mergepoint)");
+			appendPQExpBufferStr(&b, " (mergepoint)");
 	}
 	if (include_doc)
 	{
-		buf_add(&b, ", ");
-		buf_add(&b, r->message);
+		appendPQExpBufferStr(&b, ", ");
+		appendPQExpBufferStr(&b, r->message);
 	}
 	free(down);
-	return b.s;
+	return b.data;
 }

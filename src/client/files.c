@@ -9,6 +9,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -29,10 +31,10 @@ absolute(const char *path)
 	char		cwd[PATH_MAX];
 
 	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
-		return xstrdup(path);
+		return pg_strdup(path);
 	if (strncmp(path, "./", 2) == 0)
 		path += 2;
-	return xasprintf("%s/%s", cwd, path);
+	return psprintf("%s/%s", cwd, path);
 }
 
 /* True when "path" is a folder with entries other than . and .. */
@@ -67,14 +69,14 @@ cmd_init(void)
 
 	if (opts.nargs > 1)
 	{
-		log_error("init takes at most one argument (the migrations folder)");
+		pg_log_error("init takes at most one argument (the migrations folder)");
 		return EXIT_USAGE;
 	}
 	absdir = absolute(dir);
 	absconf = absolute(conf);
 	if (stat(conf, &st) == 0)
 	{
-		log_error("configuration file %s already exists", absconf);
+		pg_log_error("configuration file %s already exists", absconf);
 		free(absdir);
 		free(absconf);
 		return EXIT_MIGRATION;
@@ -83,7 +85,7 @@ cmd_init(void)
 	{
 		if (!S_ISDIR(st.st_mode) || dir_has_entries(dir))
 		{
-			log_error("directory %s already exists and is not empty", absdir);
+			pg_log_error("directory %s already exists and is not empty", absdir);
 			free(absdir);
 			free(absconf);
 			return EXIT_MIGRATION;
@@ -93,7 +95,7 @@ cmd_init(void)
 	{
 		if (mkdir(dir, 0777) != 0)
 		{
-			log_error("could not create directory %s: %s", absdir, strerror(errno));
+			pg_log_error("could not create directory %s: %s", absdir, strerror(errno));
 			free(absdir);
 			free(absconf);
 			return EXIT_MIGRATION;
@@ -103,7 +105,7 @@ cmd_init(void)
 	f = fopen(conf, "wx");
 	if (f == NULL)
 	{
-		log_error("could not create %s: %s", absconf, strerror(errno));
+		pg_log_error("could not create %s: %s", absconf, strerror(errno));
 		free(absdir);
 		free(absconf);
 		return EXIT_MIGRATION;
@@ -117,7 +119,7 @@ cmd_init(void)
 			(opts.config && dir[0] != '/') ? absdir : dir);
 	if (fclose(f) != 0)
 	{
-		log_error("could not write %s: %s", absconf, strerror(errno));
+		pg_log_error("could not write %s: %s", absconf, strerror(errno));
 		free(absdir);
 		free(absconf);
 		return EXIT_MIGRATION;
@@ -146,17 +148,17 @@ new_rev_id(const MigDir *md)
 		{
 			if (f)
 				fclose(f);
-			log_error("could not read /dev/urandom: %s", strerror(errno));
+			pg_log_error("could not read /dev/urandom: %s", strerror(errno));
 			return NULL;
 		}
 		fclose(f);
-		id = xasprintf("%02x%02x%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2],
+		id = psprintf("%02x%02x%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2],
 					   bytes[3], bytes[4], bytes[5]);
 		if (migdir_find(md, id) < 0)
 			return id;
 		free(id);
 	}
-	log_error("could not generate an unused revision id");
+	pg_log_error("could not generate an unused revision id");
 	return NULL;
 }
 
@@ -192,20 +194,20 @@ write_revision_file(const MigDir *md, RevFile *rf)
 
 	if (slug == NULL)
 	{
-		log_error("out of memory");
+		pg_log_error("out of memory");
 		return EXIT_MIGRATION;
 	}
-	path = xasprintf("%s/%s_%s.sql", md->path, rf->id, slug);
+	path = psprintf("%s/%s_%s.sql", md->path, rf->id, slug);
 	abspath = absolute(path);
 	text = revfile_format(rf);
 	if (text == NULL)
 	{
-		log_error("out of memory");
+		pg_log_error("out of memory");
 		rc = EXIT_MIGRATION;
 	}
 	else if ((f = fopen(path, "wx")) == NULL)
 	{
-		log_error("could not create %s: %s", abspath, strerror(errno));
+		pg_log_error("could not create %s: %s", abspath, strerror(errno));
 		rc = EXIT_MIGRATION;
 	}
 	else
@@ -213,7 +215,7 @@ write_revision_file(const MigDir *md, RevFile *rf)
 		fputs(text, f);
 		if (fclose(f) != 0)
 		{
-			log_error("could not write %s: %s", abspath, strerror(errno));
+			pg_log_error("could not write %s: %s", abspath, strerror(errno));
 			rc = EXIT_MIGRATION;
 		}
 		else
@@ -230,25 +232,13 @@ write_revision_file(const MigDir *md, RevFile *rf)
 static char *
 one_line(const char *msg)
 {
-	char	   *s = xstrdup(msg ? msg : "");
+	char	   *s = pg_strdup(msg ? msg : "");
 	char	   *p;
 
 	for (p = s; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	return s;
-}
-
-static void
-free_list(RevFileList *l)
-{
-	int			i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
 }
 
 /*
@@ -266,7 +256,7 @@ cmd_revision(void)
 
 	if (opts.nargs > 0)
 	{
-		log_error("revision takes no arguments (the message goes in -m)");
+		pg_log_error("revision takes no arguments (the message goes in -m)");
 		return EXIT_USAGE;
 	}
 	md = migdir_load(opts.directory, NULL, NULL);
@@ -287,11 +277,11 @@ cmd_revision(void)
 	{
 		if (migdir_find(md, opts.rev_id) >= 0)
 		{
-			log_error("revision %s already exists (%s)", opts.rev_id,
+			pg_log_error("revision %s already exists (%s)", opts.rev_id,
 					  md->files[migdir_find(md, opts.rev_id)]->path);
 			goto done;
 		}
-		rf.id = xstrdup(opts.rev_id);
+		rf.id = pg_strdup(opts.rev_id);
 	}
 	else if ((rf.id = new_rev_id(md)) == NULL)
 		goto done;
@@ -316,7 +306,7 @@ cmd_revision(void)
 		free(heads);
 		if (!is_head && !opts.splice)
 		{
-			log_error("revision %s is not a head revision; use --splice to start a new branch from it",
+			pg_log_error("revision %s is not a head revision; use --splice to start a new branch from it",
 					  md->files[h]->id);
 			goto done;
 		}
@@ -329,7 +319,7 @@ cmd_revision(void)
 
 		if (nheads > 1)
 		{
-			log_error("multiple heads are present; please specify the head revision on which the new revision should be based (--head), or perform a merge");
+			pg_log_error("multiple heads are present; please specify the head revision on which the new revision should be based (--head), or perform a merge");
 			free(heads);
 			goto done;
 		}
@@ -344,7 +334,7 @@ cmd_revision(void)
 
 		if (name_in_use(md, l) || strcmp(l, rf.id) == 0)
 		{
-			log_error("branch label \"%s\" is already a revision id or branch label", l);
+			pg_log_error("branch label \"%s\" is already a revision id or branch label", l);
 			goto done;
 		}
 		list_append(&rf.labels, l);
@@ -385,7 +375,7 @@ cmd_revision(void)
 	}
 	else if (opts.model || opts.schema_file)
 	{
-		log_error("--model and --schema need --autogenerate");
+		pg_log_error("--model and --schema need --autogenerate");
 		rc = EXIT_USAGE;
 		goto done;
 	}
@@ -395,9 +385,9 @@ done:
 	autogen_done();
 	free(rf.id);
 	free(rf.message);
-	free_list(&rf.down);
-	free_list(&rf.labels);
-	free_list(&rf.depends);
+	revfile_list_free(&rf.down);
+	revfile_list_free(&rf.labels);
+	revfile_list_free(&rf.depends);
 	migdir_free(md);
 	return rc;
 }
@@ -456,7 +446,7 @@ cmd_merge(void)
 	}
 	if (rf.down.n < 2)
 	{
-		log_error("a merge needs at least two revisions; %s", opts.nargs == 0 ?
+		pg_log_error("a merge needs at least two revisions; %s", opts.nargs == 0 ?
 				  "the migration files have only one head" : "name two or more");
 		goto done;
 	}
@@ -464,10 +454,10 @@ cmd_merge(void)
 	{
 		if (migdir_find(md, opts.rev_id) >= 0)
 		{
-			log_error("revision %s already exists", opts.rev_id);
+			pg_log_error("revision %s already exists", opts.rev_id);
 			goto done;
 		}
-		rf.id = xstrdup(opts.rev_id);
+		rf.id = pg_strdup(opts.rev_id);
 	}
 	else if ((rf.id = new_rev_id(md)) == NULL)
 		goto done;
@@ -476,7 +466,7 @@ cmd_merge(void)
 done:
 	free(rf.id);
 	free(rf.message);
-	free_list(&rf.down);
+	revfile_list_free(&rf.down);
 	migdir_free(md);
 	return rc;
 }

@@ -14,6 +14,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -26,143 +28,13 @@ Options		opts;
 
 static const char *progname = "pg_schemamig";
 
-static void vlog(const char *level, const char *fmt, va_list ap)
-			__attribute__((format(printf, 2, 0)));
-
+/* messages on stderr come after what stdout already has */
 static void
-vlog(const char *level, const char *fmt, va_list ap)
+flush_stdout(void)
 {
 	fflush(stdout);
-	fprintf(stderr, "%s: %s: ", progname, level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
 }
 
-void
-log_error(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vlog("error", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_detail(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vlog("detail", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_hint(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vlog("hint", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_warning(const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vlog("warning", fmt, ap);
-	va_end(ap);
-}
-
-/* Progress lines on stdout, unless --quiet (answers use printf). */
-void
-log_info(const char *fmt,...)
-{
-	va_list		ap;
-
-	if (opts.quiet)
-		return;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-/* Extra progress on stderr with --verbose. */
-void
-log_verbose(const char *fmt,...)
-{
-	va_list		ap;
-
-	if (!opts.verbose)
-		return;
-	va_start(ap, fmt);
-	vlog("info", fmt, ap);
-	va_end(ap);
-}
-
-void *
-xmalloc(size_t n)
-{
-	void	   *p = malloc(n ? n : 1);
-
-	if (p == NULL)
-	{
-		fprintf(stderr, "%s: error: out of memory\n", progname);
-		exit(EXIT_MIGRATION);
-	}
-	return p;
-}
-
-void *
-xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-	{
-		fprintf(stderr, "%s: error: out of memory\n", progname);
-		exit(EXIT_MIGRATION);
-	}
-	return p;
-}
-
-char *
-xstrdup(const char *s)
-{
-	size_t		n = strlen(s);
-	char	   *r = xmalloc(n + 1);
-
-	memcpy(r, s, n + 1);
-	return r;
-}
-
-char *
-xasprintf(const char *fmt,...)
-{
-	va_list		ap;
-	int			n;
-	char	   *r;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	r = xmalloc(n + 1);
-	va_start(ap, fmt);
-	vsnprintf(r, n + 1, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-void
-list_append(RevFileList *l, const char *s)
-{
-	l->items = xrealloc(l->items, sizeof(char *) * (l->n + 1));
-	l->items[l->n++] = xstrdup(s);
-}
 
 static void
 usage(void)
@@ -209,7 +81,9 @@ usage(void)
 		   "  -m, --message=MSG          revision message\n"
 		   "  -r, --rev-range=RANGE      history range, e.g. base:head, -3:, abc:\n"
 		   "  -i, --indicate-current     history: mark the applied revisions\n"
-		   "      --sql                  print the SQL script instead of running it\n"
+		   "      --sql                  print the SQL script instead of running it (from the files\n"
+		   "                             alone, no database; without FROM:TO an upgrade starts at base)\n"
+		   "      --offline              history, heads, branches, show: from the files alone\n"
 		   "      --autogenerate         revision: write the difference to the desired schema\n"
 		   "      --model=MODULE         desired schema: SQLAlchemy/SQLModel metadata of MODULE (PYTHONPATH)\n"
 		   "      --schema=FILE          desired schema: an SQL file\n"
@@ -244,7 +118,7 @@ static const OptDef optdefs[] = {
 	{"message", 'm', true}, {"rev-range", 'r', true}, {"head", 0, true},
 	{"rev-id", 0, true}, {"branch-label", 0, true}, {"depends-on", 0, true},
 	{"verbose", 'v', false}, {"quiet", 'q', false}, {"no-sync", 0, false},
-	{"sql", 0, false}, {"purge", 0, false}, {"prune", 0, false},
+	{"sql", 0, false}, {"offline", 0, false}, {"purge", 0, false}, {"prune", 0, false},
 	{"splice", 0, false}, {"all", 0, false}, {"indicate-current", 'i', false},
 	{"non-transactional", 0, false}, {"version", 'V', false}, {"help", 'h', false},
 	{"autogenerate", 0, false}, {"model", 0, true}, {"schema", 0, true},
@@ -277,7 +151,7 @@ apply_option(const OptDef *d, const char *val)
 	{
 		if (!sm_valid_name(val))
 		{
-			log_error("invalid revision id \"%s\" (allowed: letters, digits and _, 1 to %d characters)",
+			pg_log_error("invalid revision id \"%s\" (allowed: letters, digits and _, 1 to %d characters)",
 					  val, REVFILE_MAX_ID_LEN);
 			return false;
 		}
@@ -295,6 +169,8 @@ apply_option(const OptDef *d, const char *val)
 		opts.no_sync = true;
 	else if (strcmp(n, "sql") == 0)
 		opts.sql = true;
+	else if (strcmp(n, "offline") == 0)
+		opts.offline = true;
 	else if (strcmp(n, "purge") == 0)
 		opts.purge = true;
 	else if (strcmp(n, "prune") == 0)
@@ -323,7 +199,7 @@ apply_option(const OptDef *d, const char *val)
 	{
 		if (strcmp(val, "warning") != 0 && strcmp(val, "error") != 0)
 		{
-			log_error("invalid value \"%s\" for --fail-on (warning or error)", val);
+			pg_log_error("invalid value \"%s\" for --fail-on (warning or error)", val);
 			return false;
 		}
 		opts.fail_on = val;
@@ -331,8 +207,8 @@ apply_option(const OptDef *d, const char *val)
 	else if (strcmp(n, "lock-timeout") == 0 || strcmp(n, "statement-timeout") == 0 ||
 			 strcmp(n, "lock-retries") == 0)
 	{
-		char	   *key = xstrdup(n);
-		char	   *flag = xasprintf("--%s", n);
+		char	   *key = pg_strdup(n);
+		char	   *flag = psprintf("--%s", n);
 		char	   *p;
 		int			r;
 
@@ -385,7 +261,7 @@ parse_args(int argc, char **argv)
 	int			i;
 	bool		only_args = false;
 
-	opts.args = xmalloc(sizeof(char *) * argc);
+	opts.args = pg_malloc(sizeof(char *) * argc);
 	for (i = 1; i < argc; i++)
 	{
 		const char *a = argv[i];
@@ -415,7 +291,7 @@ parse_args(int argc, char **argv)
 					break;
 			if (d->name == NULL)
 			{
-				log_error("unrecognized option \"%s\"", a);
+				pg_log_error("unrecognized option \"%s\"", a);
 				return false;
 			}
 			if (d->arg)
@@ -426,13 +302,13 @@ parse_args(int argc, char **argv)
 					val = argv[++i];
 				else
 				{
-					log_error("option \"--%s\" requires a value", d->name);
+					pg_log_error("option \"--%s\" requires a value", d->name);
 					return false;
 				}
 			}
 			else if (eq)
 			{
-				log_error("option \"--%s\" takes no value", d->name);
+				pg_log_error("option \"--%s\" takes no value", d->name);
 				return false;
 			}
 			if (!apply_option(d, val))
@@ -447,7 +323,7 @@ parse_args(int argc, char **argv)
 					break;
 			if (d->name == NULL)
 			{
-				log_error("invalid option \"-%c\"", *a);
+				pg_log_error("invalid option \"-%c\"", *a);
 				return false;
 			}
 			if (d->arg)
@@ -458,7 +334,7 @@ parse_args(int argc, char **argv)
 					val = argv[++i];
 				else
 				{
-					log_error("option \"-%c\" requires a value", *a);
+					pg_log_error("option \"-%c\" requires a value", *a);
 					return false;
 				}
 				if (!apply_option(d, val))
@@ -489,7 +365,7 @@ read_config(void)
 	{
 		if (opts.config == NULL && errno == ENOENT)
 			return EXIT_OK;
-		log_error("could not open configuration file \"%s\": %s", path, strerror(errno));
+		pg_log_error("could not open configuration file \"%s\": %s", path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	while (fgets(line, sizeof(line), f))
@@ -511,7 +387,7 @@ read_config(void)
 		eq = strchr(s, '=');
 		if (eq == NULL)
 		{
-			log_error("%s:%d: expected \"key = value\"", path, lineno);
+			pg_log_error("%s:%d: expected \"key = value\"", path, lineno);
 			fclose(f);
 			return EXIT_USAGE;
 		}
@@ -526,7 +402,7 @@ read_config(void)
 		{
 			if (*v == '\0')
 			{
-				log_error("%s:%d: \"directory\" is empty", path, lineno);
+				pg_log_error("%s:%d: \"directory\" is empty", path, lineno);
 				fclose(f);
 				return EXIT_USAGE;
 			}
@@ -535,21 +411,21 @@ read_config(void)
 				const char *slash = strrchr(path, '/');
 
 				if (v[0] == '/' || slash == NULL)
-					opts.directory = xstrdup(v);
+					opts.directory = pg_strdup(v);
 				else
-					opts.directory = xasprintf("%.*s/%s", (int) (slash - path), path, v);
+					opts.directory = psprintf("%.*s/%s", (int) (slash - path), path, v);
 			}
 		}
 		else
 		{
-			char	   *where = xasprintf("%s:%d", path, lineno);
+			char	   *where = psprintf("%s:%d", path, lineno);
 			int			r = settings_set(s, v, false, where);
 
 			free(where);
 			if (r <= 0)
 			{
 				if (r == 0)
-					log_error("%s:%d: unknown setting \"%s\" (known: directory, %s)",
+					pg_log_error("%s:%d: unknown setting \"%s\" (known: directory, %s)",
 							  path, lineno, s, settings_names());
 				fclose(f);
 				return EXIT_USAGE;
@@ -565,6 +441,8 @@ main(int argc, char **argv)
 {
 	int			rc;
 
+	pg_logging_init(argv[0]);
+	pg_logging_set_pre_callback(flush_stdout);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!parse_args(argc, argv))
 	{
@@ -580,7 +458,7 @@ main(int argc, char **argv)
 			usage();
 		else if (!command_help(topic))
 		{
-			log_error("unknown command \"%s\"", topic);
+			pg_log_error("unknown command \"%s\"", topic);
 			fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
 			return EXIT_USAGE;
 		}
@@ -588,13 +466,13 @@ main(int argc, char **argv)
 	}
 	if (opts.command == NULL)
 	{
-		log_error("no command given");
+		pg_log_error("no command given");
 		fprintf(stderr, "Try \"%s --help\" for more information.\n", progname);
 		return EXIT_USAGE;
 	}
 	if (opts.verbose && opts.quiet)
 	{
-		log_error("--verbose and --quiet cannot be used together");
+		pg_log_error("--verbose and --quiet cannot be used together");
 		return EXIT_USAGE;
 	}
 	if (strcmp(opts.command, "init") != 0)

@@ -14,6 +14,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,9 +46,9 @@ list_sql_files(const char *path, char ***names, int *dirfd_out)
 	*names = NULL;
 	if (d == NULL)
 	{
-		log_error("could not open migrations folder \"%s\": %s", path, strerror(errno));
+		pg_log_error("could not open migrations folder \"%s\": %s", path, strerror(errno));
 		if (errno == ENOENT)
-			log_hint("Run \"pg_schemamig init\" to create it, or name it with -D.");
+			pg_log_error_hint("Run \"pg_schemamig init\" to create it, or name it with -D.");
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL)
@@ -55,8 +57,8 @@ list_sql_files(const char *path, char ***names, int *dirfd_out)
 
 		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".sql") != 0)
 			continue;
-		*names = xrealloc(*names, sizeof(char *) * (n + 1));
-		(*names)[n++] = xstrdup(de->d_name);
+		*names = pg_realloc(*names, sizeof(char *) * (n + 1));
+		(*names)[n++] = pg_strdup(de->d_name);
 	}
 	*dirfd_out = dup(dirfd(d));
 	closedir(d);
@@ -72,7 +74,7 @@ list_sql_files(const char *path, char ***names, int *dirfd_out)
 static RevFile *
 read_one(int dirfd, const char *dirpath, const char *name, char **err)
 {
-	char	   *full = xasprintf("%s/%s", dirpath, name);
+	char	   *full = psprintf("%s/%s", dirpath, name);
 	int			fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	char	   *buf;
@@ -82,13 +84,13 @@ read_one(int dirfd, const char *dirpath, const char *name, char **err)
 	*err = NULL;
 	if (fd < 0 || fstat(fd, &st) != 0)
 	{
-		*err = xasprintf("%s: could not open file: %s", full, strerror(errno));
+		*err = psprintf("%s: could not open file: %s", full, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		free(full);
 		return NULL;
 	}
-	buf = xmalloc(st.st_size + 1);
+	buf = pg_malloc(st.st_size + 1);
 	while (got < (size_t) st.st_size)
 	{
 		ssize_t		r = read(fd, buf + got, st.st_size - got);
@@ -101,7 +103,7 @@ read_one(int dirfd, const char *dirpath, const char *name, char **err)
 	}
 	close(fd);
 	if (got != (size_t) st.st_size)
-		*err = xasprintf("%s: could not read file: %s", full, strerror(errno));
+		*err = psprintf("%s: could not read file: %s", full, strerror(errno));
 	else
 	{
 		buf[got] = '\0';
@@ -184,8 +186,8 @@ static char *
 report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 			 const int *pending, int n, int start)
 {
-	int		   *seen = xmalloc(sizeof(int) * n);
-	int		   *path = xmalloc(sizeof(int) * (n + 1));
+	int		   *seen = pg_malloc(sizeof(int) * n);
+	int		   *path = pg_malloc(sizeof(int) * (n + 1));
 	int			len = 0,
 				cur = start,
 				i,
@@ -226,7 +228,7 @@ report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 	from = seen[cur] >= 0 ? seen[cur] : 0;
 	for (i = from; i < len; i++)
 		textlen += strlen(files[path[i]]->id) + 4;
-	text = xmalloc(textlen + strlen(files[cur]->id) + 1);
+	text = pg_malloc(textlen + strlen(files[cur]->id) + 1);
 	text[0] = '\0';
 	for (i = from; i < len; i++)
 	{
@@ -234,7 +236,7 @@ report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 		strcat(text, " -> ");
 	}
 	strcat(text, files[cur]->id);
-	msg = xasprintf("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
+	msg = psprintf("%s:%d: cycle among revision files: %s (each revision names the next as its down_revision or depends_on)",
 					files[path[from]]->path, files[path[from]]->down_line, text);
 	free(text);
 	free(seen);
@@ -246,7 +248,7 @@ report_cycle(RevFile **files, const StrMap *byid, const StrMap *bylabel,
 static void
 add_bad(MigDir *md, bool *excluded, int i, char *msg)
 {
-	md->bad = xrealloc(md->bad, sizeof(char *) * (md->nbad + 1));
+	md->bad = pg_realloc(md->bad, sizeof(char *) * (md->nbad + 1));
 	md->bad[md->nbad++] = msg;
 	if (excluded)
 		excluded[i] = true;
@@ -284,11 +286,11 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 
 	if (nnames < 0)
 		return NULL;
-	md = xmalloc(sizeof(MigDir));
+	md = pg_malloc(sizeof(MigDir));
 	memset(md, 0, sizeof(MigDir));
-	md->path = xstrdup(path);
-	files = xmalloc(sizeof(RevFile *) * (nnames + 1));
-	excluded = xmalloc(sizeof(bool) * (nnames + 1));
+	md->path = pg_strdup(path);
+	files = pg_malloc(sizeof(RevFile *) * (nnames + 1));
+	excluded = pg_malloc(sizeof(bool) * (nnames + 1));
 	memset(excluded, 0, sizeof(bool) * (nnames + 1));
 	strmap_init(&byid, nnames);
 	strmap_init(&bylabel, nnames);
@@ -303,13 +305,13 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 			progress(progress_arg);
 		if (rf == NULL)
 		{
-			add_bad(md, NULL, 0, err ? err : xstrdup("out of memory"));
+			add_bad(md, NULL, 0, err ? err : pg_strdup("out of memory"));
 			continue;
 		}
 		files[n] = rf;
 		j = strmap_get(&byid, rf->id);
 		if (j >= 0)
-			add_bad(md, excluded, n, xasprintf("%s:%d: duplicate revision \"%s\" (also in %s)",
+			add_bad(md, excluded, n, psprintf("%s:%d: duplicate revision \"%s\" (also in %s)",
 											   rf->path, rf->id_line, rf->id, files[j]->path));
 		else
 			strmap_put(&byid, rf->id, n);
@@ -326,10 +328,10 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 			int			other = strmap_get(&bylabel, l);
 
 			if (other >= 0)
-				add_bad(md, excluded, i, xasprintf("%s:%d: branch label \"%s\" is also declared by %s",
+				add_bad(md, excluded, i, psprintf("%s:%d: branch label \"%s\" is also declared by %s",
 												   files[i]->path, files[i]->labels_line, l, files[other]->path));
 			else if (strmap_get(&byid, l) >= 0)
-				add_bad(md, excluded, i, xasprintf("%s:%d: branch label \"%s\" is also a revision id",
+				add_bad(md, excluded, i, psprintf("%s:%d: branch label \"%s\" is also a revision id",
 												   files[i]->path, files[i]->labels_line, l));
 			else
 				strmap_put(&bylabel, l, i);
@@ -349,9 +351,9 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 				if (p < 0 || excluded[p])
 				{
 					add_bad(md, excluded, i,
-							p < 0 ? xasprintf("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
+							p < 0 ? psprintf("%s:%d: unknown down_revision \"%s\" (no file in %s has that revision)",
 											  files[i]->path, files[i]->down_line, files[i]->down.items[j], path) :
-							xasprintf("%s:%d: down_revision \"%s\" is in %s, which has a problem",
+							psprintf("%s:%d: down_revision \"%s\" is in %s, which has a problem",
 									  files[i]->path, files[i]->down_line, files[i]->down.items[j], files[p]->path));
 					changed = true;
 				}
@@ -363,9 +365,9 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 				if (p < 0 || excluded[p])
 				{
 					add_bad(md, excluded, i,
-							p < 0 ? xasprintf("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
+							p < 0 ? psprintf("%s:%d: unknown depends_on \"%s\" (neither a revision nor a branch label in %s)",
 											  files[i]->path, files[i]->depends_line, files[i]->depends.items[j], path) :
-							xasprintf("%s:%d: depends_on \"%s\" is in %s, which has a problem",
+							psprintf("%s:%d: depends_on \"%s\" is in %s, which has a problem",
 									  files[i]->path, files[i]->depends_line, files[i]->depends.items[j], files[p]->path));
 					changed = true;
 				}
@@ -374,11 +376,11 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 	} while (changed);
 
 	/* Kahn's algorithm over the files kept; ready files leave in name order */
-	ordered = xmalloc(sizeof(RevFile *) * (n + 1));
-	pending = xmalloc(sizeof(int) * (n + 1));
-	nchildren = xmalloc(sizeof(int) * (n + 1));
-	children = xmalloc(sizeof(int *) * (n + 1));
-	heap.a = xmalloc(sizeof(int) * (n + 1));
+	ordered = pg_malloc(sizeof(RevFile *) * (n + 1));
+	pending = pg_malloc(sizeof(int) * (n + 1));
+	nchildren = pg_malloc(sizeof(int) * (n + 1));
+	children = pg_malloc(sizeof(int *) * (n + 1));
+	heap.a = pg_malloc(sizeof(int) * (n + 1));
 	heap.n = 0;
 	for (i = 0; i < n; i++)
 	{
@@ -400,7 +402,7 @@ migdir_load(const char *path, void (*progress) (void *), void *progress_arg)
 				strmap_get(&byid, f->down.items[k]) :
 				resolve_dependency(files, &byid, &bylabel, f->depends.items[k - f->down.n]);
 
-			children[p] = xrealloc(children[p], sizeof(int) * (nchildren[p] + 1));
+			children[p] = pg_realloc(children[p], sizeof(int) * (nchildren[p] + 1));
 			children[p][nchildren[p]++] = i;
 		}
 	}
@@ -464,7 +466,7 @@ migdir_report_bad(const MigDir *md)
 	int			i;
 
 	for (i = 0; i < md->nbad; i++)
-		log_error("%s", md->bad[i]);
+		pg_log_error("%s", md->bad[i]);
 	return md->nbad == 0;
 }
 
@@ -500,7 +502,7 @@ migdir_find(const MigDir *md, const char *id)
 int
 migdir_heads(const MigDir *md, int **heads)
 {
-	bool	   *has_child = xmalloc(sizeof(bool) * (md->n ? md->n : 1));
+	bool	   *has_child = pg_malloc(sizeof(bool) * (md->n ? md->n : 1));
 	int			i,
 				j,
 				n = 0;
@@ -510,7 +512,7 @@ migdir_heads(const MigDir *md, int **heads)
 	for (i = 0; i < md->n; i++)
 		for (j = 0; j < md->files[i]->down.n; j++)
 			has_child[migdir_find(md, md->files[i]->down.items[j])] = true;
-	*heads = xmalloc(sizeof(int) * (md->n ? md->n : 1));
+	*heads = pg_malloc(sizeof(int) * (md->n ? md->n : 1));
 	for (i = 0; i < md->n; i++)
 		if (!has_child[i])
 			(*heads)[n++] = i;
@@ -522,8 +524,8 @@ migdir_heads(const MigDir *md, int **heads)
 static bool
 is_ancestor(const MigDir *md, int anc, int desc)
 {
-	int		   *stack = xmalloc(sizeof(int) * (md->n + 1));
-	bool	   *seen = xmalloc(sizeof(bool) * (md->n + 1));
+	int		   *stack = pg_malloc(sizeof(int) * (md->n + 1));
+	bool	   *seen = pg_malloc(sizeof(bool) * (md->n + 1));
 	int			sp = 0,
 				i;
 	bool		found = false;
@@ -566,7 +568,7 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 	int			i,
 				found = -1,
 				nfound = 0;
-	char	   *name = xstrdup(spec);
+	char	   *name = pg_strdup(spec);
 	char	   *at = strchr(name, '@');
 	int		   *heads;
 	int			nheads = migdir_heads(md, &heads);
@@ -576,9 +578,9 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 		if (nheads == 1)
 			found = heads[0];
 		else if (nheads == 0)
-			log_error("%s \"head\": there are no revision files in %s", what, md->path);
+			pg_log_error("%s \"head\": there are no revision files in %s", what, md->path);
 		else
-			log_error("%s \"head\": multiple heads are present; name one of them, or merge them with \"pg_schemamig merge\"", what);
+			pg_log_error("%s \"head\": multiple heads are present; name one of them, or merge them with \"pg_schemamig merge\"", what);
 		free(heads);
 		free(name);
 		return found;
@@ -587,7 +589,7 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 	{
 		if (strcmp(at + 1, "head") != 0)
 		{
-			log_error("%s \"%s\": only \"label@head\" is supported here", what, spec);
+			pg_log_error("%s \"%s\": only \"label@head\" is supported here", what, spec);
 			free(heads);
 			free(name);
 			return -1;
@@ -628,10 +630,10 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 			}
 		if (nfound > 1)
 		{
-			log_error("%s \"%s\" is ambiguous: it is a prefix of %d revisions", what, spec, nfound);
+			pg_log_error("%s \"%s\" is ambiguous: it is a prefix of %d revisions", what, spec, nfound);
 			for (i = 0; i < md->n; i++)
 				if (strncmp(md->files[i]->id, name, len) == 0)
-					log_detail("candidate: %s (%s)", md->files[i]->id, md->files[i]->path);
+					pg_log_error_detail("candidate: %s (%s)", md->files[i]->id, md->files[i]->path);
 			free(heads);
 			free(name);
 			return -1;
@@ -639,7 +641,7 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 	}
 	if (nfound == 0)
 	{
-		log_error("%s \"%s\": no such revision or branch label in %s", what, spec, md->path);
+		pg_log_error("%s \"%s\": no such revision or branch label in %s", what, spec, md->path);
 		free(heads);
 		free(name);
 		return -1;
@@ -658,7 +660,7 @@ migdir_resolve(const MigDir *md, const char *spec, const char *what)
 			}
 		if (nh != 1)
 		{
-			log_error("%s \"%s\": the branch has %d heads", what, spec, nh);
+			pg_log_error("%s \"%s\": the branch has %d heads", what, spec, nh);
 			found = -1;
 		}
 		else

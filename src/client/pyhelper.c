@@ -17,6 +17,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -36,7 +38,7 @@ helper_dir(void)
 	ssize_t		n;
 
 	if (env != NULL && *env != '\0')
-		return xstrdup(env);
+		return pg_strdup(env);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0)
 	{
@@ -47,10 +49,10 @@ helper_dir(void)
 		if (slash != NULL)
 		{
 			*slash = '\0';
-			return xstrdup(exe);
+			return pg_strdup(exe);
 		}
 	}
-	return xstrdup(SM_CLIENT_BINDIR);
+	return pg_strdup(SM_CLIENT_BINDIR);
 }
 
 /* The interpreter to run: $PYTHON, else python3 (from PATH). */
@@ -72,7 +74,7 @@ run_python_helper(const char *helper, const char *arg, const char *cwd,
 				  size_t *len)
 {
 	char	   *dir = helper_dir();
-	char	   *script = xasprintf("%s/%s", dir, helper);
+	char	   *script = psprintf("%s/%s", dir, helper);
 	const char *python = python_command();
 	struct stat st;
 	int			pipefd[2];
@@ -85,14 +87,14 @@ run_python_helper(const char *helper, const char *arg, const char *cwd,
 	free(dir);
 	if (stat(script, &st) != 0)
 	{
-		log_error("could not find the helper %s: %s", script, strerror(errno));
-		log_hint("Reinstall pg_schemamig, or set PG_SCHEMAMIG_HELPER_DIR to the folder holding %s.", helper);
+		pg_log_error("could not find the helper %s: %s", script, strerror(errno));
+		pg_log_error_hint("Reinstall pg_schemamig, or set PG_SCHEMAMIG_HELPER_DIR to the folder holding %s.", helper);
 		free(script);
 		return NULL;
 	}
 	if (pipe(pipefd) != 0)
 	{
-		log_error("could not create a pipe: %s", strerror(errno));
+		pg_log_error("could not create a pipe: %s", strerror(errno));
 		free(script);
 		return NULL;
 	}
@@ -101,7 +103,7 @@ run_python_helper(const char *helper, const char *arg, const char *cwd,
 	pid = fork();
 	if (pid < 0)
 	{
-		log_error("could not start %s: %s", python, strerror(errno));
+		pg_log_error("could not start %s: %s", python, strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
 		free(script);
@@ -124,13 +126,13 @@ run_python_helper(const char *helper, const char *arg, const char *cwd,
 		_exit(127);
 	}
 	close(pipefd[1]);
-	buf = xmalloc(cap);
+	buf = pg_malloc(cap);
 	for (;;)
 	{
 		ssize_t		r;
 
 		if (n + 4096 > cap)
-			buf = xrealloc(buf, cap *= 2);
+			buf = pg_realloc(buf, cap *= 2);
 		r = read(pipefd[0], buf + n, cap - n - 1);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -151,9 +153,9 @@ run_python_helper(const char *helper, const char *arg, const char *cwd,
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 	{
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			log_error("could not run \"%s\" (set PYTHON, or put python3 on PATH)", python);
+			pg_log_error("could not run \"%s\" (set PYTHON, or put python3 on PATH)", python);
 		else
-			log_error("%s %s %s failed%s", python, helper, arg,
+			pg_log_error("%s %s %s failed%s", python, helper, arg,
 					  WIFEXITED(status) ? "" : " (killed by a signal)");
 		free(script);
 		free(buf);

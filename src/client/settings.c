@@ -13,6 +13,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,17 +87,17 @@ settings_set(const char *name, const char *value, bool from_flag, const char *wh
 	if (!valid_value(s, value))
 	{
 		if (s->is_time)
-			log_error("%s: invalid value \"%s\" for %s (a whole number with an optional unit: ms, s, min, h, d)",
+			pg_log_error("%s: invalid value \"%s\" for %s (a whole number with an optional unit: ms, s, min, h, d)",
 					  where, value, name);
 		else
-			log_error("%s: invalid value \"%s\" for %s (a whole number from 0 to 100)",
+			pg_log_error("%s: invalid value \"%s\" for %s (a whole number from 0 to 100)",
 					  where, value, name);
 		return -1;
 	}
 	if (s->from_flag && !from_flag)
 		return 1;
 	free(s->value);
-	s->value = xstrdup(value);
+	s->value = pg_strdup(value);
 	s->from_flag = from_flag;
 	return 1;
 }

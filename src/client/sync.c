@@ -19,6 +19,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "postgres_fe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +62,7 @@ static void
 arr_init(ArrBuf *a)
 {
 	a->cap = 64;
-	a->s = xmalloc(a->cap);
+	a->s = pg_malloc(a->cap);
 	a->s[0] = '{';
 	a->s[1] = '}';
 	a->s[2] = '\0';
@@ -78,7 +80,7 @@ arr_add(ArrBuf *a, const char *s)
 	if (a->len + need > a->cap)
 	{
 		a->cap = (a->len + need) * 2;
-		a->s = xrealloc(a->s, a->cap);
+		a->s = pg_realloc(a->s, a->cap);
 	}
 	o = a->s + a->len;
 	if (a->n++ > 0)
@@ -144,7 +146,7 @@ files_checksums(PGconn *conn, RevFile *const *files, int n, char **sums)
 	if (res == NULL)
 		return false;
 	for (i = 0; i < n; i++)
-		sums[i] = xstrdup(PQgetvalue(res, i, 0));
+		sums[i] = pg_strdup(PQgetvalue(res, i, 0));
 	PQclear(res);
 	return true;
 }
@@ -153,8 +155,8 @@ files_checksums(PGconn *conn, RevFile *const *files, int n, char **sums)
 static bool
 file_checksums(PGconn *conn, MigDir *md, const SyncAction *act, char **sums)
 {
-	RevFile   **files = xmalloc(sizeof(RevFile *) * (md->n + 1));
-	char	  **got = xmalloc(sizeof(char *) * (md->n + 1));
+	RevFile   **files = pg_malloc(sizeof(RevFile *) * (md->n + 1));
+	char	  **got = pg_malloc(sizeof(char *) * (md->n + 1));
 	int			i,
 				n = 0;
 	bool		ok;
@@ -249,8 +251,8 @@ register_file(PGconn *conn, const RevFile *f, const DbGraph *g)
 		int			line = res ? revision_error_line(f, PQresultErrorField(res, PG_DIAG_INTERNAL_QUERY),
 													 PQresultErrorField(res, PG_DIAG_INTERNAL_POSITION)) : 0;
 		char	   *what = line > 0 ?
-			xasprintf("could not register revision %s (%s:%d)", f->id, f->path, line) :
-			xasprintf("could not register revision %s (%s)", f->id, f->path);
+			psprintf("could not register revision %s (%s:%d)", f->id, f->path, line) :
+			psprintf("could not register revision %s (%s)", f->id, f->path);
 
 		db_report_error(res, conn, what, g);
 		free(what);
@@ -289,8 +291,8 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 	g = dbgraph_load(conn, true);
 	if (g == NULL)
 		return EXIT_MIGRATION;
-	act = xmalloc(sizeof(SyncAction) * (md->n + 1));
-	sums = xmalloc(sizeof(char *) * (md->n + 1));
+	act = pg_malloc(sizeof(SyncAction) * (md->n + 1));
+	sums = pg_malloc(sizeof(char *) * (md->n + 1));
 	for (i = 0; i < md->n; i++)
 	{
 		const RevFile *f = md->files[i];
@@ -346,9 +348,9 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 			act[i] = SYNC_AMEND;
 		else if (strmap_get(&applied, f->id) >= 0)
 		{
-			log_error("%s: revision %s was changed after it was applied", f->path, f->id);
-			log_detail("Checksum in the database: %s; checksum of the file: %s.", r->checksum, sums[i]);
-			log_hint("Restore the file (see schemamig.revision), or write a new revision for the change; only the downgrade section of an applied revision may be corrected.");
+			pg_log_error("%s: revision %s was changed after it was applied", f->path, f->id);
+			pg_log_error_detail("Checksum in the database: %s; checksum of the file: %s.", r->checksum, sums[i]);
+			pg_log_error_hint("Restore the file (see schemamig.revision), or write a new revision for the change; only the downgrade section of an applied revision may be corrected.");
 			nconflict++;
 		}
 		else
@@ -356,7 +358,7 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 	}
 	if (nconflict > 0)
 	{
-		log_error("sync refused: %d applied revision%s changed; nothing was registered",
+		pg_log_error("sync refused: %d applied revision%s changed; nothing was registered",
 				  nconflict, nconflict == 1 ? "" : "s");
 		ok = false;
 	}
@@ -374,22 +376,22 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 				continue;
 			if (strmap_get(&applied, r->id) >= 0)
 			{
-				log_warning("revision %s is applied here but has no file in %s (an orphan: applied from another branch?)",
+				pg_log_warning("revision %s is applied here but has no file in %s (an orphan: applied from another branch?)",
 							r->id, md->path);
 				norph++;
 			}
 			else if (!opts.prune)
 			{
-				log_warning("revision %s is registered but has no file in %s; it is never applied",
+				pg_log_warning("revision %s is registered but has no file in %s; it is never applied",
 							r->id, md->path);
 				nstray++;
 			}
 		}
 		if (norph > 0)
-			log_hint("\"pg_schemamig downgrade --orphans\" takes %s back with the SQL stored in the database.",
+			pg_log_error_hint("\"pg_schemamig downgrade --orphans\" takes %s back with the SQL stored in the database.",
 					 norph > 1 ? "them" : "it");
 		if (nstray > 0)
-			log_hint("\"pg_schemamig sync --prune\" removes %s from the database.",
+			pg_log_error_hint("\"pg_schemamig sync --prune\" removes %s from the database.",
 					 nstray > 1 ? "them" : "it");
 	}
 
@@ -431,7 +433,7 @@ cmd_sync(PGconn *conn, MigDir *md, bool explicit_sync, DbGraph **out)
 							   params, NULL, NULL, 0);
 			if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 			{
-				char	   *what = xasprintf("could not remove revision %s", r->id);
+				char	   *what = psprintf("could not remove revision %s", r->id);
 
 				db_report_error(res, conn, what, NULL);
 				free(what);

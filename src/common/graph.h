@@ -56,6 +56,7 @@ typedef struct SmMissingParent
 	const char *id;				/* the revision */
 	const char *kind;			/* "down_revision" or "depends_on" */
 	const char *name;			/* what it names */
+	int			position;		/* its place in the revision's list, 0-based */
 } SmMissingParent;
 
 /*
@@ -65,7 +66,38 @@ typedef struct SmMissingParent
 extern List *graph_missing_parents(SmRevision **revs, int n);
 extern List *graph_unreachable(SmRevision **revs, int n);
 
+/* heads, real heads, bases, real bases (graph_revision_set) */
+typedef enum SmRevisionSet
+{
+	SM_SET_HEADS,
+	SM_SET_REAL_HEADS,
+	SM_SET_BASES,
+	SM_SET_REAL_BASES
+} SmRevisionSet;
+
+extern List *graph_revision_set(SmGraph *g, SmRevisionSet which);
+
+/* what history() and show() print of a revision (graph_describe) */
+typedef struct SmRevisionInfo
+{
+	List	   *children;		/* SmRevision *: children through down revisions */
+	List	   *labels;			/* char *: effective branch labels, sorted */
+	int			nparents;		/* down revisions */
+} SmRevisionInfo;
+
+extern void graph_describe(SmGraph *g, const SmRevision *rev, SmRevisionInfo *info);
+extern List *graph_version_revisions(SmGraph *g, List *heads, const char *what);
+extern List *graph_current_revisions(SmGraph *g, List *heads, const char *what);
+extern const char *graph_resolve_dependency(SmGraph *g, const char *name);
+extern void graph_check_no_ancestors(SmGraph *g, List *revs);
+extern bool graph_is_branch_point(SmGraph *g, const SmRevision *rev);
+extern List *graph_dependents(SmGraph *g, const SmRevision *rev);
+
 extern int	graph_count(SmGraph *g);
+
+/* registration index of a revision id / of a branch label's revision; -1 */
+extern int	graph_index_of(SmGraph *g, const char *id);
+extern int	graph_label_index(SmGraph *g, const char *label);
 extern SmRevision *graph_revision(SmGraph *g, int index);
 extern SmRevision *graph_find(SmGraph *g, const char *id);
 

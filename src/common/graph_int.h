@@ -2,7 +2,7 @@
  *
  * graph_int.h
  *	  Internals of the revision graph shared by graph.c, target.c and
- *	  revisions.c: adjacency arrays, lookup, walks and Alembic's
+ *	  steps.c (and, for now, the server's revisions.c): adjacency arrays, lookup, walks and Alembic's
  *	  target-resolution primitives.
  *
  * Revisions are addressed by their registration index.  Adjacency lists
@@ -75,9 +75,48 @@ struct SmGraph
 
 #define SM_NODE(g, i)	(&(g)->nodes[i])
 
+/* A growable int array. */
+typedef struct SmIntBuf
+{
+	int			n;
+	int			cap;
+	int		   *v;
+} SmIntBuf;
+
+static inline void
+intbuf_push(SmIntBuf *b, int x)
+{
+	if (b->n >= b->cap)
+	{
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->v = b->v ? repalloc(b->v, sizeof(int) * b->cap) : palloc(sizeof(int) * b->cap);
+	}
+	b->v[b->n++] = x;
+}
+
+static inline bool
+idx_contains(SmIdx s, int x)
+{
+	int			i;
+
+	for (i = 0; i < s.n; i++)
+		if (s.v[i] == x)
+			return true;
+	return false;
+}
+
+static inline SmIdx
+intbuf_to_idx(SmIntBuf *b)
+{
+	SmIdx		r;
+
+	r.n = b->n;
+	r.v = b->n ? b->v : palloc(sizeof(int));
+	return r;
+}
+
+
 /* graph.c */
-extern int	graph_index_of(SmGraph *g, const char *id);
-extern int	graph_label_index(SmGraph *g, const char *label);
 extern bool *graph_walk(SmGraph *g, const int *starts, int nstarts, SmEdges edges);
 extern void graph_walk_into(SmGraph *g, const int *starts, int nstarts, SmEdges edges,
 							bool *seen);

@@ -125,8 +125,9 @@ pstrndup(Parser *p, const char *s, size_t n)
 	return r;
 }
 
-static void
-list_free(RevFileList *l)
+/* revfile_list_free frees the strings of a list and empties it. */
+void
+revfile_list_free(RevFileList *l)
 {
 	int			i;
 
@@ -589,9 +590,9 @@ revfile_free(RevFile *rf)
 	free(rf->path);
 	free(rf->id);
 	free(rf->message);
-	list_free(&rf->down);
-	list_free(&rf->labels);
-	list_free(&rf->depends);
+	revfile_list_free(&rf->down);
+	revfile_list_free(&rf->labels);
+	revfile_list_free(&rf->depends);
 	free(rf->upgrade_sql);
 	free(rf->downgrade_sql);
 	free(rf);

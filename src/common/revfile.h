@@ -79,6 +79,9 @@ extern RevFile *revfile_read(const char *path, char **err);
 
 extern void revfile_free(RevFile *rf);
 
+/* Frees the strings of a list and empties it. */
+extern void revfile_list_free(RevFileList *l);
+
 /*
  * Alembic's file-name slug of a message: its words (runs of letters, digits
  * and '_') lower-cased and joined by '_', cut at a word boundary to at most

@@ -881,3 +881,32 @@ target_history(SmGraph *g, const char *range, List *current)
 		result = lappend(result, g->revs[lfirst_int(lc)]);
 	return result;
 }
+
+/*
+ * target_show: the revisions "target" names, as SmRevision *, without the
+ * symbolic base (what show() lists).
+ */
+List *
+target_show(SmGraph *g, const char *target)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, target_resolve(g, target))
+		if (lfirst(lc) != NULL)
+			result = lappend(result, lfirst(lc));
+	return result;
+}
+
+/* target_branch_points: the branch points, newest first (Alembic's "branches") */
+List *
+target_branch_points(SmGraph *g)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, target_history(g, NULL, NIL))
+		if (graph_is_branch_point(g, lfirst(lc)))
+			result = lappend(result, lfirst(lc));
+	return result;
+}

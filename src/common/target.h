@@ -35,4 +35,10 @@ extern void target_parse_or_error(const char *text, SmTargetSyntax *out);
  */
 extern List *target_history(SmGraph *g, const char *range, List *current);
 
+/* show(target): the revisions a target names, base left out */
+extern List *target_show(SmGraph *g, const char *target);
+
+/* branches(): the branch points, newest first */
+extern List *target_branch_points(SmGraph *g);
+
 #endif							/* SM_TARGET_H */

@@ -26,7 +26,7 @@
 
 #include "catalog.h"
 #include "drift.h"
-#include "graph_int.h"
+#include "graph.h"
 #include "target.h"
 
 PG_FUNCTION_INFO_V1(schemamig_add_revision);
@@ -61,13 +61,13 @@ connect_and_load(bool with_sql)
 }
 
 static List *
-idx_ids(SmGraph *g, SmIdx s)
+rev_ids(List *revs)
 {
 	List	   *r = NIL;
-	int			i;
+	ListCell   *lc;
 
-	for (i = 0; i < s.n; i++)
-		r = lappend(r, g->revs[s.v[i]]->id);
+	foreach(lc, revs)
+		r = lappend(r, ((SmRevision *) lfirst(lc))->id);
 	return r;
 }
 
@@ -84,29 +84,31 @@ put_rev_row(ReturnSetInfo *rsinfo, SmGraph *g, SmRevision *rev, Datum empty)
 {
 	Datum		values[SM_REV_COLS];
 	bool		nulls[SM_REV_COLS] = {0};
-	SmRevNode  *node = SM_NODE(g, rev->index);
+	SmRevisionInfo info;
+
+	graph_describe(g, rev, &info);
 
 	values[0] = CStringGetTextDatum(rev->id);
 	values[1] = CStringGetTextDatum(rev->message ? rev->message : "");
 	values[2] = text_array(rev->down, empty);
-	values[3] = text_array(idx_ids(g, node->next), empty);
-	values[4] = text_array(node->eff_labels, empty);
+	values[3] = text_array(rev_ids(info.children), empty);
+	values[4] = text_array(info.labels, empty);
 	values[5] = text_array(rev->depends, empty);
-	values[6] = BoolGetDatum(node->next.n == 0);
-	values[7] = BoolGetDatum(node->down.n == 0);
-	values[8] = BoolGetDatum(node->next.n > 1);
-	values[9] = BoolGetDatum(node->down.n > 1);
+	values[6] = BoolGetDatum(info.children == NIL);
+	values[7] = BoolGetDatum(info.nparents == 0);
+	values[8] = BoolGetDatum(list_length(info.children) > 1);
+	values[9] = BoolGetDatum(info.nparents > 1);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
 static void
-put_idx_rows(ReturnSetInfo *rsinfo, SmGraph *g, SmIdx s)
+put_rev_rows(ReturnSetInfo *rsinfo, SmGraph *g, List *revs)
 {
 	Datum		empty = sm_text_array_datum(NIL);
-	int			i;
+	ListCell   *lc;
 
-	for (i = 0; i < s.n; i++)
-		put_rev_row(rsinfo, g, g->revs[s.v[i]], empty);
+	foreach(lc, revs)
+		put_rev_row(rsinfo, g, lfirst(lc), empty);
 }
 
 static bool
@@ -125,7 +127,7 @@ schemamig_heads(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	put_idx_rows(rsinfo, g, real ? g->real_heads : g->heads);
+	put_rev_rows(rsinfo, g, graph_revision_set(g, real ? SM_SET_REAL_HEADS : SM_SET_HEADS));
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -140,7 +142,7 @@ schemamig_bases(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	put_idx_rows(rsinfo, g, real ? g->real_bases : g->bases);
+	put_rev_rows(rsinfo, g, graph_revision_set(g, real ? SM_SET_REAL_BASES : SM_SET_BASES));
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -155,13 +157,8 @@ schemamig_branches(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	foreach(lc, target_history(g, NULL, NIL))
-	{
-		SmRevision *rev = lfirst(lc);
-
-		if (SM_NODE(g, rev->index)->next.n > 1)
-			put_rev_row(rsinfo, g, rev, sm_text_array_datum(NIL));
-	}
+	foreach(lc, target_branch_points(g))
+		put_rev_row(rsinfo, g, lfirst(lc), sm_text_array_datum(NIL));
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -179,8 +176,7 @@ schemamig_current(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	put_idx_rows(rsinfo, g, graph_all_current(g, graph_version_rows(g, sm_version_heads(),
-																	  "the version table")));
+	put_rev_rows(rsinfo, g, graph_current_revisions(g, sm_version_heads(), "the version table"));
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -217,9 +213,8 @@ schemamig_show(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	g = connect_and_load(false);
-	foreach(lc, target_resolve(g, target))
-		if (lfirst(lc) != NULL)
-			put_rev_row(rsinfo, g, lfirst(lc), sm_text_array_datum(NIL));
+	foreach(lc, target_show(g, target))
+		put_rev_row(rsinfo, g, lfirst(lc), sm_text_array_datum(NIL));
 	sm_spi_finish();
 	return (Datum) 0;
 }
@@ -228,7 +223,7 @@ schemamig_show(PG_FUNCTION_ARGS)
 static bool
 revision_applied(SmGraph *g, int idx)
 {
-	return graph_is_applied(g, sm_version_heads(), g->revs[idx]);
+	return graph_is_applied(g, sm_version_heads(), graph_revision(g, idx));
 }
 
 static bool
@@ -260,20 +255,6 @@ check_names(List *names, const char *what, const char *self)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("%s \"%s\" is listed twice", what, name)));
 	}
-}
-
-static bool
-lists_equal(List *a, List *b)
-{
-	ListCell   *la,
-			   *lb;
-
-	if (list_length(a) != list_length(b))
-		return false;
-	forboth(la, a, lb, b)
-		if (strcmp((char *) lfirst(la), (char *) lfirst(lb)) != 0)
-			return false;
-	return true;
 }
 
 /* parse one direction's SQL; true when a statement must run outside a transaction */
@@ -373,27 +354,6 @@ insert_revision(const char *id, const char *message, const char *upgrade_sql,
 }
 
 /*
- * has_prefix_candidate: does a revision id or branch label of more than
- * three characters start with "name" (target_revision_for_ident then
- * resolves it, or reports it as ambiguous)?
- */
-static bool
-has_prefix_candidate(SmGraph *g, const char *name)
-{
-	size_t		len = strlen(name);
-	ListCell   *lc;
-	int			i;
-
-	for (i = 0; i < g->n; i++)
-		if (strlen(g->revs[i]->id) > 3 && strncmp(g->revs[i]->id, name, len) == 0)
-			return true;
-	foreach(lc, g->label_keys)
-		if (strlen(lfirst(lc)) > 3 && strncmp(lfirst(lc), name, len) == 0)
-			return true;
-	return false;
-}
-
-/*
  * register_revision: the body of add_revision, also used by merge.  SPI
  * must be connected and the catalog lock held.  Returns the id.
  */
@@ -439,31 +399,33 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("branch label \"%s\" is already a revision id", label)));
-		if (owner >= 0 && strcmp(g->revs[owner]->id, id) != 0)
+		if (owner >= 0 && strcmp(graph_revision(g, owner)->id, id) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("branch label \"%s\" is already used by revision \"%s\"",
-							label, g->revs[owner]->id)));
+							label, graph_revision(g, owner)->id)));
 	}
 	if (graph_label_index(g, id) >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("revision id \"%s\" is already a branch label of revision \"%s\"",
-						id, g->revs[graph_label_index(g, id)]->id)));
+						id, graph_revision(g, graph_label_index(g, id))->id)));
 
 	existing = graph_find(g, id);
 	if (!down_given)
 	{
+		List	   *heads = graph_revision_set(g, SM_SET_HEADS);
+
 		if (existing)
 			down = existing->down;
-		else if (g->heads.n > 1)
+		else if (list_length(heads) > 1)
 		{
 			StringInfoData buf;
-			int			i;
 
 			initStringInfo(&buf);
-			for (i = 0; i < g->heads.n; i++)
-				appendStringInfo(&buf, "%s\"%s\"", i ? ", " : "", g->revs[g->heads.v[i]]->id);
+			foreach(lc, heads)
+				appendStringInfo(&buf, "%s\"%s\"", buf.len > 0 ? ", " : "",
+								 ((SmRevision *) lfirst(lc))->id);
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("several heads are present, so the new revision's parent is unclear"),
@@ -471,7 +433,7 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 					 errhint("Pass down_revisions, or merge the heads first with schemamig.merge().")));
 		}
 		else
-			down = g->heads.n == 1 ? list_make1(g->revs[g->heads.v[0]]->id) : NIL;
+			down = heads != NIL ? list_make1(((SmRevision *) linitial(heads))->id) : NIL;
 	}
 	check_names(down, "down revision", id);
 	check_names(deps, "dependency", id);
@@ -487,11 +449,7 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 		if (graph_index_of(g, dep) >= 0 || graph_label_index(g, dep) >= 0)
 			continue;
 		/* a unique prefix stands for the full id, as "alembic revision --depends-on" stores it */
-		if (!has_prefix_candidate(g, dep))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("dependency \"%s\" is neither a revision nor a branch label", dep)));
-		lfirst(lc) = pstrdup(g->revs[target_revision_for_ident(g, dep, NULL)]->id);
+		lfirst(lc) = pstrdup(graph_resolve_dependency(g, dep));
 	}
 
 	if (!existing)
@@ -506,9 +464,9 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 	checksum = sm_checksum(upgrade_sql, downgrade_sql, transactional);
 
 	same = strcmp(existing->checksum, checksum) == 0 &&
-		lists_equal(existing->down, down) &&
-		lists_equal(existing->labels, labels) &&
-		lists_equal(existing->depends, deps);
+		sm_string_lists_equal(existing->down, down) &&
+		sm_string_lists_equal(existing->labels, labels) &&
+		sm_string_lists_equal(existing->depends, deps);
 
 	if (same)
 	{
@@ -518,8 +476,8 @@ register_revision(char *id, const char *message, const char *upgrade_sql,
 		return id;
 	}
 	if (revision_applied(g, existing->index) &&
-		lists_equal(existing->down, down) && lists_equal(existing->labels, labels) &&
-		lists_equal(existing->depends, deps))
+		sm_string_lists_equal(existing->down, down) && sm_string_lists_equal(existing->labels, labels) &&
+		sm_string_lists_equal(existing->depends, deps))
 	{
 		bool		found;
 		char	   *old_down = sm_catalog_revision_downgrade(id, &found);
@@ -608,10 +566,9 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	MemoryContext caller = CurrentMemoryContext;
 	text	   *result;
 	SmGraph    *g;
-	SmIdx		parents;
+	List	   *parents = NIL;
 	List	   *down = NIL;
 	ListCell   *lc;
-	int			i;
 
 	sm_check_catalog_writable();
 	sm_lock_catalog();
@@ -620,8 +577,6 @@ schemamig_merge(PG_FUNCTION_ARGS)
 	g = graph_load(false);
 	if (PG_ARGISNULL(0))
 		names = list_make1("heads");
-	parents.n = 0;
-	parents.v = palloc(sizeof(int) * Max(g->n, 1));
 	foreach(lc, names)
 	{
 		ListCell   *lc2;
@@ -629,27 +584,23 @@ schemamig_merge(PG_FUNCTION_ARGS)
 		foreach(lc2, target_resolve(g, lfirst(lc)))
 		{
 			SmRevision *rev = lfirst(lc2);
-			bool		dup = false;
 
 			if (rev == NULL)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("cannot merge base")));
-			for (i = 0; i < parents.n; i++)
-				if (parents.v[i] == rev->index)
-					dup = true;
-			if (!dup)
-				parents.v[parents.n++] = rev->index;
+			if (!list_member_ptr(parents, rev))
+				parents = lappend(parents, rev);
 		}
 	}
-	if (parents.n < 2)
+	if (list_length(parents) < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("a merge needs at least two revisions, got %d", parents.n),
-				 PG_ARGISNULL(0) ? errdetail("The graph has only %d head.", parents.n) : 0));
-	graph_check_overlap(g, parents);
-	for (i = 0; i < parents.n; i++)
-		down = lappend(down, g->revs[parents.v[i]]->id);
+				 errmsg("a merge needs at least two revisions, got %d", list_length(parents)),
+				 PG_ARGISNULL(0) ? errdetail("The graph has only %d head.", list_length(parents)) : 0));
+	graph_check_no_ancestors(g, parents);
+	foreach(lc, parents)
+		down = lappend(down, ((SmRevision *) lfirst(lc))->id);
 	id = register_revision(id, message, "", "", down, true, NIL, NIL, true);
 	MemoryContextSwitchTo(caller);
 	result = cstring_to_text(id);
@@ -665,7 +616,7 @@ schemamig_remove_revision(PG_FUNCTION_ARGS)
 	MemoryContext caller = CurrentMemoryContext;
 	SmGraph    *g;
 	SmRevision *rev;
-	SmRevNode  *node;
+	List	   *dependents;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -682,15 +633,16 @@ schemamig_remove_revision(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", id)));
-	node = SM_NODE(g, rev->index);
-	if (node->allnext.n > 0)
+	dependents = graph_dependents(g, rev);
+	if (dependents != NIL)
 	{
 		StringInfoData buf;
-		int			i;
+		ListCell   *lc;
 
 		initStringInfo(&buf);
-		for (i = 0; i < node->allnext.n; i++)
-			appendStringInfo(&buf, "%s\"%s\"", i ? ", " : "", g->revs[node->allnext.v[i]]->id);
+		foreach(lc, dependents)
+			appendStringInfo(&buf, "%s\"%s\"", buf.len > 0 ? ", " : "",
+							 ((SmRevision *) lfirst(lc))->id);
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 				 errmsg("cannot remove revision \"%s\" because other revisions depend on it", id),

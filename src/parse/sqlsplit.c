@@ -8,6 +8,9 @@
  * multi-statement string to its workers, which reject it, and one statement
  * per call gives exact error positions.  raw_parser's stmt_location and
  * stmt_len give the boundaries, which copes with dollar quotes and comments.
+ * plan() reads its statements through a per-backend cache keyed by the SQL
+ * text (sm_split_sql_cached), so that planning 10,000 revisions does not
+ * parse them all again each time.
  *
  * src/parse/sqlsplit.c
  *
@@ -19,8 +22,10 @@
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
 #include "parser/scansup.h"
+#include "utils/memutils.h"
 
 #include "pg_schemamig.h"
+#include "strmap.h"
 
 /*
  * stmt_is_nontransactional: statements PostgreSQL refuses inside a
@@ -274,4 +279,81 @@ sm_sql_is_nontransactional(const char *sql)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * The statement cache of sm_split_sql_cached: SQL text -> its statements,
+ * for this backend, in a context of its own.  A revision's SQL is the same
+ * text every time plan() and upgrade() see it, and splitting is a pure
+ * function of the text, so nothing ever invalidates an entry; the cache is
+ * emptied when it grows past SPLIT_CACHE_MAX_BYTES.
+ */
+#define SPLIT_CACHE_MAX_BYTES	(32 * 1024 * 1024)
+
+static MemoryContext split_cache_cxt = NULL;
+static StrMap split_cache_map;
+static List **split_cache_lists = NULL;
+static int	split_cache_n = 0;
+static int	split_cache_cap = 0;
+
+static void
+split_cache_reset(void)
+{
+	MemoryContext old;
+
+	if (split_cache_cxt == NULL)
+		split_cache_cxt = AllocSetContextCreate(TopMemoryContext,
+												"schemamig statement cache",
+												ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(split_cache_cxt);
+	old = MemoryContextSwitchTo(split_cache_cxt);
+	strmap_init(&split_cache_map, 1024);
+	split_cache_cap = 1024;
+	split_cache_lists = palloc(sizeof(List *) * split_cache_cap);
+	split_cache_n = 0;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * sm_split_sql_cached is sm_split_sql with a per-backend cache.  The list
+ * and its statements belong to the cache: read them, never change or free
+ * them, and do not keep them past the current call.
+ */
+List *
+sm_split_sql_cached(const char *sql)
+{
+	int			i;
+	List	   *fresh;
+	List	   *copy = NIL;
+	ListCell   *lc;
+	MemoryContext old;
+
+	if (split_cache_cxt == NULL ||
+		MemoryContextMemAllocated(split_cache_cxt, true) > SPLIT_CACHE_MAX_BYTES)
+		split_cache_reset();
+	i = strmap_get(&split_cache_map, sql);
+	if (i >= 0)
+		return split_cache_lists[i];
+
+	fresh = sm_split_sql(sql);	/* may raise a syntax error: cache nothing */
+	old = MemoryContextSwitchTo(split_cache_cxt);
+	foreach(lc, fresh)
+	{
+		SmStatement *st = palloc(sizeof(SmStatement));
+
+		*st = *(SmStatement *) lfirst(lc);
+		st->sql = pstrdup(st->sql);
+		copy = lappend(copy, st);
+	}
+	if (split_cache_n >= split_cache_cap)
+	{
+		split_cache_cap *= 2;
+		split_cache_lists = repalloc(split_cache_lists, sizeof(List *) * split_cache_cap);
+	}
+	split_cache_lists[split_cache_n] = copy;
+	strmap_put(&split_cache_map, pstrdup(sql), split_cache_n);
+	split_cache_n++;
+	MemoryContextSwitchTo(old);
+	return copy;
 }

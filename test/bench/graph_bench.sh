@@ -1,12 +1,14 @@
 #!/bin/bash
-# Benchmark (not a test) of the revision-graph engine on 10,000 revisions:
-# a linear history, one with hundreds of branch/merge pairs, and a linear
-# one where every revision also has a dependency.  Reports
-# server-side times of heads(), history(), plan('heads') and check() from an
-# empty version table, each the median of several runs measured with
-# clock_timestamp() inside one session.  Then a linear history of N_BIG
-# (100,000) revisions: heads(), check() (callable by any role, so it must
-# stay O(n log n)) and upgrade('head'), once each.
+# Benchmark (not a test) of the revision-graph engine (src/common) on
+# 10,000 revisions: a linear history, two with hundreds of branch/merge
+# pairs (333 and 454), and a linear one where every revision also has a
+# dependency.  Reports server-side times of heads(), history() and
+# plan('heads') from an empty version table, each the median of several
+# runs measured with clock_timestamp() inside one session, and the first
+# plan('heads') of that session (its statement cache still empty).
+# Then a linear history of N_BIG (100,000) revisions: heads(), check()
+# (callable by any role, so it must stay O(n log n)) and upgrade('head'),
+# once each.
 #
 #   test/bench/graph_bench.sh               # throwaway cluster (run as root or postgres)
 #   DATABASE_URL=postgres://... test/bench/graph_bench.sh
@@ -19,6 +21,7 @@ N=${N:-10000}
 N_BIG=${N_BIG:-100000}
 RUNS=${RUNS:-7}
 BLOCK=${BLOCK:-30}      # branchy history: a branch point, two lines, a merge per block
+BLOCK2=${BLOCK2:-22}    # the second branchy history: about 450 pairs
 
 cleanup() { :; }
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -38,11 +41,13 @@ fi
 "${PSQL[@]}" -v ON_ERROR_STOP=1 <<SQL >/dev/null
 DROP DATABASE IF EXISTS sm_graph_bench_linear;
 DROP DATABASE IF EXISTS sm_graph_bench_branchy;
+DROP DATABASE IF EXISTS sm_graph_bench_branchy450;
 DROP DATABASE IF EXISTS sm_graph_bench_deps;
 DROP DATABASE IF EXISTS sm_graph_bench_big;
 CREATE DATABASE sm_graph_bench_big;
 CREATE DATABASE sm_graph_bench_linear;
 CREATE DATABASE sm_graph_bench_branchy;
+CREATE DATABASE sm_graph_bench_branchy450;
 CREATE DATABASE sm_graph_bench_deps;
 SQL
 
@@ -66,8 +71,10 @@ SELECT n, 'r' || n, CASE WHEN n = 1 THEN '{}'::text[] ELSE ARRAY['r' || (n - 1)]
 
 # branchy: per block of BLOCK revisions, a branch point b, two lines of
 # (BLOCK - 2) / 2 revisions each, and a merge m of both lines
-load sm_graph_bench_branchy "
-WITH p AS (SELECT $BLOCK AS blk, ($BLOCK - 2) / 2 AS half)
+branchy() {
+    local db=$1 blk=$2
+    load "$db" "
+WITH p AS (SELECT $blk AS blk, ($blk - 2) / 2 AS half)
 SELECT b * p.blk + k,
        CASE WHEN k = 0 THEN 'b' || b
             WHEN k <= p.half THEN 'x' || b || '_' || k
@@ -80,7 +87,10 @@ SELECT b * p.blk + k,
             WHEN k <= 2 * p.half THEN ARRAY['y' || b || '_' || (k - p.half - 1)]
             ELSE ARRAY['x' || b || '_' || p.half, 'y' || b || '_' || p.half] END,
        '{}'::text[]
-  FROM p, generate_series(0, $N / $BLOCK - 1) AS b, generate_series(0, 2 * p.half + 1) AS k"
+  FROM p, generate_series(0, $N / $blk - 1) AS b, generate_series(0, 2 * p.half + 1) AS k"
+}
+branchy sm_graph_bench_branchy "$BLOCK"
+branchy sm_graph_bench_branchy450 "$BLOCK2"
 
 # linear, each revision also depending on the one five below it (every
 # dependency survives normalization, so no step of the order is "plain")
@@ -102,22 +112,26 @@ BEGIN
   END LOOP;
   RETURN (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric, 2) FROM unnest(ms) m);
 END \$\$;
+SELECT CASE WHEN pg_catalog.to_regprocedure('schemamig.plan(text)') IS NULL THEN 'n/a'
+            ELSE pg_temp.bench('SELECT count(*) FROM schemamig.plan(''heads'')', 1)::text END AS first \\gset
 SELECT '$db' || '|' || (SELECT count(*) FROM schemamig.revision)
     || '|' || (SELECT count(*) FROM schemamig.revision WHERE cardinality(down_revisions) > 1)
     || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.heads()', $RUNS)
     || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.history()', $RUNS)
     || '|' || CASE WHEN pg_catalog.to_regprocedure('schemamig.plan(text)') IS NULL THEN 'n/a (no plan())'
                    ELSE pg_temp.bench('SELECT count(*) FROM schemamig.plan(''heads'')', $RUNS)::text END
-    || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.check()', $RUNS);
+    || '|' || pg_temp.bench('SELECT count(*) FROM schemamig.check()', $RUNS)
+    || '|' || :'first';
 SQL
 }
 
-echo "history|revisions|merges|heads() ms|history() ms|plan('heads') ms|check() ms (median of $RUNS)"
+echo "history|revisions|merges|heads() ms|history() ms|plan('heads') ms (median of $RUNS)|check() ms|plan('heads') first call ms"
 measure sm_graph_bench_linear
 measure sm_graph_bench_branchy
+measure sm_graph_bench_branchy450
 measure sm_graph_bench_deps
 "${PSQL[@]}" -c "DROP DATABASE sm_graph_bench_linear" -c "DROP DATABASE sm_graph_bench_branchy" \
-    -c "DROP DATABASE sm_graph_bench_deps" >/dev/null
+    -c "DROP DATABASE sm_graph_bench_branchy450" -c "DROP DATABASE sm_graph_bench_deps" >/dev/null
 
 # N_BIG linear revisions: one run each (check() used to be quadratic here)
 load sm_graph_bench_big "

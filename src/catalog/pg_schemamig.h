@@ -6,7 +6,7 @@
  *
  * The revision-graph interface lives in graph.h.
  *
- * src/pg_schemamig.h
+ * src/catalog/pg_schemamig.h
  *
  *-------------------------------------------------------------------------
  */
@@ -24,9 +24,6 @@
 
 /* Catalog schema; every query names it explicitly. */
 #define SM_SCHEMA				"schemamig"
-
-/* Checksum algorithm tag, stored with every checksum; never changes silently. */
-#define SM_CHECKSUM_ALGORITHM	"pgtok-sha256-v1"
 
 /* lint_on_upgrade values */
 typedef enum SmLintMode
@@ -76,6 +73,7 @@ extern bool sm_spi_getbool(uint64 row, int col, bool *isnull);
 extern List *sm_spi_gettextarray(uint64 row, int col);
 extern Datum sm_text_array_datum(List *strings);
 extern List *sm_text_array_to_list(ArrayType *arr, const char *argname);
+extern bool sm_string_lists_equal(List *a, List *b);
 extern void sm_check_catalog_writable(void);
 
 /* guard.c: the catalog lock, the owner's rights, the nested-call refusal */
@@ -91,25 +89,8 @@ extern uint64 sm_spi_exec_plan_owner(struct _SPI_plan *plan, const char *what,
 									 const char *nulls);
 extern Datum sm_caller_name_datum(void);
 
-/* sqltoken.c: one token of PostgreSQL's scanner */
-typedef struct SmToken
-{
-	int			code;			/* token code (parser/gram.h), or the character */
-	int			location;		/* byte offset in the scanned text */
-	const char *value;			/* semantic value (identifier, constant,
-								 * operator or keyword text), or NULL */
-	bool		keyword;		/* a keyword: value is its lower-case name */
-} SmToken;
-
-/* called per token; returns false to stop the scan */
-typedef bool (*SmTokenCallback) (const SmToken *token, void *arg);
-
-extern void sm_scan_tokens(const char *sql, bool fixed, SmTokenCallback cb,
-						   void *arg);
-
-/* checksum.c */
-extern char *sm_checksum(const char *upgrade_sql, const char *downgrade_sql,
-						 bool transactional);
+/* tokens, statements and checksums: sqltoken.h (src/common) */
+#include "sqltoken.h"
 
 /* sqlsplit.c: why a statement can never be part of a revision */
 typedef struct SmRefusal
@@ -132,6 +113,7 @@ typedef struct SmStatement
 
 extern void sm_parse_error_callback(void *arg);
 extern List *sm_split_sql(const char *sql);
+extern List *sm_split_sql_cached(const char *sql);
 extern bool sm_sql_is_nontransactional(const char *sql);
 extern void sm_check_statement(const SmStatement *st, int n, const char *id,
 							   const char *direction);
