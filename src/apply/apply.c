@@ -290,12 +290,21 @@ sm_load_revision(const char *id)
 
 /*
  * sm_load_revision_sql fills in the SQL of one revision of a graph loaded
- * without it (upgrade_each loads the graph once per revision).
+ * without it (upgrade_each loads the graph once per revision).  The SQL is
+ * allocated where the revision is: the graph may be graph_load's cache.
  */
 void
 sm_load_revision_sql(SmRevision *rev)
 {
-	if (!sm_catalog_revision_sql(rev->id, &rev->upgrade_sql, &rev->downgrade_sql))
+	MemoryContext old;
+	bool		found;
+
+	if (rev->upgrade_sql != NULL)
+		return;
+	old = MemoryContextSwitchTo(GetMemoryChunkContext(rev));
+	found = sm_catalog_revision_sql(rev->id, &rev->upgrade_sql, &rev->downgrade_sql);
+	MemoryContextSwitchTo(old);
+	if (!found)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" does not exist", rev->id)));

@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "access/htup_details.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -36,13 +37,21 @@ get_text(uint64 row, int col)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-/* a text[] column of the current SPI result as a List of C strings */
-static List *
-get_text_list(uint64 row, int col)
+#define REVISION_COLUMNS \
+	"id, message, down_revisions, branch_labels, depends_on, " \
+	"downgrade_sql IS NOT NULL, transactional, checksum"
+
+/* a text Datum as a C string (NULL for NULL) */
+static char *
+datum_text(Datum d, bool isnull)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
-								  col, &isnull);
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* a text[] Datum as a List of C strings (NIL for NULL or empty) */
+static List *
+datum_text_list(Datum d, bool isnull)
+{
 	ArrayType  *arr;
 
 	if (isnull)
@@ -53,30 +62,32 @@ get_text_list(uint64 row, int col)
 	return sm_text_array_to_list(arr, NULL);
 }
 
-#define REVISION_COLUMNS \
-	"id, message, down_revisions, branch_labels, depends_on, " \
-	"downgrade_sql IS NOT NULL, transactional, checksum"
-
-/* one SmRevision from row "row" of a query selecting REVISION_COLUMNS [, SQL] */
+/*
+ * one SmRevision from row "row" of a query selecting REVISION_COLUMNS
+ * [, SQL]; the row is deformed once (10,000 revisions per graph load)
+ */
 static SmRevision *
 revision_from_row(uint64 row, bool with_sql)
 {
 	SmRevision *rev = palloc0(sizeof(SmRevision));
-	bool		isnull;
+	Datum		v[10];
+	bool		isnull[10];
 
+	Assert(SPI_tuptable->tupdesc->natts == (with_sql ? 10 : 8));
+	heap_deform_tuple(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, v, isnull);
 	rev->index = (int) row;
-	rev->id = get_text(row, 1);
-	rev->message = get_text(row, 2);
-	rev->down = get_text_list(row, 3);
-	rev->labels = get_text_list(row, 4);
-	rev->depends = get_text_list(row, 5);
-	rev->has_downgrade = sm_spi_getbool(row, 6, &isnull);
-	rev->transactional = sm_spi_getbool(row, 7, &isnull);
-	rev->checksum = get_text(row, 8);
+	rev->id = datum_text(v[0], isnull[0]);
+	rev->message = datum_text(v[1], isnull[1]);
+	rev->down = datum_text_list(v[2], isnull[2]);
+	rev->labels = datum_text_list(v[3], isnull[3]);
+	rev->depends = datum_text_list(v[4], isnull[4]);
+	rev->has_downgrade = !isnull[5] && DatumGetBool(v[5]);
+	rev->transactional = !isnull[6] && DatumGetBool(v[6]);
+	rev->checksum = datum_text(v[7], isnull[7]);
 	if (with_sql)
 	{
-		rev->upgrade_sql = get_text(row, 9);
-		rev->downgrade_sql = get_text(row, 10);
+		rev->upgrade_sql = datum_text(v[8], isnull[8]);
+		rev->downgrade_sql = datum_text(v[9], isnull[9]);
 	}
 	return rev;
 }

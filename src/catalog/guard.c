@@ -46,6 +46,7 @@
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
+#include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
@@ -235,7 +236,10 @@ check_generation(void)
 				 errhint("Retry the transaction, or migrate at READ COMMITTED.")));
 }
 
-/* the generation moves on: later REPEATABLE READ callers can tell */
+/*
+ * the generation moves on: later REPEATABLE READ callers can tell, and
+ * cached graphs (graph_load.c) are rebuilt
+ */
 static void
 bump_generation(void)
 {
@@ -243,6 +247,50 @@ bump_generation(void)
 	sm_spi_exec_owner("UPDATE schemamig.state SET generation = generation OPERATOR(pg_catalog.+) 1",
 					  SPI_OK_UPDATE, 0, NULL, NULL, NULL);
 	sm_spi_finish();
+}
+
+/*
+ * sm_catalog_stamp reads what identifies schemamig.revision's content in
+ * the current snapshot: the generation, which every write to the revision
+ * table moves on (mutating calls through sm_lock_catalog, any other write
+ * through the revision_written trigger), and the xmin of the state row's
+ * version, which tells apart two transactions that moved it to the same
+ * number (only one of them can have committed).  False when the row is
+ * missing or doubled.  Requires a connected SPI.
+ */
+bool
+sm_catalog_stamp(SmCatalogStamp *stamp)
+{
+	bool		isnull1;
+	bool		isnull2;
+
+	sm_spi_exec_owner("SELECT generation, xmin FROM schemamig.state",
+					  SPI_OK_SELECT, 0, NULL, NULL, NULL);
+	if (SPI_processed != 1)
+		return false;
+	stamp->generation = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1, &isnull1));
+	stamp->xmin = DatumGetTransactionId(SPI_getbinval(SPI_tuptable->vals[0],
+													  SPI_tuptable->tupdesc, 2, &isnull2));
+	return !isnull1 && !isnull2;
+}
+
+PG_FUNCTION_INFO_V1(schemamig_revision_written);
+
+/*
+ * Statement trigger on schemamig.revision: a write that did not come
+ * through a mutating call (a superuser's INSERT, a restore) moves the
+ * generation on as well.
+ */
+Datum
+schemamig_revision_written(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("schemamig._revision_written() must be called as a trigger")));
+	bump_generation();
+	return PointerGetDatum(NULL);
 }
 
 /*

@@ -89,6 +89,14 @@ extern uint64 sm_spi_exec_plan_owner(struct _SPI_plan *plan, const char *what,
 									 const char *nulls);
 extern Datum sm_caller_name_datum(void);
 
+/* what identifies the revision table's content in a snapshot (guard.c) */
+typedef struct SmCatalogStamp
+{
+	int64		generation;		/* schemamig.state.generation */
+	TransactionId xmin;			/* the xmin of that row version */
+} SmCatalogStamp;
+extern bool sm_catalog_stamp(SmCatalogStamp *stamp);
+
 /* tokens, statements and checksums: sqltoken.h (src/common) */
 #include "sqltoken.h"
 

@@ -15,6 +15,19 @@ INSERT INTO schemamig.state (generation) VALUES (0);
 REVOKE ALL ON schemamig.state FROM PUBLIC;
 COMMENT ON TABLE schemamig.state IS 'the catalog generation, incremented by every mutating call';
 
+-- any other write to the revision table moves the generation on too
+CREATE FUNCTION schemamig._revision_written()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'schemamig_revision_written'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION schemamig._revision_written() IS
+  'internal: statement trigger on schemamig.revision, moves the catalog generation on';
+REVOKE EXECUTE ON FUNCTION schemamig._revision_written() FROM PUBLIC;
+CREATE TRIGGER revision_written
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON schemamig.revision
+    FOR EACH STATEMENT EXECUTE FUNCTION schemamig._revision_written();
+ALTER TABLE schemamig.revision ENABLE ALWAYS TRIGGER revision_written;
+
 CREATE FUNCTION schemamig._session_lock(hold boolean)
 RETURNS void
 AS 'MODULE_PATHNAME', 'schemamig_session_lock'
