@@ -81,6 +81,34 @@ SELECT count(*) AS heads_after_recreate FROM schemamig.heads();
 SELECT schemamig.add_revision('e1', 'one', 'SELECT 1', 'SELECT 1', down_revisions => '{}');
 SELECT revision FROM schemamig.heads();
 
+-- a role that may not read the revision table never gets the cached graph
+CREATE ROLE sm_cache_reader;
+GRANT SELECT ON schemamig.revision, schemamig.version TO sm_cache_reader;
+REVOKE SELECT ON schemamig.revision FROM PUBLIC;
+SELECT revision FROM schemamig.heads();
+SET ROLE sm_cache_reader;
+SELECT revision FROM schemamig.heads();
+RESET ROLE;
+REVOKE SELECT ON schemamig.revision FROM sm_cache_reader;
+SELECT revision FROM schemamig.heads();
+SET ROLE sm_cache_reader;
+SELECT revision FROM schemamig.heads();
+RESET ROLE;
+-- nor one that row security would show only some rows
+GRANT SELECT ON schemamig.revision TO sm_cache_reader;
+ALTER TABLE schemamig.revision ENABLE ROW LEVEL SECURITY;
+CREATE POLICY none_for_reader ON schemamig.revision TO sm_cache_reader USING (false);
+SELECT revision FROM schemamig.heads();
+SET ROLE sm_cache_reader;
+SELECT count(*) AS heads_seen_by_reader FROM schemamig.heads();
+RESET ROLE;
+SELECT revision FROM schemamig.heads();
+DROP POLICY none_for_reader ON schemamig.revision;
+ALTER TABLE schemamig.revision DISABLE ROW LEVEL SECURITY;
+REVOKE ALL ON schemamig.revision, schemamig.version FROM sm_cache_reader;
+GRANT SELECT ON schemamig.revision TO PUBLIC;
+DROP ROLE sm_cache_reader;
+
 -- the trigger function refuses a direct call
 SELECT schemamig._revision_written();
 

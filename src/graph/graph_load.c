@@ -14,7 +14,9 @@
  * back and another one to the same number are told apart).  A call whose
  * snapshot sees the same stamp gets the cached graph; any other builds a
  * new one.  A relcache invalidation of schemamig.revision (TRUNCATE,
- * ALTER TABLE ... DISABLE TRIGGER, DROP EXTENSION) drops the cache too.
+ * ALTER TABLE ... DISABLE TRIGGER, DROP EXTENSION, GRANT/REVOKE) drops the
+ * cache too, and a role that could not read the whole table itself never
+ * gets the cached graph.
  *
  * Callers may hold pointers into a graph until their transaction ends, and
  * nested calls (a revision's SQL calling schemamig.heads()) may replace
@@ -32,9 +34,12 @@
 
 #include "access/transam.h"
 #include "catalog/namespace.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rls.h"
 
 #include "catalog.h"
 #include "graph.h"
@@ -54,6 +59,19 @@ graph_cache_relcache_cb(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == cache_relid)
 		cache_valid = false;	/* freed on the next graph_load, not here */
+}
+
+/*
+ * may_use_cache: a cached graph is shared by every role of the session, so
+ * it is read and used only by a role whose own read sees the whole table
+ * (SELECT on it, no row security in the way).
+ */
+static bool
+may_use_cache(Oid relid)
+{
+	return OidIsValid(relid) &&
+		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+		check_enable_rls(relid, InvalidOid, true) == RLS_NONE;
 }
 
 /* build the graph from the catalog in the current memory context */
@@ -79,11 +97,14 @@ graph_load(bool with_sql)
 	MemoryContext cxt;
 	MemoryContext old;
 	SmGraph    *g;
+	Oid			relid;
 
-	if (!sm_catalog_stamp(&stamp))
-		return load_uncached(with_sql); /* a damaged state row: no caching */
+	/* a damaged state row, or a role whose own read could differ: no cache */
+	relid = get_relname_relid("revision", get_namespace_oid("schemamig", true));
+	if (!sm_catalog_stamp(&stamp) || !may_use_cache(relid))
+		return load_uncached(with_sql);
 
-	if (cache_valid && cache_graph != NULL &&
+	if (cache_valid && cache_graph != NULL && cache_relid == relid &&
 		cache_stamp.generation == stamp.generation &&
 		TransactionIdEquals(cache_stamp.xmin, stamp.xmin) &&
 		(cache_with_sql || !with_sql))
@@ -109,7 +130,7 @@ graph_load(bool with_sql)
 	cache_graph = g;
 	cache_with_sql = with_sql;
 	cache_stamp = stamp;
-	cache_relid = get_relname_relid("revision", get_namespace_oid("schemamig", true));
+	cache_relid = relid;
 	cache_valid = true;
 	return g;
 }
