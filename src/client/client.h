@@ -159,6 +159,8 @@ extern PGconn *db_connect_finish(PGconn *conn);
 extern void db_disconnect(PGconn *conn);
 extern PGresult *db_exec(PGconn *conn, const char *sql, int nparams,
 						 const char *const *params, const char *what);
+extern int	db_print_json(PGconn *conn, const char *sql, const char *param,
+						  const char *what);
 extern bool db_command(PGconn *conn, const char *sql, const char *what);
 extern bool db_command_params(PGconn *conn, const char *sql, int nparams,
 							  const char *const *params, const char *what);
@@ -169,6 +171,8 @@ extern bool db_has_function(PGconn *conn, const char *name);
 extern void db_report_error(const PGresult *res, PGconn *conn,
 							const char *what, const DbGraph *g);
 extern char *array_literal(const RevFileList *list);
+extern void array_literal_add(PQExpBuffer buf, const char *s);
+extern void array_literal_end(PQExpBuffer buf);
 extern int	revision_error_line(const RevFile *rf, const char *stmt,
 								const char *position);
 

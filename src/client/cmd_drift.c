@@ -238,16 +238,13 @@ cmd_drift(PGconn *conn)
 		return drift_ack(conn);
 	if (opts.json)
 	{
-		res = db_exec(conn,
-					  "SELECT COALESCE(pg_catalog.json_agg(d ORDER BY d.id), '[]'::pg_catalog.json),"
-					  " pg_catalog.count(*) FILTER (WHERE NOT d.acknowledged)"
-					  " FROM schemamig.drift d WHERE $1::pg_catalog.bool OR NOT d.acknowledged",
-					  1, params, "reading schemamig.drift");
-		if (res == NULL)
+		shown = db_print_json(conn,
+							  "SELECT COALESCE(pg_catalog.json_agg(d ORDER BY d.id), '[]'::pg_catalog.json),"
+							  " pg_catalog.count(*) FILTER (WHERE NOT d.acknowledged)"
+							  " FROM schemamig.drift d WHERE $1::pg_catalog.bool OR NOT d.acknowledged",
+							  params[0], "reading schemamig.drift");
+		if (shown < 0)
 			return EXIT_MIGRATION;
-		printf("%s\n", PQgetvalue(res, 0, 0));
-		shown = atoi(PQgetvalue(res, 0, 1));
-		PQclear(res);
 		return (shown > 0 && !opts.all) ? EXIT_MIGRATION : EXIT_OK;
 	}
 	res = db_exec(conn,

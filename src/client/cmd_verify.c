@@ -97,18 +97,13 @@ cmd_verify(PGconn *conn, const DbGraph *g, const MigDir *md, const char *target)
 	params[0] = lit;
 	if (opts.json)
 	{
-		res = db_exec(conn,
-					  "SELECT COALESCE(pg_catalog.json_agg(v), '[]'::pg_catalog.json),"
-					  " pg_catalog.count(*) FILTER (WHERE NOT v.ok)"
-					  " FROM pg_catalog.unnest($1::pg_catalog.text[]) t, LATERAL schemamig.verify(t) v",
-					  1, params, "running schemamig.verify()");
+		failed = db_print_json(conn,
+							   "SELECT COALESCE(pg_catalog.json_agg(v), '[]'::pg_catalog.json),"
+							   " pg_catalog.count(*) FILTER (WHERE NOT v.ok)"
+							   " FROM pg_catalog.unnest($1::pg_catalog.text[]) t, LATERAL schemamig.verify(t) v",
+							   lit, "running schemamig.verify()");
 		free(lit);
-		if (res == NULL)
-			return EXIT_MIGRATION;
-		printf("%s\n", PQgetvalue(res, 0, 0));
-		failed = atoi(PQgetvalue(res, 0, 1));
-		PQclear(res);
-		return failed > 0 ? EXIT_MIGRATION : EXIT_OK;
+		return failed != 0 ? EXIT_MIGRATION : EXIT_OK;
 	}
 	res = db_exec(conn,
 				  "SELECT v.revision, v.\"check\", v.ok, v.detail"
@@ -298,18 +293,13 @@ cmd_review(PGconn *conn, const DbGraph *g, const char *spec)
 	params[0] = id;
 	if (opts.json)
 	{
-		res = db_exec(conn,
-					  "SELECT COALESCE(pg_catalog.json_agg(f), '[]'::pg_catalog.json),"
-					  " pg_catalog.count(*) FILTER (WHERE f.severity OPERATOR(pg_catalog.=) 'error')"
-					  " FROM schemamig.review($1) f",
-					  1, params, "running schemamig.review()");
+		errors = db_print_json(conn,
+							   "SELECT COALESCE(pg_catalog.json_agg(f), '[]'::pg_catalog.json),"
+							   " pg_catalog.count(*) FILTER (WHERE f.severity OPERATOR(pg_catalog.=) 'error')"
+							   " FROM schemamig.review($1) f",
+							   id, "running schemamig.review()");
 		free(id);
-		if (res == NULL)
-			return EXIT_MIGRATION;
-		printf("%s\n", PQgetvalue(res, 0, 0));
-		errors = atoi(PQgetvalue(res, 0, 1));
-		PQclear(res);
-		return errors > 0 ? EXIT_MIGRATION : EXIT_OK;
+		return errors != 0 ? EXIT_MIGRATION : EXIT_OK;
 	}
 	res = db_exec(conn,
 				  "SELECT direction, severity, rule, statement, location, message, hint"

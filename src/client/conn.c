@@ -590,35 +590,68 @@ db_report_error(const PGresult *res, PGconn *conn, const char *what,
 	free(where);
 }
 
-/* A text[] literal for a list of ids or labels ('{}' when empty). */
+/*
+ * db_print_json runs a query of one parameter whose single row is a JSON
+ * document and a count (--json output), prints the document and returns
+ * the count; -1 after reporting an error as "what".
+ */
+int
+db_print_json(PGconn *conn, const char *sql, const char *param, const char *what)
+{
+	const char *params[1] = {param};
+	PGresult   *res = db_exec(conn, sql, 1, params, what);
+	int			count;
+
+	if (res == NULL)
+		return -1;
+	printf("%s\n", PQgetvalue(res, 0, 0));
+	count = atoi(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return count;
+}
+
+/*
+ * array_literal_add appends one element (quoted; NULL for NULL) to a text[]
+ * literal being built in "buf" (empty to begin with); array_literal_end
+ * closes it ('{}' when nothing was added).
+ */
+void
+array_literal_add(PQExpBuffer buf, const char *s)
+{
+	appendPQExpBufferChar(buf, buf->len == 0 ? '{' : ',');
+	if (s == NULL)
+	{
+		appendPQExpBufferStr(buf, "NULL");
+		return;
+	}
+	appendPQExpBufferChar(buf, '"');
+	for (; *s; s++)
+	{
+		if (*s == '"' || *s == '\\')
+			appendPQExpBufferChar(buf, '\\');
+		appendPQExpBufferChar(buf, *s);
+	}
+	appendPQExpBufferChar(buf, '"');
+}
+
+void
+array_literal_end(PQExpBuffer buf)
+{
+	if (buf->len == 0)
+		appendPQExpBufferChar(buf, '{');
+	appendPQExpBufferChar(buf, '}');
+}
+
+/* A text[] literal for a list of ids or labels ('{}' when empty; malloc'd). */
 char *
 array_literal(const RevFileList *list)
 {
-	size_t		need = 3;
-	char	   *out,
-			   *o;
+	PQExpBufferData buf;
 	int			i;
 
+	initPQExpBuffer(&buf);
 	for (i = 0; i < list->n; i++)
-		need += 2 * strlen(list->items[i]) + 3;
-	out = o = pg_malloc(need);
-	*o++ = '{';
-	for (i = 0; i < list->n; i++)
-	{
-		const char *s;
-
-		if (i > 0)
-			*o++ = ',';
-		*o++ = '"';
-		for (s = list->items[i]; *s; s++)
-		{
-			if (*s == '"' || *s == '\\')
-				*o++ = '\\';
-			*o++ = *s;
-		}
-		*o++ = '"';
-	}
-	*o++ = '}';
-	*o = '\0';
-	return out;
+		array_literal_add(&buf, list->items[i]);
+	array_literal_end(&buf);
+	return buf.data;
 }

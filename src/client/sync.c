@@ -49,63 +49,6 @@ lists_equal(const RevFileList *a, const RevFileList *b)
 	return true;
 }
 
-/* A text[] literal under construction. */
-typedef struct ArrBuf
-{
-	char	   *s;
-	size_t		len;
-	size_t		cap;
-	int			n;
-} ArrBuf;
-
-static void
-arr_init(ArrBuf *a)
-{
-	a->cap = 64;
-	a->s = pg_malloc(a->cap);
-	a->s[0] = '{';
-	a->s[1] = '}';
-	a->s[2] = '\0';
-	a->len = 1;
-	a->n = 0;
-}
-
-/* Appends a quoted element, or NULL. */
-static void
-arr_add(ArrBuf *a, const char *s)
-{
-	size_t		need = (s ? 2 * strlen(s) : 0) + 8;
-	char	   *o;
-
-	if (a->len + need > a->cap)
-	{
-		a->cap = (a->len + need) * 2;
-		a->s = pg_realloc(a->s, a->cap);
-	}
-	o = a->s + a->len;
-	if (a->n++ > 0)
-		*o++ = ',';
-	if (s == NULL)
-	{
-		memcpy(o, "NULL", 4);
-		o += 4;
-	}
-	else
-	{
-		*o++ = '"';
-		for (; *s; s++)
-		{
-			if (*s == '"' || *s == '\\')
-				*o++ = '\\';
-			*o++ = *s;
-		}
-		*o++ = '"';
-	}
-	*o++ = '}';
-	*o = '\0';
-	a->len = o - a->s - 1;		/* the closing brace is overwritten next */
-}
-
 /*
  * Fills sums[i] with schemamig.checksum() of files[i] (the extension's
  * checksum over PostgreSQL's token stream), in one query.  Returns false
@@ -114,7 +57,7 @@ arr_add(ArrBuf *a, const char *s)
 bool
 files_checksums(PGconn *conn, RevFile *const *files, int n, char **sums)
 {
-	ArrBuf		ups,
+	PQExpBufferData ups,
 				downs,
 				trans;
 	const char *params[3];
@@ -123,26 +66,29 @@ files_checksums(PGconn *conn, RevFile *const *files, int n, char **sums)
 
 	if (n == 0)
 		return true;
-	arr_init(&ups);
-	arr_init(&downs);
-	arr_init(&trans);
+	initPQExpBuffer(&ups);
+	initPQExpBuffer(&downs);
+	initPQExpBuffer(&trans);
 	for (i = 0; i < n; i++)
 	{
-		arr_add(&ups, files[i]->upgrade_sql);
-		arr_add(&downs, files[i]->downgrade_sql);
-		arr_add(&trans, files[i]->transactional ? "t" : "f");
+		array_literal_add(&ups, files[i]->upgrade_sql);
+		array_literal_add(&downs, files[i]->downgrade_sql);
+		array_literal_add(&trans, files[i]->transactional ? "t" : "f");
 	}
-	params[0] = ups.s;
-	params[1] = downs.s;
-	params[2] = trans.s;
+	array_literal_end(&ups);
+	array_literal_end(&downs);
+	array_literal_end(&trans);
+	params[0] = ups.data;
+	params[1] = downs.data;
+	params[2] = trans.data;
 	res = db_exec(conn,
 				  "SELECT schemamig.checksum(x.u, x.d, x.t) "
 				  "FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]), "
 				  "pg_catalog.unnest($3::boolean[])) AS x(u, d, t)",
 				  3, params, "computing checksums of the migration files");
-	free(ups.s);
-	free(downs.s);
-	free(trans.s);
+	termPQExpBuffer(&ups);
+	termPQExpBuffer(&downs);
+	termPQExpBuffer(&trans);
 	if (res == NULL)
 		return false;
 	for (i = 0; i < n; i++)

@@ -62,6 +62,7 @@
 #include "introspect.h"
 #include "migstate.h"
 #include "sm_citus.h"
+#include "subxact.h"
 
 PG_FUNCTION_INFO_V1(schemamig_drift_ddl_command_end);
 PG_FUNCTION_INFO_V1(schemamig_drift_sql_drop);
@@ -547,8 +548,6 @@ snapshot_take(List *heads)
 void
 sm_snapshot_record(List *heads)
 {
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
 
 	/*
 	 * The migration holds its locks (ACCESS EXCLUSIVE on what it changed):
@@ -573,8 +572,7 @@ sm_snapshot_record(List *heads)
 	}
 
 	/* a lock taken between the probe and the description: still no wait */
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
+	sm_subxact_begin();
 	PG_TRY();
 	{
 		int			nestlevel = NewGUCNestLevel();
@@ -583,20 +581,12 @@ sm_snapshot_record(List *heads)
 								 GUC_ACTION_SAVE, true, 0, false);
 		(void) snapshot_take(heads);
 		AtEOXact_GUC(true, nestlevel);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
+		sm_subxact_commit();
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = sm_subxact_abort_caught();
 
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
 		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
 			ReThrowError(edata);
 		ereport(WARNING,
@@ -700,15 +690,12 @@ check_version_table(SmGraph *g)
 static void
 check_graph_load(ReturnSetInfo *rsinfo)
 {
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
 	char	   *volatile heads_detail = NULL;
 	char	   *volatile error_detail = NULL;
 	List	   *volatile version_problems = NIL;
 	ListCell   *lc;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
+	sm_subxact_begin();
 	PG_TRY();
 	{
 		SmGraph    *g = graph_load(false);
@@ -726,20 +713,12 @@ check_graph_load(ReturnSetInfo *rsinfo)
 								 (char *) lfirst(lc));
 			heads_detail = buf.data;
 		}
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
+		sm_subxact_commit();
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = sm_subxact_abort_caught();
 
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
 		error_detail = pstrdup(edata->message);
 		FreeErrorData(edata);
 	}
@@ -868,29 +847,18 @@ check_drift_log(ReturnSetInfo *rsinfo)
 static char *
 fingerprint_or_busy(SmSnapshotRow *snap, ReturnSetInfo *rsinfo)
 {
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
 	char	   *volatile live = NULL;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
+	sm_subxact_begin();
 	PG_TRY();
 	{
 		live = sm_fingerprint(snap->schemas, snap->all_schemas);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
+		sm_subxact_commit();
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = sm_subxact_abort_caught();
 
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
 		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
 			ReThrowError(edata);
 		check_row(rsinfo, "warning", "schema not compared",

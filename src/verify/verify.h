@@ -8,7 +8,7 @@
  * verify.c and dry_run.c hold the SQL entry points; schemadiff.c names the
  * differences between two describe() documents; txequiv.c turns the
  * statements that cannot run in a transaction into their transactional
- * equivalents; subxact.c runs code in internal subtransactions.
+ * equivalents; src/catalog/subxact.c runs code in internal subtransactions.
  *
  * src/verify/verify.h
  *
@@ -40,16 +40,6 @@ extern List *sm_schema_differences(Jsonb *before, Jsonb *after,
 								   const char *extra, const char *missing);
 extern char *sm_join_differences(List *diffs, int max);
 
-/*
- * subxact.c: a stack of internal subtransactions.  commit and rollback act
- * on the innermost one; sm_subxact_unwind rolls back every one above
- * "depth" (on the way out of an error).
- */
-extern void sm_subxact_begin(void);
-extern void sm_subxact_commit(void);
-extern void sm_subxact_rollback(void);
-extern int	sm_subxact_depth(void);
-extern void sm_subxact_unwind(int depth);
-extern ErrorData *sm_subxact_abort_caught(void);
+#include "subxact.h"		/* internal subtransactions (src/catalog) */
 
 #endif							/* SM_VERIFY_H */

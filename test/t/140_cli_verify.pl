@@ -6,47 +6,20 @@
 # files are synced first and nothing is left afterwards.
 use strict;
 use warnings;
-use File::Path qw(make_path);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use SchemamigTest;
+use CliTest;
 
-my @client = client_command();
+cli_start('cli_verify');
+fresh('verify');
 
-my $node = PostgreSQL::Test::Cluster->new('cli_verify');
-$node->init;
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_schemamig');
-
-my $tmp = PostgreSQL::Test::Utils::tempdir;
-my $dir = "$tmp/migrations";
-make_path($dir);
-delete $ENV{DATABASE_URL};
-
-sub cli
-{
-	my ($args, $ret, $out, $err, $name) = @_;
-	my ($stdout, $stderr);
-	local %ENV = %ENV;
-	$ENV{PGHOST} = $node->host;
-	$ENV{PGPORT} = $node->port;
-	$ENV{PGDATABASE} = 'postgres';
-	IPC::Run::run([ @client, '-D', $dir, @$args ], '>', \$stdout, '2>', \$stderr);
-	is($? >> 8, $ret, "$name: exit status");
-	if (ref $out) { like($stdout, $out, "$name: stdout"); }
-	else { is($stdout, $out, "$name: stdout"); }
-	like($stderr, $err, "$name: stderr");
-	return $stdout;
-}
-
-sub sql { return $node->safe_psql('postgres', $_[0]); }
-
+# a migration file named after its revision
 sub revision
 {
 	my ($id, $down, $msg, $up, $downsql) = @_;
-	write_file("$dir/$id.sql",
-		"-- revision: $id\n-- down_revision: $down\n-- message: $msg\n-- +upgrade\n$up\n-- +downgrade\n$downsql\n");
+	rev($id, $down, $msg, $up, $downsql, file => "$id.sql");
 }
 
 revision('a1', '', 'tasks', 'CREATE TABLE tasks (id int PRIMARY KEY, title text);', 'DROP TABLE tasks;');
@@ -129,7 +102,7 @@ cli([ 'review' ], 2, '', qr/wrong number of arguments/, 'review: usage');
 
 # ---- the files are the truth: a revision registered without a file (a
 # stray, synced from another checkout) is neither verified nor dry-run
-unlink("$dir/$_.sql") for qw(c3 d4 e5 f6);
+unlink(dir() . "/$_.sql") for qw(c3 d4 e5 f6);
 cli([ 'sync', '--prune', '-q' ], 0, '', qr/^$/, 'prune the revisions whose files are gone');
 sql("SELECT schemamig.add_revision('s9', 'stray', 'CREATE TABLE stray (id int)', 'DROP TABLE stray', '{b2}')");
 $out = cli([ 'verify' ], 0, qr/^b2 reupgrade: ok\nAll 5 checks passed\.$/m, qr/warning: revision s9 is registered but has no file/,
@@ -143,5 +116,5 @@ unlike($out, qr/stray/, 'dry run: not the stray');
 is(sql("SELECT string_agg(revision, ',') FROM schemamig.version"), 'a1', 'nothing was applied');
 is(sql("SELECT count(*) FROM schemamig.log WHERE revision <> 'a1'"), '0', 'nothing was logged');
 
-$node->stop;
+node()->stop;
 done_testing();

@@ -1,15 +1,16 @@
 /*-------------------------------------------------------------------------
  *
  * subxact.c
- *	  Internal subtransactions for verify() and dry_run(), wrapped as
- *	  PL/pgSQL's exception blocks wrap them: the caller's memory context and
- *	  resource owner are restored after every commit and rollback.
+ *	  Internal subtransactions, wrapped as PL/pgSQL's exception blocks wrap
+ *	  them: the caller's memory context and resource owner are restored
+ *	  after every commit and rollback.  verify(), dry_run() and drift's
+ *	  no-wait descriptions use them.
  *
  * The open ones form a stack, so that an error on its way out of verify()
  * can roll back every level it opened before the caller's own handler
  * (a PL/pgSQL exception block, say) rolls back its own.
  *
- * src/verify/subxact.c
+ * src/catalog/subxact.c
  *
  *-------------------------------------------------------------------------
  */
@@ -17,9 +18,9 @@
 
 #include "access/xact.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 
-#include "migstate.h"
-#include "verify.h"
+#include "subxact.h"
 
 #define SM_MAX_SUBXACTS 8
 
