@@ -500,11 +500,7 @@ run_migration(FunctionCallInfo fcinfo, bool upgrade)
 	List	   *heads;
 	List	   *steps;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("target must not be null")));
-	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	target = sm_target_arg(fcinfo);
 
 	InitMaterializedSRF(fcinfo, 0);
 	sm_lock_for_migration();

@@ -101,11 +101,7 @@ schemamig_plan(PG_FUNCTION_ARGS)
 	bool		upgrade;
 	ListCell   *lc;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("target must not be null")));
-	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	target = sm_target_arg(fcinfo);
 
 	InitMaterializedSRF(fcinfo, 0);
 	sm_spi_connect();
@@ -166,11 +162,7 @@ offline_sql(FunctionCallInfo fcinfo, bool upgrade)
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext old;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("target must not be null")));
-	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	target = sm_target_arg(fcinfo);
 	from_rev = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 
 	sm_spi_connect();

@@ -73,6 +73,7 @@ extern bool sm_spi_getbool(uint64 row, int col, bool *isnull);
 extern List *sm_spi_gettextarray(uint64 row, int col);
 extern Datum sm_text_array_datum(List *strings);
 extern List *sm_text_array_to_list(ArrayType *arr, const char *argname);
+extern char *sm_target_arg(FunctionCallInfo fcinfo);
 extern bool sm_string_lists_equal(List *a, List *b);
 extern void sm_check_catalog_writable(void);
 

@@ -2,7 +2,7 @@
  *
  * spi_util.c
  *	  Small SPI wrappers that check every return code, plus helpers for
- *	  text arrays, revision ids and the catalog lock.
+ *	  text arrays, target arguments, revision ids and the catalog lock.
  *
  * src/catalog/spi_util.c
  *
@@ -178,6 +178,20 @@ sm_text_array_to_list(ArrayType *arr, const char *argname)
 		result = lappend(result, TextDatumGetCString(elems[i]));
 	}
 	return result;
+}
+
+/*
+ * sm_target_arg returns the migration target of argument 0 of an SQL entry
+ * point, refusing NULL.
+ */
+char *
+sm_target_arg(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("target must not be null")));
+	return text_to_cstring(PG_GETARG_TEXT_PP(0));
 }
 
 /* sm_check_id raises an error unless "id" is a valid revision id. */

@@ -185,6 +185,7 @@ extern int	revision_error_line(const RevFile *rf, const char *stmt,
 extern void log_info(const char *fmt,...) pg_attribute_printf(1, 2);
 extern void log_verbose(const char *fmt,...) pg_attribute_printf(1, 2);
 extern void list_append(RevFileList *l, const char *s);
+extern char *read_whole_file(const char *path);
 
 /* cmd_orphans.c: revisions without a file in this checkout */
 extern bool rev_is_orphan(const DbGraph *g, const DbRev *r);

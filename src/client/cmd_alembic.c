@@ -185,18 +185,6 @@ split_list(RevFileList *l, const char *s)
 	}
 }
 
-static void
-clear_list(RevFileList *l)
-{
-	int			i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
-}
-
 /* Whether the comma list "s" has an item in the list "failed". */
 static const char *
 mentions_failed(const char *s, const RevFileList *failed)
@@ -211,31 +199,8 @@ mentions_failed(const char *s, const RevFileList *failed)
 		for (j = 0; j < failed->n && !hit; j++)
 			if (strcmp(l.items[i], failed->items[j]) == 0)
 				hit = failed->items[j];
-	clear_list(&l);
+	revfile_list_free(&l);
 	return hit;
-}
-
-/* The text of a file (malloc'd), or NULL when it cannot be read. */
-static char *
-file_text(const char *path)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	size_t		n = 0,
-				cap = 8192;
-
-	if (f == NULL)
-		return NULL;
-	buf = pg_malloc(cap);
-	while (!feof(f) && !ferror(f))
-	{
-		if (n + 4096 > cap)
-			buf = pg_realloc(buf, cap *= 2);
-		n += fread(buf + n, 1, 4096, f);
-	}
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
 }
 
 /*
@@ -246,7 +211,7 @@ static int
 write_import(const AlembicRev *a, const char *text)
 {
 	char	   *path = psprintf("%s/%s.sql", opts.directory, a->file);
-	char	   *old = file_text(path);
+	char	   *old = read_whole_file(path);
 	FILE	   *f;
 	int			r = 1;
 
@@ -507,9 +472,9 @@ cmd_import_alembic(void)
 		rf.downgrade_sql = a->downgrade_error ? NULL : (a->downgrade ? a->downgrade : "");
 		rf.irreversible = rf.downgrade_sql == NULL;
 		text = revfile_format(&rf);
-		clear_list(&rf.down);
-		clear_list(&rf.labels);
-		clear_list(&rf.depends);
+		revfile_list_free(&rf.down);
+		revfile_list_free(&rf.labels);
+		revfile_list_free(&rf.depends);
 		if (text == NULL)
 		{
 			pg_log_error("out of memory");
@@ -560,7 +525,7 @@ done:
 	for (i = 0; i < nrevs; i++)
 		free_rev(&revs[i]);
 	free(revs);
-	clear_list(&failed);
+	revfile_list_free(&failed);
 	free(out);
 	return rc;
 }

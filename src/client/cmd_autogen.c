@@ -44,32 +44,10 @@ static char *auto_downgrade = NULL;
 static char *
 read_text_file(const char *path)
 {
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	size_t		n = 0,
-				cap = 8192;
+	char	   *buf = read_whole_file(path);
 
-	if (f == NULL)
-	{
-		pg_log_error("could not open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = pg_malloc(cap);
-	while (!feof(f) && !ferror(f))
-	{
-		if (n + 4096 > cap)
-			buf = pg_realloc(buf, cap *= 2);
-		n += fread(buf + n, 1, 4096, f);
-	}
-	if (ferror(f))
-	{
+	if (buf == NULL)
 		pg_log_error("could not read %s: %s", path, strerror(errno));
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
 	return buf;
 }
 

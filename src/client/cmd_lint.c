@@ -101,29 +101,6 @@ lint_text(PGconn *conn, const char *path, const RevFile *rf, bool upgrade,
 	return true;
 }
 
-/* The whole of a file (malloc'd), or NULL. */
-static char *
-read_all(const char *path)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	size_t		n = 0,
-				cap = 8192;
-
-	if (f == NULL)
-		return NULL;
-	buf = pg_malloc(cap);
-	while (!feof(f) && !ferror(f))
-	{
-		if (n + 4096 > cap)
-			buf = pg_realloc(buf, cap *= 2);
-		n += fread(buf + n, 1, 4096, f);
-	}
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
 int
 cmd_lint(PGconn *conn)
 {
@@ -150,7 +127,7 @@ cmd_lint(PGconn *conn)
 		if (rf == NULL)
 		{
 			/* not a migration file: lint it as plain SQL */
-			char	   *buf = read_all(path);
+			char	   *buf = read_whole_file(path);
 
 			if (buf == NULL || strstr(buf, "-- +upgrade") != NULL)
 			{

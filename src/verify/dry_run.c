@@ -347,11 +347,7 @@ schemamig_dry_run(PG_FUNCTION_ARGS)
 	DryState	ds;
 	ListCell   *lc;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("target must not be null")));
-	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	target = sm_target_arg(fcinfo);
 	sm_refuse_inside_revision("dry_run");
 
 	InitMaterializedSRF(fcinfo, 0);

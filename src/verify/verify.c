@@ -301,9 +301,16 @@ table_may_differ(const TableState *a, const TableState *b)
 		a->changes[2] != b->changes[2] || strcmp(a->columns, b->columns) != 0;
 }
 
-/* The tables of "before" that are in "after" too and may hold other rows. */
+/* a table present before and after, matched by table_cmp */
+typedef struct TablePair
+{
+	TableState *a;
+	TableState *b;
+} TablePair;
+
+/* The tables on both sides of two lists sorted by table_cmp, as pairs. */
 static List *
-find_suspects(List *before, List *after)
+table_pairs(List *before, List *after)
 {
 	List	   *result = NIL;
 	ListCell   *la = list_head(before);
@@ -311,39 +318,54 @@ find_suspects(List *before, List *after)
 
 	while (la != NULL && lb != NULL)
 	{
-		TableState *a = lfirst(la);
-		TableState *b = lfirst(lb);
-		int			c = table_cmp(a, b);
+		int			c = table_cmp(lfirst(la), lfirst(lb));
 
-		if (c < 0)
-			la = lnext(before, la);
-		else if (c > 0)
-			lb = lnext(after, lb);
-		else
+		if (c == 0)
 		{
-			if (table_may_differ(a, b))
-			{
-				Suspect    *s = palloc0(sizeof(Suspect));
-				ListCell   *lc;
+			TablePair  *p = palloc(sizeof(TablePair));
 
-				s->before = a;
-				s->after = b;
-				foreach(lc, a->colnames)
-				{
-					ListCell   *lc2;
-
-					foreach(lc2, b->colnames)
-						if (strcmp(lfirst(lc), lfirst(lc2)) == 0)
-						{
-							s->columns = lappend(s->columns, lfirst(lc));
-							break;
-						}
-				}
-				result = lappend(result, s);
-			}
-			la = lnext(before, la);
-			lb = lnext(after, lb);
+			p->a = lfirst(la);
+			p->b = lfirst(lb);
+			result = lappend(result, p);
 		}
+		if (c <= 0)
+			la = lnext(before, la);
+		if (c >= 0)
+			lb = lnext(after, lb);
+	}
+	return result;
+}
+
+/* The tables of "before" that are in "after" too and may hold other rows. */
+static List *
+find_suspects(List *before, List *after)
+{
+	List	   *result = NIL;
+	ListCell   *lp;
+
+	foreach(lp, table_pairs(before, after))
+	{
+		TablePair  *p = lfirst(lp);
+		Suspect    *s;
+		ListCell   *lc;
+
+		if (!table_may_differ(p->a, p->b))
+			continue;
+		s = palloc0(sizeof(Suspect));
+		s->before = p->a;
+		s->after = p->b;
+		foreach(lc, p->a->colnames)
+		{
+			ListCell   *lc2;
+
+			foreach(lc2, p->b->colnames)
+				if (strcmp(lfirst(lc), lfirst(lc2)) == 0)
+				{
+					s->columns = lappend(s->columns, lfirst(lc));
+					break;
+				}
+		}
+		result = lappend(result, s);
 	}
 	return result;
 }
@@ -420,48 +442,35 @@ static List *
 column_order_differences(List *before, List *after)
 {
 	List	   *result = NIL;
-	ListCell   *la = list_head(before);
-	ListCell   *lb = list_head(after);
+	ListCell   *lp;
 
-	while (la != NULL && lb != NULL)
+	foreach(lp, table_pairs(before, after))
 	{
-		TableState *a = lfirst(la);
-		TableState *b = lfirst(lb);
-		int			c = table_cmp(a, b);
+		TablePair  *p = lfirst(lp);
+		ListCell   *x;
+		ListCell   *y;
+		bool		same_set = list_length(p->a->colnames) == list_length(p->b->colnames);
+		bool		same_order = same_set;
 
-		if (c < 0)
-			la = lnext(before, la);
-		else if (c > 0)
-			lb = lnext(after, lb);
-		else
+		foreach(x, p->a->colnames)
 		{
-			ListCell   *x;
-			ListCell   *y;
-			bool		same_set = list_length(a->colnames) == list_length(b->colnames);
-			bool		same_order = same_set;
+			bool		found = false;
 
-			foreach(x, a->colnames)
-			{
-				bool		found = false;
-
-				foreach(y, b->colnames)
-					if (strcmp(lfirst(x), lfirst(y)) == 0)
-						found = true;
-				if (!found)
-					same_set = false;
-			}
-			if (same_set)
-				forboth(x, a->colnames, y, b->colnames)
-					if (strcmp(lfirst(x), lfirst(y)) != 0)
-						same_order = false;
-			if (same_set && !same_order)
-				result = lappend(result,
-								 psprintf("table %s: column order was %s, now %s",
-										  quote_qualified_identifier(a->schema, a->name),
-										  names_text(a->colnames), names_text(b->colnames)));
-			la = lnext(before, la);
-			lb = lnext(after, lb);
+			foreach(y, p->b->colnames)
+				if (strcmp(lfirst(x), lfirst(y)) == 0)
+					found = true;
+			if (!found)
+				same_set = false;
 		}
+		if (same_set)
+			forboth(x, p->a->colnames, y, p->b->colnames)
+				if (strcmp(lfirst(x), lfirst(y)) != 0)
+					same_order = false;
+		if (same_set && !same_order)
+			result = lappend(result,
+							 psprintf("table %s: column order was %s, now %s",
+									  quote_qualified_identifier(p->a->schema, p->a->name),
+									  names_text(p->a->colnames), names_text(p->b->colnames)));
 	}
 	return result;
 }
@@ -736,11 +745,7 @@ schemamig_verify(PG_FUNCTION_ARGS)
 	int			base;
 	ListCell   *lc;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("target must not be null")));
-	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	target = sm_target_arg(fcinfo);
 	sm_refuse_inside_revision("verify");
 
 	InitMaterializedSRF(fcinfo, 0);
