@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "pqexpbuffer.h"
@@ -47,7 +48,12 @@ read_text_file(const char *path)
 	char	   *buf = read_whole_file(path);
 
 	if (buf == NULL)
-		pg_log_error("could not read %s: %s", path, strerror(errno));
+	{
+		int			save_errno = errno;
+
+		pg_log_error("could not %s %s: %s", access(path, R_OK) != 0 ? "open" : "read",
+					 path, strerror(save_errno));
+	}
 	return buf;
 }
 
