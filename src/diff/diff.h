@@ -154,6 +154,7 @@ extern char *diff_grant_sql(DiffObj *o, const char *grant, bool revoke);
 extern const char *diff_object_word(DiffObj *o);
 extern char *diff_column_sql(DiffObj *col, bool with_default_of, DiffModel *m);
 extern void diff_append_stmt(StringInfo buf, const char *stmt);
+extern void diff_function_sql(StringInfo buf, DiffObj *o);
 
 /* hazard.c: data checks on the live rows (run them in the live state) */
 extern int64 diff_count(const char *query, bool *failed);

@@ -81,24 +81,32 @@ attr_steps(Action *a, DiffObj *f, DiffObj *t)
 	}
 }
 
+/* does PostgreSQL have a cast (explicit, assignment or implicit) from -> to? */
+static bool
+has_cast(const char *from, const char *to)
+{
+	bool		failed;
+
+	(void) diff_count(psprintf("SELECT pg_catalog.count(*) FROM (SELECT CAST(NULL::%s AS %s)) s", from, to),
+					  &failed);
+	return !failed;
+}
+
 /*
- * USING expression of a type change: a plain cast, or through text when a
- * user-defined type (always schema-qualified here) is on either side, as
- * there is no cast between two enums.
+ * USING expression of a type change: a plain cast, or through text (the
+ * types' input and output functions) when a user-defined type (always
+ * schema-qualified here) is on either side, as there is no cast between two
+ * enums, or when PostgreSQL has no cast between the two (bigint to
+ * timestamp): that converts every value whose text form the new type reads,
+ * and the data check flags rows it cannot convert.
  */
 static char *
 using_cast2(const char *col, const char *from, const char *type)
 {
-	if (strchr(type, '.') || (from && strchr(from, '.')))
+	if (strchr(type, '.') || (from && (strchr(from, '.') || !has_cast(from, type))))
 		return psprintf("%s::text%s::%s", quote_identifier(col),
 						strlen(type) > 2 && strcmp(type + strlen(type) - 2, "[]") == 0 ? "[]" : "", type);
 	return psprintf("%s::%s", quote_identifier(col), type);
-}
-
-static char *
-using_cast(const char *col, const char *type)
-{
-	return using_cast2(col, NULL, type);
 }
 
 static void
@@ -124,7 +132,7 @@ column_alter(Planner *p, PEnt *e, Action *a)
 		{
 			bool		failed;
 			int64		n = diff_count(psprintf("SELECT pg_catalog.count(*) FROM %s WHERE %s IS NOT NULL AND (%s) IS NULL",
-												t->table, qc, using_cast(t->name, t->type)), &failed);
+												t->table, qc, using_cast2(t->name, f->type, t->type)), &failed);
 
 			if (failed)
 				hz(&h, "FAILS_ON_EXISTING_DATA (the cast fails on existing rows)");
@@ -509,6 +517,42 @@ type_alter(Planner *p, PEnt *e, Action *a)
 	attr_steps(a, f, t);
 }
 
+/*
+ * extension_update: ALTER EXTENSION ... UPDATE TO the desired version.  Its
+ * inverse updates back when the extension ships an update path back (most
+ * ship none: pg_trgm 1.4 cannot go to 1.3); otherwise it drops the extension
+ * and creates it at the old version, which PostgreSQL refuses (no CASCADE)
+ * while any object depends on the extension, rather than dropping them.
+ */
+static void
+extension_update(Action *a, DiffObj *f, DiffObj *t)
+{
+	bool		failed;
+	int64		back = diff_count(psprintf("SELECT pg_catalog.count(*) FROM pg_catalog.pg_extension_update_paths(%s)"
+										   " WHERE source OPERATOR(pg_catalog.=) %s AND target OPERATOR(pg_catalog.=) %s"
+										   " AND path IS NOT NULL",
+										   quote_literal_cstr(t->name), quote_literal_cstr(t->version),
+										   quote_literal_cstr(f->version)), &failed);
+	char	   *up = psprintf("ALTER EXTENSION %s UPDATE TO %s;", t->qname, quote_literal_cstr(t->version));
+
+	if (back > 0)
+		plan_step(a, up, psprintf("ALTER EXTENSION %s UPDATE TO %s;", t->qname, quote_literal_cstr(f->version)),
+				  "UPGRADING_EXTENSION_VERSION");
+	else
+	{
+		StringInfoData down;
+
+		/* recreated in the schema it has at this point of the downgrade */
+		initStringInfo(&down);
+		appendStringInfo(&down, "%s\n", diff_drop_sql(t));
+		appendStringInfo(&down, "CREATE EXTENSION %s WITH SCHEMA %s VERSION %s;",
+						 t->qname, quote_identifier(t->schema), quote_literal_cstr(f->version));
+		plan_step(a, up, down.data,
+				  psprintf("UPGRADING_EXTENSION_VERSION (no update path back to %s: the downgrade drops the extension"
+						   " and creates it again, and fails while objects depend on it)", f->version));
+	}
+}
+
 /* plan_alter_steps: the steps of an in-place change of entry e */
 void
 plan_alter_steps(Planner *p, PEnt *e, Action *a)
@@ -552,8 +596,17 @@ plan_alter_steps(Planner *p, PEnt *e, Action *a)
 			break;
 		case DK_FUNCTION:
 			if (!streq(f->def, t->def))
-				plan_step(a, psprintf("%s;", t->def), psprintf("%s;", f->def),
+			{
+				StringInfoData up,
+							down;
+
+				initStringInfo(&up);
+				initStringInfo(&down);
+				diff_function_sql(&up, t);
+				diff_function_sql(&down, f);
+				plan_step(a, up.data, down.data,
 						  t->untracked || f->untracked ? "HAS_UNTRACKABLE_DEPENDENCIES" : NULL);
+			}
 			attr_steps(a, f, t);
 			break;
 		case DK_TRIGGER:
@@ -574,9 +627,7 @@ plan_alter_steps(Planner *p, PEnt *e, Action *a)
 				plan_step(a, psprintf("ALTER EXTENSION %s SET SCHEMA %s;", t->qname, quote_identifier(t->schema)),
 						  psprintf("ALTER EXTENSION %s SET SCHEMA %s;", t->qname, quote_identifier(f->schema)), NULL);
 			if (!streq(f->version, t->version))
-				plan_step(a, psprintf("ALTER EXTENSION %s UPDATE TO %s;", t->qname, quote_literal_cstr(t->version)),
-						  psprintf("ALTER EXTENSION %s UPDATE TO %s;", t->qname, quote_literal_cstr(f->version)),
-						  "UPGRADING_EXTENSION_VERSION");
+				extension_update(a, f, t);
 			attr_steps(a, f, t);
 			break;
 		default:
