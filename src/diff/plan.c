@@ -614,7 +614,11 @@ diff_plan(DiffModel *from, DiffModel *to)
 		PEnt	   *e = lfirst(lc);
 
 		if (e->create || e->rebuild)
+		{
 			(void) get_create(&p, e);
+			if (e->to->kind == DK_TABLE && e->to->replident == 'i')
+				plan_replident_step(&p, e);
+		}
 		if (e->alter)
 		{
 			e->alteract = plan_new_action(&p, e, 1);

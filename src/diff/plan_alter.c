@@ -325,10 +325,32 @@ table_alter(Planner *p, PEnt *e, Action *a)
 		plan_step(a, up.data, down.data, NULL);
 	}
 	if (f->replident != t->replident || !streq(f->replindex, t->replindex))
-		plan_step(t->replident == 'i' ? (e->replact = plan_new_action(p, e, 2)) : a, psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(t)),
-				  psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(f)),
-				  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+	{
+		if (t->replident == 'i')
+			plan_replident_step(p, e);
+		else
+			plan_step(a, psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(t)),
+					  psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(f)),
+					  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+	}
 	attr_steps(a, f, t);
+}
+
+/*
+ * plan_replident_step: REPLICA IDENTITY USING INDEX of table entry e (an
+ * existing, a created or a rebuilt table), an action of its own that comes
+ * after the index is built; its inverse restores the live setting (DEFAULT
+ * for a new table, which its own drop follows).
+ */
+void
+plan_replident_step(Planner *p, PEnt *e)
+{
+	DiffObj    *f = e->from && !e->rebuild ? e->from : NULL;
+
+	e->replact = plan_new_action(p, e, 2);
+	plan_step(e->replact, psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", e->to->qname, replident_sql(e->to)),
+			  psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", e->to->qname, f ? replident_sql(f) : "DEFAULT"),
+			  f ? "ACQUIRES_ACCESS_EXCLUSIVE_LOCK" : NULL);
 }
 
 /* USING expression converting column c to type "type" through text */
@@ -718,6 +740,9 @@ create_set(DiffModel *m, List *set)
 			appendStringInfoChar(&buf, '\n');
 		appendStringInfoString(&buf, diff_create_sql(m, o, true));
 	}
+	/* a table's replica identity index is among its folded indexes */
+	if (owner->kind == DK_TABLE && owner->replident == 'i')
+		appendStringInfo(&buf, "\nALTER TABLE %s REPLICA IDENTITY %s;", owner->qname, replident_sql(owner));
 	return buf.data;
 }
 
@@ -892,7 +917,7 @@ plan_fill_steps(Planner *p)
 
 			plan_step(a, diff_drop_sql(e->from), create_set(p->from, set), drop_hazard(p, e->from));
 		}
-		else if (a->phase == 2)
+		else if (a->phase == 2 && a != e->replact)
 			plan_step(a, diff_create_sql(p->to, e->to, true), diff_drop_sql(e->to), create_hazard(p, e->to));
 	}
 }
