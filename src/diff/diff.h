@@ -94,6 +94,7 @@ typedef struct DiffObj
 
 	/* constraints */
 	bool		validated;
+	char	   *altdef;			/* a CHECK's form once its def is read again */
 
 	/* functions */
 	char	   *signature;		/* qname(identity arguments) */

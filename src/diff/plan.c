@@ -205,7 +205,7 @@ classify(Planner *p, PEnt *e)
 			}
 			break;
 		case DK_CONSTRAINT:
-			if (!streq(f->def, t->def) || (f->validated && !t->validated))
+			if ((!streq(f->def, t->def) && !streq(f->def, t->altdef)) || (f->validated && !t->validated))
 				e->rebuild = true;
 			else if (f->validated != t->validated || attrs_differ(f, t))
 				e->alter = true;
