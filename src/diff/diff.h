@@ -160,6 +160,7 @@ extern void diff_function_sql(StringInfo buf, DiffObj *o);
 /* hazard.c: data checks on the live rows (run them in the live state) */
 extern int64 diff_count(const char *query, bool *failed);
 extern bool diff_table_has_rows(const char *qtable);
+extern bool diff_table_is_big(const char *qtable);
 
 /* diff_sql.c */
 extern List *diff_compute(const char *ddl, List *schemas, bool single);

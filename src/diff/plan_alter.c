@@ -12,6 +12,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_class.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
@@ -900,6 +901,50 @@ create_hazard(Planner *p, DiffObj *t)
 	return h.data;
 }
 
+/*
+ * A CHECK or FOREIGN KEY added, valid, to an existing plain table that is
+ * not small: adding it scans the table under the ADD's lock (ACCESS
+ * EXCLUSIVE for a CHECK), and inside one transaction that lock would be held
+ * through the scan anyway, so it is added NOT VALID and validated by a step
+ * that commits on its own (VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and
+ * writes go on).  A partitioned table cannot take a NOT VALID foreign key.
+ */
+static bool
+validate_separately(Planner *p, DiffObj *k)
+{
+	DiffObj    *t;
+
+	if (k->kind != DK_CONSTRAINT || (k->subkind != 'c' && k->subkind != 'f') || !k->validated)
+		return false;
+	t = diff_lookup(p->to, k->parent);
+	if (t == NULL || t->subkind != RELKIND_RELATION || !existing_table(p, k->parent))
+		return false;
+	return diff_table_is_big(k->table);
+}
+
+/*
+ * add_not_valid: the two steps of a separately validated constraint; the
+ * second one's hazard starts with NON_TRANSACTIONAL, which autogenerate
+ * reads to put it in a revision of its own, and carries the data check's
+ * finding (the VALIDATE is what fails on violating rows).
+ */
+static void
+add_not_valid(Action *a, DiffObj *k, const char *hazard)
+{
+	const char *fails = strstr(hazard, "FAILS_ON_EXISTING_DATA");
+	char	   *add = psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID;%s%s%s", k->table,
+							   quote_identifier(k->name), k->def, k->comment ? "\n" : "",
+							   k->comment ? diff_comment_sql(k, k->comment) : "", k->comment ? ";" : "");
+
+	plan_step(a, add, diff_drop_sql(k),
+			  k->subkind == 'f' ? "ACQUIRES_SHARE_ROW_EXCLUSIVE_LOCK" : "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+	/* no statement takes validation back: drop and add NOT VALID again */
+	plan_step(a, psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k->table, quote_identifier(k->name)),
+			  psprintf("%s\n%s", diff_drop_sql(k), add),
+			  psprintf("NON_TRANSACTIONAL, ACQUIRES_SHARE_UPDATE_EXCLUSIVE_LOCK%s%s",
+					   fails ? ", " : "", fails ? fails : ""));
+}
+
 /* plan_fill_steps: statements of every drop and create action */
 void
 plan_fill_steps(Planner *p)
@@ -917,6 +962,8 @@ plan_fill_steps(Planner *p)
 
 			plan_step(a, diff_drop_sql(e->from), create_set(p->from, set), drop_hazard(p, e->from));
 		}
+		else if (a->phase == 2 && a != e->replact && validate_separately(p, e->to))
+			add_not_valid(a, e->to, create_hazard(p, e->to));
 		else if (a->phase == 2 && a != e->replact)
 			plan_step(a, diff_create_sql(p->to, e->to, true), diff_drop_sql(e->to), create_hazard(p, e->to));
 	}
