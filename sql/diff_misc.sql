@@ -129,4 +129,32 @@ CREATE TABLE st2 (s varchar(10) CONSTRAINT st2_s CHECK (s IN ('a', 'b')));$$, 'm
 -- a real change is still one
 SELECT upgrade FROM schemamig.diff($$CREATE TABLE st (s varchar(10));
 CREATE TABLE st2 (s varchar(10) CONSTRAINT st2_s CHECK (s IN ('a', 'c')));$$, 'm') ORDER BY step;
+
+DROP TABLE m.st, m.st2;
+
+-- a CHECK or FOREIGN KEY added to a table of 1 MB or more: NOT VALID, then a
+-- VALIDATE marked NON_TRANSACTIONAL (it commits on its own); below 1 MB the
+-- constraint is added valid in one statement
+CREATE TABLE m.ref (id int PRIMARY KEY);
+INSERT INTO m.ref VALUES (1);
+CREATE TABLE m.big (id int, r int);
+INSERT INTO m.big SELECT g, 1 FROM generate_series(1, 40000) g;
+INSERT INTO m.big VALUES (-1, 1);
+CREATE TABLE m.small (id int);
+SELECT pg_catalog.pg_table_size('m.big') >= 1024 * 1024 AS big;
+SELECT pg_catalog.set_config('m.ddl', $$CREATE TABLE ref (id int PRIMARY KEY);
+CREATE TABLE big (id int CONSTRAINT pos CHECK (id > 0), r int REFERENCES ref (id));
+COMMENT ON CONSTRAINT pos ON big IS 'positive';
+CREATE TABLE small (id int CONSTRAINT small_pos CHECK (id > 0));$$, false) IS NOT NULL AS ddl;
+SELECT step, upgrade, downgrade, hazard FROM schemamig.diff(current_setting('m.ddl'), 'm') ORDER BY step;
+DELETE FROM m.big WHERE id = -1;
+SELECT pg_temp.rt('m', current_setting('m.ddl'));
+-- autogenerate: the VALIDATE steps are a non-transactional child revision
+SET client_min_messages = warning;
+SELECT schemamig.autogenerate('checks', current_setting('m.ddl'), 'm', 'chk') AS head \gset
+RESET client_min_messages;
+SELECT id = 'chk' AS first, message, down_revisions = ARRAY['chk'] AS child_of_first, transactional,
+       upgrade_sql, downgrade_sql
+FROM schemamig.revision WHERE id = :'head';
+SELECT transactional, upgrade_sql LIKE '%VALIDATE%' AS validates FROM schemamig.revision WHERE id = 'chk';
 DROP SCHEMA m CASCADE;
