@@ -218,13 +218,33 @@ with_alembic_version(PGconn *conn, char *ddl)
 }
 
 /*
+ * The schemas a desired schema names on its first line, "-- schemas:
+ * {public,audit}" (a text[] literal; sm_models.py writes it when the models
+ * use schemas besides public), malloc'd; NULL when the line is absent.
+ */
+static char *
+desired_schemas(const char *ddl)
+{
+	const char *tag = "-- schemas: ";
+	size_t		len;
+
+	if (strncmp(ddl, tag, strlen(tag)) != 0)
+		return NULL;
+	ddl += strlen(tag);
+	len = strcspn(ddl, "\r\n");
+	return pnstrdup(ddl, len);
+}
+
+/*
  * schemamig.diff(desired, 'public') as a result (step, upgrade, downgrade,
- * hazard), ordered by step; NULL after a message.  "ddl" is freed.
+ * hazard), ordered by step, or diff(desired, schemas) over the schemas the
+ * desired schema's first line names; NULL after a message.  "ddl" is freed.
  */
 PGresult *
 desired_diff(PGconn *conn, char *ddl)
 {
-	const char *params[1];
+	const char *params[2];
+	char	   *schemas;
 	PGresult   *res;
 
 	if (!db_has_function(conn, "diff"))
@@ -235,10 +255,18 @@ desired_diff(PGconn *conn, char *ddl)
 		return NULL;
 	}
 	ddl = with_alembic_version(conn, ddl);
+	schemas = desired_schemas(ddl);
 	params[0] = ddl;
-	res = PQexecParams(conn,
-					   "SELECT step, upgrade, downgrade, hazard FROM schemamig.diff($1, 'public') ORDER BY step",
-					   1, NULL, params, NULL, NULL, 0);
+	params[1] = schemas;
+	if (schemas)
+		res = PQexecParams(conn,
+						   "SELECT step, upgrade, downgrade, hazard FROM schemamig.diff($1, $2::pg_catalog.text[]) ORDER BY step",
+						   2, NULL, params, NULL, NULL, 0);
+	else
+		res = PQexecParams(conn,
+						   "SELECT step, upgrade, downgrade, hazard FROM schemamig.diff($1, 'public') ORDER BY step",
+						   1, NULL, params, NULL, NULL, 0);
+	free(schemas);
 	free(ddl);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
