@@ -105,14 +105,39 @@ for my $v (1 .. 2)
 is(sql('SELECT count(*) FROM audit.events'), '4', 'the rows are kept through v2 and back');
 
 # the DDL's first line names the schemas
+my $ddl;
 {
-	my ($out, $err);
+	my $err;
 	local $ENV{PYTHONPATH} = "$apps/v2";
 	my $bindir = `pg_config --bindir`;
 	chomp $bindir;
-	IPC::Run::run([ $python, "$bindir/sm_models.py", 'app.models' ], '>', \$out, '2>', \$err);
-	like($out, qr/\A-- schemas: \{"public","Reports","audit"\}\n/, 'sm_models.py names the schemas first');
+	IPC::Run::run([ $python, "$bindir/sm_models.py", 'app.models' ], '>', \$ddl, '2>', \$err);
+	like($ddl, qr/\A-- schemas: \{"public","Reports","audit"\}\n/, 'sm_models.py names the schemas first');
 }
+
+# a CHECK added to a big table (1 MB or more): NOT VALID in the revision,
+# its VALIDATE in a second, non-transactional revision that commits alone
+sql('INSERT INTO audit.events (user_id, kind) SELECT 1 + g % 2, \'login\' FROM generate_series(1, 40000) g');
+ok(sql(q{SELECT pg_table_size('audit.events') >= 1024 * 1024}) eq 't', 'audit.events is big');
+my $schema = "$tmp/schema.sql";
+write_file($schema, $ddl . "ALTER TABLE audit.events ADD CONSTRAINT ck_events_user CHECK (user_id > 0);\n");
+my $fp = fingerprint();
+cli(2, [ 'revision', '--autogenerate', '-m', 'user check', '--schema', $schema ], 0,
+	qr/Generating \S+_user_check\.sql \.\.\.  done\n.*Generating \S+_user_check_validate\.sql \.\.\.  done/s, qr/^$/,
+	'revision --autogenerate --schema over several schemas writes two files');
+my $second = slurp(newest_file());
+my ($first_id) = slurp((grep { !/validate/ } glob("$dir/*_user_check.sql"))[0]) =~ /^-- revision: (\w+)$/m;
+like($second, qr/^-- down_revision: $first_id$/m, 'the second file is on the first');
+like($second, qr/^-- transactional: false$/m, 'the second file is non-transactional');
+like($second, qr/^ALTER TABLE audit\.events VALIDATE CONSTRAINT ck_events_user;$/m, 'and validates');
+like(slurp("$dir/" . (grep { /^${first_id}_/ } map { s{.*/}{}r } glob("$dir/*.sql"))[0]),
+	qr/^ALTER TABLE audit\.events ADD CONSTRAINT ck_events_user CHECK \(\(user_id > 0\)\) NOT VALID;$/m,
+	'the first adds the constraint NOT VALID');
+cli(2, [ 'upgrade', 'head' ], 0, qr/Running upgrade .*user check\n.*user check \(validate\)$/ms, qr/^$/, 'upgrade both');
+is(sql(q{SELECT convalidated FROM pg_constraint WHERE conname = 'ck_events_user'}), 't', 'the constraint is valid');
+cli(2, [ 'check', '--schema', $schema ], 0, "No changes in schema detected.\n", qr/^$/, 'check --schema is clean');
+cli(2, [ 'downgrade', '-2' ], 0, qr/Running downgrade/, qr/^$/, 'downgrade both');
+is(fingerprint(), $fp, 'the schemas are back exactly');
 
 $node->stop;
 done_testing();
