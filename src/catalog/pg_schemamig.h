@@ -41,6 +41,13 @@ typedef enum SmLintMode
 #define SM_DEFAULT_LOCK_TIMEOUT	500
 #define SM_DEFAULT_LOCK_RETRIES	10
 
+/*
+ * A table from this size on is not small: lint reports a lock held while
+ * it is scanned or rewritten above info, and diff adds a CHECK or FOREIGN
+ * KEY to it NOT VALID plus a VALIDATE that commits on its own.
+ */
+#define SM_SMALL_TABLE_BYTES	((int64) 1024 * 1024)
+
 /* GUC variables (pg_schemamig.c) */
 extern int	sm_lock_timeout;
 extern int	sm_statement_timeout;

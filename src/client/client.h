@@ -261,7 +261,7 @@ extern char *run_python_helper(const char *helper, const char *arg,
 extern int	desired_schema_usage(const char *command);
 extern char *desired_schema_ddl(void);
 extern int	autogen_sections(MigDir *md, char **upgrade, char **downgrade,
-							 int *steps);
+							 int *steps, char **later_upgrade, char **later_downgrade);
 extern void autogen_done(void);
 extern int	cmd_check_desired(void);
 extern PGresult *desired_diff(PGconn *conn, char *ddl);

@@ -253,6 +253,8 @@ cmd_revision(void)
 	RevFile		rf;
 	int			rc = EXIT_MIGRATION;
 	int			i;
+	char	   *later_upgrade = NULL;
+	char	   *later_downgrade = NULL;
 
 	if (opts.nargs > 0)
 	{
@@ -364,7 +366,8 @@ cmd_revision(void)
 	{
 		int			steps;
 
-		rc = autogen_sections(md, &rf.upgrade_sql, &rf.downgrade_sql, &steps);
+		rc = autogen_sections(md, &rf.upgrade_sql, &rf.downgrade_sql, &steps,
+							  &later_upgrade, &later_downgrade);
 		if (rc != EXIT_OK)
 			goto done;
 		if (steps == 0)
@@ -380,6 +383,31 @@ cmd_revision(void)
 		goto done;
 	}
 	rc = write_revision_file(md, &rf);
+	if (rc == EXIT_OK && later_upgrade)
+	{
+		/*
+		 * the VALIDATE CONSTRAINT steps of constraints added NOT VALID to big
+		 * tables: a non-transactional revision on the new one, so that each
+		 * commits on its own
+		 */
+		RevFile		later;
+
+		memset(&later, 0, sizeof(later));
+		later.transactional = false;
+		later.message = psprintf("%s (validate)", rf.message);
+		later.upgrade_sql = later_upgrade;
+		later.downgrade_sql = later_downgrade;
+		list_append(&later.down, rf.id);
+		do
+		{
+			free(later.id);
+			later.id = new_rev_id(md);
+		} while (later.id && strcmp(later.id, rf.id) == 0);
+		rc = later.id ? write_revision_file(md, &later) : EXIT_MIGRATION;
+		free(later.id);
+		free(later.message);
+		revfile_list_free(&later.down);
+	}
 
 done:
 	autogen_done();

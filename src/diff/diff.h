@@ -94,6 +94,7 @@ typedef struct DiffObj
 
 	/* constraints */
 	bool		validated;
+	char	   *altdef;			/* a CHECK's form once its def is read again */
 
 	/* functions */
 	char	   *signature;		/* qname(identity arguments) */
@@ -154,10 +155,12 @@ extern char *diff_grant_sql(DiffObj *o, const char *grant, bool revoke);
 extern const char *diff_object_word(DiffObj *o);
 extern char *diff_column_sql(DiffObj *col, bool with_default_of, DiffModel *m);
 extern void diff_append_stmt(StringInfo buf, const char *stmt);
+extern void diff_function_sql(StringInfo buf, DiffObj *o);
 
 /* hazard.c: data checks on the live rows (run them in the live state) */
 extern int64 diff_count(const char *query, bool *failed);
 extern bool diff_table_has_rows(const char *qtable);
+extern bool diff_table_is_big(const char *qtable);
 
 /* diff_sql.c */
 extern List *diff_compute(const char *ddl, List *schemas, bool single);

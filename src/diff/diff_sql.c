@@ -175,7 +175,45 @@ schemamig_diff(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* autogenerate(message, desired_ddl, schema | schemas, id) -> revision id */
+/*
+ * revision_sections appends to "up" the upgrade steps, each hazard as a
+ * comment above its step, and to "down" their inverses in reverse order:
+ * the steps whose hazard starts with NON_TRANSACTIONAL (a VALIDATE
+ * CONSTRAINT that commits on its own) when "nontx", the others otherwise.
+ */
+static void
+revision_sections(List *steps, bool nontx, StringInfo up, StringInfo down)
+{
+	ListCell   *lc;
+
+	foreach(lc, steps)
+	{
+		DiffStep   *s = lfirst(lc);
+
+		if (nontx != (s->hazard && strncmp(s->hazard, "NON_TRANSACTIONAL", 17) == 0))
+			continue;
+		if (s->hazard)
+			appendStringInfo(up, "%s-- hazard: %s\n", up->len ? "\n" : "", s->hazard);
+		else if (up->len)
+			appendStringInfoChar(up, '\n');
+		appendStringInfoString(up, s->upgrade);
+	}
+	for (int i = list_length(steps) - 1; i >= 0; i--)
+	{
+		DiffStep   *s = list_nth(steps, i);
+
+		if (nontx != (s->hazard && strncmp(s->hazard, "NON_TRANSACTIONAL", 17) == 0))
+			continue;
+		if (down->len)
+			appendStringInfoChar(down, '\n');
+		appendStringInfoString(down, s->downgrade);
+	}
+}
+
+/*
+ * autogenerate(message, desired_ddl, schema | schemas, id) -> revision id:
+ * the id of the revision registered last (the new head).
+ */
 Datum
 schemamig_autogenerate(PG_FUNCTION_ARGS)
 {
@@ -185,11 +223,14 @@ schemamig_autogenerate(PG_FUNCTION_ARGS)
 	List	   *steps;
 	ListCell   *lc;
 	StringInfoData up,
-				down;
+				down,
+				later_up,
+				later_down;
 	char	   *result = NULL;
 	Oid			argtypes[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[4];
 	char		nulls[4] = {' ', ' ', ' ', ' '};
+	const char	nulls_later[4] = {' ', ' ', ' ', ' '};
 	MemoryContext caller = CurrentMemoryContext;
 
 	if (PG_ARGISNULL(1))
@@ -241,24 +282,10 @@ schemamig_autogenerate(PG_FUNCTION_ARGS)
 	}
 	initStringInfo(&up);
 	initStringInfo(&down);
-	foreach(lc, steps)
-	{
-		DiffStep   *s = lfirst(lc);
-
-		if (s->hazard)
-			appendStringInfo(&up, "%s-- hazard: %s\n", up.len ? "\n" : "", s->hazard);
-		else if (up.len)
-			appendStringInfoChar(&up, '\n');
-		appendStringInfoString(&up, s->upgrade);
-	}
-	for (int i = list_length(steps) - 1; i >= 0; i--)
-	{
-		DiffStep   *s = list_nth(steps, i);
-
-		if (down.len)
-			appendStringInfoChar(&down, '\n');
-		appendStringInfoString(&down, s->downgrade);
-	}
+	initStringInfo(&later_up);
+	initStringInfo(&later_down);
+	revision_sections(steps, false, &up, &down);
+	revision_sections(steps, true, &later_up, &later_down);
 	values[0] = PG_ARGISNULL(3) ? (Datum) 0 : PointerGetDatum(PG_GETARG_TEXT_PP(3));
 	nulls[0] = PG_ARGISNULL(3) ? 'n' : ' ';
 	if (PG_ARGISNULL(0))
@@ -269,16 +296,33 @@ schemamig_autogenerate(PG_FUNCTION_ARGS)
 	values[3] = CStringGetTextDatum(down.data);
 	if (sm_spi_exec("SELECT " SM_SCHEMA ".add_revision($1, $2, $3, $4)", SPI_OK_SELECT,
 					4, argtypes, values, nulls) == 1)
+		result = sm_spi_getstr(0, 1);
+	if (result && later_up.len > 0)
 	{
-		char	   *id = sm_spi_getstr(0, 1);
+		/* the steps that commit on their own: a non-transactional child */
+		char	   *first = pstrdup(result);
 
-		if (id)
-		{
-			MemoryContext old = MemoryContextSwitchTo(caller);
+		values[0] = CStringGetTextDatum(first);
+		values[1] = CStringGetTextDatum(psprintf("%s (validate)", PG_ARGISNULL(0) ? "autogenerate" :
+												 text_to_cstring(PG_GETARG_TEXT_PP(0))));
+		values[2] = CStringGetTextDatum(later_up.data);
+		values[3] = CStringGetTextDatum(later_down.data);
+		result = NULL;
+		if (sm_spi_exec("SELECT " SM_SCHEMA ".add_revision(NULL, $2, $3, $4, ARRAY[$1], '{}', '{}', false)",
+						SPI_OK_SELECT, 4, argtypes, values, nulls_later) == 1)
+			result = sm_spi_getstr(0, 1);
+		if (result)
+			ereport(NOTICE,
+					(errmsg("the VALIDATE CONSTRAINT steps are in non-transactional revision %s after revision %s",
+							result, first),
+					 errdetail("They commit on their own, after the constraints were added NOT VALID.")));
+	}
+	if (result)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
 
-			result = pstrdup(id);
-			MemoryContextSwitchTo(old);
-		}
+		result = pstrdup(result);
+		MemoryContextSwitchTo(old);
 	}
 	sm_spi_finish();
 	if (result == NULL)

@@ -95,3 +95,13 @@ diff_table_has_rows(const char *qtable)
 
 	return diff_count(psprintf("SELECT EXISTS (SELECT 1 FROM %s)", qtable), &failed) > 0;
 }
+
+/* is the live table at least SM_SMALL_TABLE_BYTES (pg_table_size)? */
+bool
+diff_table_is_big(const char *qtable)
+{
+	bool		failed;
+
+	return diff_count(psprintf("SELECT pg_catalog.pg_table_size(%s::pg_catalog.regclass)",
+							   quote_literal_cstr(qtable)), &failed) >= SM_SMALL_TABLE_BYTES;
+}

@@ -205,7 +205,7 @@ classify(Planner *p, PEnt *e)
 			}
 			break;
 		case DK_CONSTRAINT:
-			if (!streq(f->def, t->def) || (f->validated && !t->validated))
+			if ((!streq(f->def, t->def) && !streq(f->def, t->altdef)) || (f->validated && !t->validated))
 				e->rebuild = true;
 			else if (f->validated != t->validated || attrs_differ(f, t))
 				e->alter = true;
@@ -281,6 +281,30 @@ classify(Planner *p, PEnt *e)
 }
 
 /*
+ * A foreign key over column "col" whose other columns' types change too
+ * (both sides of bigint -> timestamp): PostgreSQL re-adds it after each
+ * ALTER COLUMN TYPE, and the first one leaves the two sides incompatible, so
+ * it is dropped before and created after the type changes.  With one side
+ * changing PostgreSQL re-adds it itself.
+ */
+static bool
+fk_both_sides_change(Planner *p, DiffObj *k, PEnt *col)
+{
+	ListCell   *lc;
+
+	if (k->subkind != 'f')
+		return false;
+	foreach(lc, k->deps)
+	{
+		PEnt	   *c = plan_find(p, (char *) lfirst(lc));
+
+		if (c && c != col && c->typechange)
+			return true;
+	}
+	return false;
+}
+
+/*
  * closure: rebuild what depends on rebuilt objects.  mode 0: e is dropped
  * or rebuilt; 1: e is a column whose type changes; 2: e is a type renamed
  * aside (its columns are converted in place).
@@ -317,8 +341,8 @@ closure(Planner *p, PEnt *e, int mode)
 			continue;
 		if ((d->from && d->from->inherited) || d->to->inherited)
 			continue;
-		if (mode == 1 && (d->from->kind == DK_INDEX || d->from->kind == DK_CONSTRAINT ||
-						  d->from->kind == DK_SEQOWNER))
+		if (mode == 1 && (d->from->kind == DK_INDEX || d->from->kind == DK_SEQOWNER ||
+						  (d->from->kind == DK_CONSTRAINT && !fk_both_sides_change(p, d->from, e))))
 			continue;
 		if (mode == 2 && d->from->kind == DK_COLUMN)
 		{
@@ -614,7 +638,11 @@ diff_plan(DiffModel *from, DiffModel *to)
 		PEnt	   *e = lfirst(lc);
 
 		if (e->create || e->rebuild)
+		{
 			(void) get_create(&p, e);
+			if (e->to->kind == DK_TABLE && e->to->replident == 'i')
+				plan_replident_step(&p, e);
+		}
 		if (e->alter)
 		{
 			e->alteract = plan_new_action(&p, e, 1);

@@ -12,6 +12,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_class.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
@@ -81,24 +82,32 @@ attr_steps(Action *a, DiffObj *f, DiffObj *t)
 	}
 }
 
+/* does PostgreSQL have a cast (explicit, assignment or implicit) from -> to? */
+static bool
+has_cast(const char *from, const char *to)
+{
+	bool		failed;
+
+	(void) diff_count(psprintf("SELECT pg_catalog.count(*) FROM (SELECT CAST(NULL::%s AS %s)) s", from, to),
+					  &failed);
+	return !failed;
+}
+
 /*
- * USING expression of a type change: a plain cast, or through text when a
- * user-defined type (always schema-qualified here) is on either side, as
- * there is no cast between two enums.
+ * USING expression of a type change: a plain cast, or through text (the
+ * types' input and output functions) when a user-defined type (always
+ * schema-qualified here) is on either side, as there is no cast between two
+ * enums, or when PostgreSQL has no cast between the two (bigint to
+ * timestamp): that converts every value whose text form the new type reads,
+ * and the data check flags rows it cannot convert.
  */
 static char *
 using_cast2(const char *col, const char *from, const char *type)
 {
-	if (strchr(type, '.') || (from && strchr(from, '.')))
+	if (strchr(type, '.') || (from && (strchr(from, '.') || !has_cast(from, type))))
 		return psprintf("%s::text%s::%s", quote_identifier(col),
 						strlen(type) > 2 && strcmp(type + strlen(type) - 2, "[]") == 0 ? "[]" : "", type);
 	return psprintf("%s::%s", quote_identifier(col), type);
-}
-
-static char *
-using_cast(const char *col, const char *type)
-{
-	return using_cast2(col, NULL, type);
 }
 
 static void
@@ -124,7 +133,7 @@ column_alter(Planner *p, PEnt *e, Action *a)
 		{
 			bool		failed;
 			int64		n = diff_count(psprintf("SELECT pg_catalog.count(*) FROM %s WHERE %s IS NOT NULL AND (%s) IS NULL",
-												t->table, qc, using_cast(t->name, t->type)), &failed);
+												t->table, qc, using_cast2(t->name, f->type, t->type)), &failed);
 
 			if (failed)
 				hz(&h, "FAILS_ON_EXISTING_DATA (the cast fails on existing rows)");
@@ -317,10 +326,32 @@ table_alter(Planner *p, PEnt *e, Action *a)
 		plan_step(a, up.data, down.data, NULL);
 	}
 	if (f->replident != t->replident || !streq(f->replindex, t->replindex))
-		plan_step(t->replident == 'i' ? (e->replact = plan_new_action(p, e, 2)) : a, psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(t)),
-				  psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(f)),
-				  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+	{
+		if (t->replident == 'i')
+			plan_replident_step(p, e);
+		else
+			plan_step(a, psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(t)),
+					  psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", t->qname, replident_sql(f)),
+					  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+	}
 	attr_steps(a, f, t);
+}
+
+/*
+ * plan_replident_step: REPLICA IDENTITY USING INDEX of table entry e (an
+ * existing, a created or a rebuilt table), an action of its own that comes
+ * after the index is built; its inverse restores the live setting (DEFAULT
+ * for a new table, which its own drop follows).
+ */
+void
+plan_replident_step(Planner *p, PEnt *e)
+{
+	DiffObj    *f = e->from && !e->rebuild ? e->from : NULL;
+
+	e->replact = plan_new_action(p, e, 2);
+	plan_step(e->replact, psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", e->to->qname, replident_sql(e->to)),
+			  psprintf("ALTER TABLE %s REPLICA IDENTITY %s;", e->to->qname, f ? replident_sql(f) : "DEFAULT"),
+			  f ? "ACQUIRES_ACCESS_EXCLUSIVE_LOCK" : NULL);
 }
 
 /* USING expression converting column c to type "type" through text */
@@ -509,6 +540,42 @@ type_alter(Planner *p, PEnt *e, Action *a)
 	attr_steps(a, f, t);
 }
 
+/*
+ * extension_update: ALTER EXTENSION ... UPDATE TO the desired version.  Its
+ * inverse updates back when the extension ships an update path back (most
+ * ship none: pg_trgm 1.4 cannot go to 1.3); otherwise it drops the extension
+ * and creates it at the old version, which PostgreSQL refuses (no CASCADE)
+ * while any object depends on the extension, rather than dropping them.
+ */
+static void
+extension_update(Action *a, DiffObj *f, DiffObj *t)
+{
+	bool		failed;
+	int64		back = diff_count(psprintf("SELECT pg_catalog.count(*) FROM pg_catalog.pg_extension_update_paths(%s)"
+										   " WHERE source OPERATOR(pg_catalog.=) %s AND target OPERATOR(pg_catalog.=) %s"
+										   " AND path IS NOT NULL",
+										   quote_literal_cstr(t->name), quote_literal_cstr(t->version),
+										   quote_literal_cstr(f->version)), &failed);
+	char	   *up = psprintf("ALTER EXTENSION %s UPDATE TO %s;", t->qname, quote_literal_cstr(t->version));
+
+	if (back > 0)
+		plan_step(a, up, psprintf("ALTER EXTENSION %s UPDATE TO %s;", t->qname, quote_literal_cstr(f->version)),
+				  "UPGRADING_EXTENSION_VERSION");
+	else
+	{
+		StringInfoData down;
+
+		/* recreated in the schema it has at this point of the downgrade */
+		initStringInfo(&down);
+		appendStringInfo(&down, "%s\n", diff_drop_sql(t));
+		appendStringInfo(&down, "CREATE EXTENSION %s WITH SCHEMA %s VERSION %s;",
+						 t->qname, quote_identifier(t->schema), quote_literal_cstr(f->version));
+		plan_step(a, up, down.data,
+				  psprintf("UPGRADING_EXTENSION_VERSION (no update path back to %s: the downgrade drops the extension"
+						   " and creates it again, and fails while objects depend on it)", f->version));
+	}
+}
+
 /* plan_alter_steps: the steps of an in-place change of entry e */
 void
 plan_alter_steps(Planner *p, PEnt *e, Action *a)
@@ -552,8 +619,17 @@ plan_alter_steps(Planner *p, PEnt *e, Action *a)
 			break;
 		case DK_FUNCTION:
 			if (!streq(f->def, t->def))
-				plan_step(a, psprintf("%s;", t->def), psprintf("%s;", f->def),
+			{
+				StringInfoData up,
+							down;
+
+				initStringInfo(&up);
+				initStringInfo(&down);
+				diff_function_sql(&up, t);
+				diff_function_sql(&down, f);
+				plan_step(a, up.data, down.data,
 						  t->untracked || f->untracked ? "HAS_UNTRACKABLE_DEPENDENCIES" : NULL);
+			}
 			attr_steps(a, f, t);
 			break;
 		case DK_TRIGGER:
@@ -574,9 +650,7 @@ plan_alter_steps(Planner *p, PEnt *e, Action *a)
 				plan_step(a, psprintf("ALTER EXTENSION %s SET SCHEMA %s;", t->qname, quote_identifier(t->schema)),
 						  psprintf("ALTER EXTENSION %s SET SCHEMA %s;", t->qname, quote_identifier(f->schema)), NULL);
 			if (!streq(f->version, t->version))
-				plan_step(a, psprintf("ALTER EXTENSION %s UPDATE TO %s;", t->qname, quote_literal_cstr(t->version)),
-						  psprintf("ALTER EXTENSION %s UPDATE TO %s;", t->qname, quote_literal_cstr(f->version)),
-						  "UPGRADING_EXTENSION_VERSION");
+				extension_update(a, f, t);
 			attr_steps(a, f, t);
 			break;
 		default:
@@ -667,6 +741,9 @@ create_set(DiffModel *m, List *set)
 			appendStringInfoChar(&buf, '\n');
 		appendStringInfoString(&buf, diff_create_sql(m, o, true));
 	}
+	/* a table's replica identity index is among its folded indexes */
+	if (owner->kind == DK_TABLE && owner->replident == 'i')
+		appendStringInfo(&buf, "\nALTER TABLE %s REPLICA IDENTITY %s;", owner->qname, replident_sql(owner));
 	return buf.data;
 }
 
@@ -824,6 +901,50 @@ create_hazard(Planner *p, DiffObj *t)
 	return h.data;
 }
 
+/*
+ * A CHECK or FOREIGN KEY added, valid, to an existing plain table that is
+ * not small: adding it scans the table under the ADD's lock (ACCESS
+ * EXCLUSIVE for a CHECK), and inside one transaction that lock would be held
+ * through the scan anyway, so it is added NOT VALID and validated by a step
+ * that commits on its own (VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and
+ * writes go on).  A partitioned table cannot take a NOT VALID foreign key.
+ */
+static bool
+validate_separately(Planner *p, DiffObj *k)
+{
+	DiffObj    *t;
+
+	if (k->kind != DK_CONSTRAINT || (k->subkind != 'c' && k->subkind != 'f') || !k->validated)
+		return false;
+	t = diff_lookup(p->to, k->parent);
+	if (t == NULL || t->subkind != RELKIND_RELATION || !existing_table(p, k->parent))
+		return false;
+	return diff_table_is_big(k->table);
+}
+
+/*
+ * add_not_valid: the two steps of a separately validated constraint; the
+ * second one's hazard starts with NON_TRANSACTIONAL, which autogenerate
+ * reads to put it in a revision of its own, and carries the data check's
+ * finding (the VALIDATE is what fails on violating rows).
+ */
+static void
+add_not_valid(Action *a, DiffObj *k, const char *hazard)
+{
+	const char *fails = strstr(hazard, "FAILS_ON_EXISTING_DATA");
+	char	   *add = psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID;%s%s%s", k->table,
+							   quote_identifier(k->name), k->def, k->comment ? "\n" : "",
+							   k->comment ? diff_comment_sql(k, k->comment) : "", k->comment ? ";" : "");
+
+	plan_step(a, add, diff_drop_sql(k),
+			  k->subkind == 'f' ? "ACQUIRES_SHARE_ROW_EXCLUSIVE_LOCK" : "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+	/* no statement takes validation back: drop and add NOT VALID again */
+	plan_step(a, psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k->table, quote_identifier(k->name)),
+			  psprintf("%s\n%s", diff_drop_sql(k), add),
+			  psprintf("NON_TRANSACTIONAL, ACQUIRES_SHARE_UPDATE_EXCLUSIVE_LOCK%s%s",
+					   fails ? ", " : "", fails ? fails : ""));
+}
+
 /* plan_fill_steps: statements of every drop and create action */
 void
 plan_fill_steps(Planner *p)
@@ -841,7 +962,9 @@ plan_fill_steps(Planner *p)
 
 			plan_step(a, diff_drop_sql(e->from), create_set(p->from, set), drop_hazard(p, e->from));
 		}
-		else if (a->phase == 2)
+		else if (a->phase == 2 && a != e->replact && validate_separately(p, e->to))
+			add_not_valid(a, e->to, create_hazard(p, e->to));
+		else if (a->phase == 2 && a != e->replact)
 			plan_step(a, diff_create_sql(p->to, e->to, true), diff_drop_sql(e->to), create_hazard(p, e->to));
 	}
 }

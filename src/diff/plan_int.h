@@ -65,6 +65,7 @@ extern void plan_step(Action *a, const char *up, const char *down, const char *h
 /* plan_alter.c */
 extern void plan_alter_steps(Planner *p, PEnt *e, Action *a);
 extern void plan_fill_steps(Planner *p);
+extern void plan_replident_step(Planner *p, PEnt *e);
 
 /* plan_order.c */
 extern List *plan_order(Planner *p);

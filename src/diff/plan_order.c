@@ -129,6 +129,7 @@ plan_order(Planner *p)
 				if (t)
 					edge(t->createact, e->replact);
 				edge(e->alteract, e->replact);
+				edge(e->createact, e->replact);
 			}
 		}
 		if (e->dropact && e->createact)

@@ -30,6 +30,27 @@ diff_append_stmt(StringInfo buf, const char *stmt)
 	appendStringInfoChar(buf, ';');
 }
 
+/*
+ * diff_function_sql appends the CREATE OR REPLACE of function o.  A LANGUAGE
+ * sql function with a string body has its body checked against the catalogs
+ * when it is created, but PostgreSQL records nothing of what the body uses,
+ * so no order can be derived (a procedure inserting into a table that the
+ * same migration creates, calling a function it creates): the statement runs
+ * with check_function_bodies off, as pg_dump restores functions; the body is
+ * checked when the function is first called.
+ */
+void
+diff_function_sql(StringInfo buf, DiffObj *o)
+{
+	bool		unchecked = o->untracked && strstr(o->def, "\n LANGUAGE sql\n") != NULL;
+
+	if (unchecked)
+		diff_append_stmt(buf, "SET check_function_bodies = off");
+	diff_append_stmt(buf, o->def);
+	if (unchecked)
+		diff_append_stmt(buf, "RESET check_function_bodies");
+}
+
 /* "a|b|c" -> "a b c" (prefix each part with "each") */
 static char *
 opts_join(const char *opts, const char *each)
@@ -417,7 +438,7 @@ diff_create_sql(DiffModel *m, DiffObj *o, bool with_children)
 			diff_append_stmt(&buf, psprintf("ALTER SEQUENCE %s OWNED BY %s", o->qname, o->def));
 			return buf.data;
 		case DK_FUNCTION:
-			diff_append_stmt(&buf, o->def);
+			diff_function_sql(&buf, o);
 			break;
 		case DK_TABLE:
 			diff_append_stmt(&buf, table_sql(m, o));

@@ -89,6 +89,74 @@ schema_exists(const char *name)
 }
 
 /*
+ * reread_checks: PostgreSQL's printed form of a CHECK is not always the form
+ * it prints after reading that text again: "s IN ('a', 'b')" on a varchar
+ * column prints as "(s)::text = ANY ((ARRAY['a'::character varying, ...])
+ * ::text[])", and that, applied, as "... ANY (ARRAY[('a'::character
+ * varying)::text, ...])".  A live constraint may have either form (made from
+ * the user's DDL, or from diff's own statement), so each desired CHECK with a
+ * cast in it is added once more from its printed form (NOT VALID, in the
+ * shadow, each in a subtransaction of its own that is rolled back) and what
+ * PostgreSQL prints then is kept as its altdef.  search_path is pg_catalog,
+ * as when the model was read.
+ */
+static void
+reread_checks(DiffModel *m)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ListCell   *lc;
+
+	foreach(lc, m->objs)
+	{
+		DiffObj    *o = lfirst(lc);
+
+		ErrorData  *volatile edata = NULL;
+
+		if (o->kind != DK_CONSTRAINT || o->subkind != 'c' || o->inherited || strstr(o->def, "::") == NULL)
+			continue;
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcxt);
+		PG_TRY();
+		{
+			(void) set_config_option("search_path", "pg_catalog", PGC_USERSET,
+									 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+			exec_internal(psprintf("ALTER TABLE %s ADD CONSTRAINT schemamig_reread %s NOT VALID",
+								   o->table, o->def));
+			if (SPI_execute(psprintf("SELECT pg_catalog.pg_get_constraintdef(co.oid) FROM pg_catalog.pg_constraint co"
+									 " WHERE co.conrelid OPERATOR(pg_catalog.=) %s::pg_catalog.regclass"
+									 " AND co.conname OPERATOR(pg_catalog.=) 'schemamig_reread'",
+									 quote_literal_cstr(o->table)), false, 1) == SPI_OK_SELECT &&
+				SPI_processed == 1)
+			{
+				char	   *def = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+				int			len = def ? strlen(def) : 0;
+
+				if (len > 10 && strcmp(def + len - 10, " NOT VALID") == 0)
+				{
+					def[len - 10] = '\0';
+					if (strcmp(def, o->def) != 0)
+						o->altdef = MemoryContextStrdup(oldcxt, def);
+				}
+			}
+		}
+		PG_CATCH();
+		{
+			/* no other form then; a cancel is the user's */
+			MemoryContextSwitchTo(oldcxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+		}
+		PG_END_TRY();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (edata && edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			ReThrowError(edata);
+	}
+}
+
+/*
  * diff_build_desired runs "ddl" in a shadow of "schemas" and returns the
  * model read there.  "live" supplies the comment and grants of schemas the
  * shadow prepares.  Errors of the DDL propagate with the server's SQLSTATE.
@@ -235,6 +303,7 @@ diff_build_desired(const char *ddl, List *schemas, bool single, DiffModel *live)
 		AtEOXact_GUC(true, nest);
 
 		model = diff_read_model(schemas);
+		reread_checks(model);
 
 
 	}

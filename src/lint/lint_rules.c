@@ -106,7 +106,7 @@ const LintRuleDef lint_rule_defs[] = {
 const int	lint_rule_count = lengthof(lint_rule_defs);
 
 /* 1 MB: below this a lock-holding operation is reported as info */
-#define LINT_SMALL_TABLE_BYTES	((int64) 1024 * 1024)
+#define LINT_SMALL_TABLE_BYTES	SM_SMALL_TABLE_BYTES
 /* 1 GB: from this size on it is an error (unless max_rewrite_size says less) */
 #define LINT_LARGE_TABLE_BYTES	((int64) 1024 * 1024 * 1024)
 

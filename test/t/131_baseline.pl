@@ -60,6 +60,13 @@ CREATE INDEX tasks_owner_status ON tasks (owner_id, status) WHERE status <> 'don
 CREATE VIEW open_tasks AS SELECT id, title FROM tasks WHERE status <> 'done';
 CREATE FUNCTION task_count(bigint) RETURNS bigint LANGUAGE plpgsql STABLE
   AS 'BEGIN RETURN (SELECT count(*) FROM tasks WHERE owner_id = $1); END';
+-- a LANGUAGE sql body reading the table whose default calls it: no order
+-- creates it with its body checked (the baseline runs it unchecked)
+SET check_function_bodies = off;
+CREATE FUNCTION note_rank() RETURNS integer LANGUAGE sql STABLE
+  AS 'SELECT count(*)::integer FROM notes';
+RESET check_function_bodies;
+CREATE TABLE notes (id int, rank integer DEFAULT note_rank());
 COMMENT ON TABLE tasks IS 'work items';
 COMMENT ON COLUMN tasks.priority IS '1 = high';
 INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada'), ('bob@example.com', 'Bob');
@@ -83,6 +90,8 @@ my ($id) = $text =~ /^-- revision: (\w+)$/m;
 like($text, qr/-- down_revision:\n/, 'a base revision');
 like($text, qr/-- \+upgrade\n.*CREATE TYPE public\.task_status.*CREATE TABLE public\.users.*CREATE TABLE public\.tasks.*CREATE VIEW public\.open_tasks.*-- \+downgrade\n.*DROP/s,
 	'upgrade creates the schema in dependency order, downgrade drops it');
+like($text, qr/^SET check_function_bodies = off;\nCREATE OR REPLACE FUNCTION public\.note_rank\(\).*?^RESET check_function_bodies;$/ms,
+	'a LANGUAGE sql function is created with check_function_bodies off');
 is(fingerprint('live'), $live, 'the live schema is untouched');
 is(sql('live', "SELECT string_agg(id || title, ',' ORDER BY id) FROM tasks"), $rows, 'and its rows');
 is(sql('live', "SELECT string_agg(revision, ',') FROM schemamig.version"), $id, 'stamped applied');

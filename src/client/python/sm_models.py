@@ -12,6 +12,11 @@ dependency order with their columns, server defaults and constraints
 (foreign keys of a cycle as ALTER TABLE ... ADD CONSTRAINT afterwards), the
 indexes, sequences and comments.  Statements end with ";" and a blank line.
 
+When the metadata uses schemas besides public (schema= on a table, an enum
+or a sequence), the DDL starts with the line "-- schemas: {public,...}" (the
+schemas to diff, as a PostgreSQL array literal, for the client) and a
+CREATE SCHEMA for each of them but public.
+
 This file is installed next to the pg_schemamig client.
 """
 
@@ -53,6 +58,24 @@ def enum_types(md, dialect):
     return list(seen.values())
 
 
+def used_schemas(md, dialect):
+    """The schemas other than public the tables, enums and sequences use."""
+    found = set()
+    for table in md.sorted_tables:
+        found.add(table.schema)
+    for enum in enum_types(md, dialect):
+        found.add(enum.schema)
+    for seq in md._sequences.values():
+        found.add(seq.schema)
+    return sorted(s for s in found if s is not None and s != "public")
+
+
+def array_literal(names):
+    """A PostgreSQL text[] literal of names, each element double-quoted."""
+    return "{" + ",".join('"%s"' % n.replace("\\", "\\\\").replace('"', '\\"')
+                          for n in names) + "}"
+
+
 def ddl(md):
     import sqlalchemy as sa
     from sqlalchemy.dialects import postgresql
@@ -70,6 +93,9 @@ def ddl(md):
     def emit(construct):
         out.append(str(construct.compile(dialect=dialect)).strip())
 
+    schemas = used_schemas(md, dialect)
+    for schema in schemas:
+        emit(sa.schema.CreateSchema(schema))
     for enum in enum_types(md, dialect):
         emit(CreateEnumType(enum))
     for seq in md._sequences.values():
@@ -90,7 +116,8 @@ def ddl(md):
                 emit(SetColumnComment(col))
     for fkc in later:
         emit(AddConstraint(fkc))
-    return "".join(s + ";\n\n" for s in out)
+    header = "-- schemas: %s\n\n" % array_literal(["public"] + schemas) if schemas else ""
+    return header + "".join(s + ";\n\n" for s in out)
 
 
 def main(argv):
