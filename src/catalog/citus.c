@@ -270,14 +270,71 @@ citus_set_local(const char *name, const char *value)
 }
 
 /*
+ * The lock timeout that the running call (sm_citus_call_begin) has sent to
+ * the workers, "" when none: its revisions need not send it again.
+ */
+static char call_lock_timeout[32] = "";
+
+/*
+ * sm_citus_call_begin sends the per-revision lock_timeout to the workers
+ * once for all the revisions of one upgrade()/downgrade()/_apply_step()
+ * call, inside a GUC nest level of the call's own: Citus forwards a SET
+ * LOCAL to the connections the transaction has and replays it on those it
+ * opens later, so every revision's DDL runs under it.  sm_citus_call_end
+ * sends the caller's value back, so that the setting does not outlive the
+ * call.  Does nothing without Citus or without a lock_timeout.
+ */
+void
+sm_citus_call_begin(SmCitusCall *call, const char *lock_timeout)
+{
+	call->active = lock_timeout != NULL && sm_citus_present();
+	if (!call->active)
+		return;
+	call->restore = pstrdup(GetConfigOption("lock_timeout", false, false));
+	call->nestlevel = NewGUCNestLevel();
+	(void) set_config_option("citus.propagate_set_commands", "local",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
+	citus_set_local("lock_timeout", lock_timeout);
+	strlcpy(call_lock_timeout, lock_timeout, sizeof(call_lock_timeout));
+}
+
+/*
+ * sm_citus_call_end puts the caller's lock_timeout back on the workers and
+ * ends the call's GUC nest level (which restores it on this node).
+ */
+void
+sm_citus_call_end(SmCitusCall *call)
+{
+	if (!call->active)
+		return;
+	call_lock_timeout[0] = '\0';
+	citus_set_local("lock_timeout", call->restore);
+	AtEOXact_GUC(true, call->nestlevel);
+}
+
+/*
+ * sm_citus_call_abandon forgets a call that failed: the (sub)transaction
+ * abort that follows undoes its settings here and on the workers.
+ */
+void
+sm_citus_call_abandon(SmCitusCall *call)
+{
+	if (call->active)
+		call_lock_timeout[0] = '\0';
+}
+
+/*
  * sm_citus_revision_begin prepares one revision run inside the caller's GUC
- * nest level, before the caller sets the revision's own lock_timeout: SET LOCAL is forwarded to the workers
- * (citus.propagate_set_commands), multi-shard work runs in sequential mode
- * (so that DDL may follow a multi-shard write to a table with a foreign key
- * to a reference table, inside one transaction), and the per-revision
- * lock_timeout is sent to the workers.  The values of the settings that the
- * revision's own SET LOCAL statements change are remembered, so that
- * sm_citus_revision_end can put them back on the workers too.
+ * nest level, before the caller sets the revision's own lock_timeout: SET
+ * LOCAL is forwarded to the workers (citus.propagate_set_commands),
+ * multi-shard work runs in sequential mode (so that DDL may follow a
+ * multi-shard write to a table with a foreign key to a reference table,
+ * inside one transaction), and the per-revision lock_timeout is sent to the
+ * workers unless the running call sent it already.  The values of the
+ * settings that the revision's own SET LOCAL statements change are
+ * remembered, so that sm_citus_revision_end can put them back on the
+ * workers too.
  */
 void
 sm_citus_revision_begin(SmCitusRun *run, List *stmts, const char *lock_timeout)
@@ -297,6 +354,9 @@ sm_citus_revision_begin(SmCitusRun *run, List *stmts, const char *lock_timeout)
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
 							 true, 0, false);
 
+	/* already on the workers: the call sent it */
+	if (lock_timeout != NULL && strcmp(lock_timeout, call_lock_timeout) == 0)
+		lock_timeout = NULL;
 	if (lock_timeout != NULL)
 	{
 		run->names = lappend(run->names, pstrdup("lock_timeout"));
@@ -318,7 +378,7 @@ sm_citus_revision_begin(SmCitusRun *run, List *stmts, const char *lock_timeout)
 			continue;
 		set = (VariableSetStmt *) linitial_node(RawStmt, raw)->stmt;
 		if (!set->is_local || set->name == NULL ||
-			strcmp(set->name, "lock_timeout") == 0)
+			(lock_timeout != NULL && strcmp(set->name, "lock_timeout") == 0))
 			continue;
 		value = GetConfigOption(set->name, true, false);
 		if (value == NULL)
@@ -432,6 +492,36 @@ static List *estimates = NIL;
 static LocalTransactionId estimates_xact = InvalidLocalTransactionId;
 
 /*
+ * The estimate query: one command sent to every node (run_command_on_all_nodes,
+ * one connection per node rather than one per shard) reads the pg_class rows
+ * of the table's shards that the node holds, as "shardid:bytes:reltuples"
+ * words; a shard placed on several nodes is counted once.  $1 is the table.
+ */
+static const char *const estimate_query =
+"WITH s AS ("
+"  SELECT pg_catalog.array_agg(d.shardid ORDER BY d.shardid) AS ids,"
+"         pg_catalog.array_agg(pg_catalog.shard_name(d.logicalrelid, d.shardid) ORDER BY d.shardid) AS names"
+"    FROM pg_catalog.pg_dist_shard d WHERE d.logicalrelid OPERATOR(pg_catalog.=) $1),"
+" w AS ("
+"  SELECT DISTINCT ON (pg_catalog.split_part(e, ':', 1))"
+"         pg_catalog.split_part(e, ':', 2)::pg_catalog.int8 AS bytes,"
+"         pg_catalog.split_part(e, ':', 3)::pg_catalog.float8 AS tuples"
+"    FROM s, pg_catalog.run_command_on_all_nodes(pg_catalog.format("
+"      $c$SELECT pg_catalog.string_agg(s.id OPERATOR(pg_catalog.||) ':'"
+"        OPERATOR(pg_catalog.||) (c.relpages::pg_catalog.int8 OPERATOR(pg_catalog.*) pg_catalog.current_setting('block_size')::pg_catalog.int8)"
+"        OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) c.reltuples, ' ')"
+"        FROM ROWS FROM (pg_catalog.unnest(%L::pg_catalog.int8[]), pg_catalog.unnest(%L::pg_catalog.text[])) AS s(id, name)"
+"        JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(s.name)$c$,"
+"      s.ids, s.names)) r,"
+"      pg_catalog.unnest(pg_catalog.string_to_array(r.result, ' ')) AS e"
+"   WHERE r.success AND s.ids IS NOT NULL"
+"   ORDER BY pg_catalog.split_part(e, ':', 1))"
+" SELECT pg_catalog.sum(w.bytes),"
+"        CASE WHEN pg_catalog.bool_and(w.tuples OPERATOR(pg_catalog.>=) 0)"
+"        THEN pg_catalog.sum(w.tuples) ELSE -1 END"
+"   FROM w";
+
+/*
  * citus_estimate sums relpages and reltuples over the table's shards, read
  * from each shard's pg_class row: no lock on any shard, so that a linter
  * never waits behind a session that holds one.  Once per table and
@@ -466,17 +556,7 @@ citus_estimate(Oid relid)
 
 	values[0] = ObjectIdGetDatum(relid);
 	SPI_connect();
-	if (SPI_execute_with_args(
-			"SELECT pg_catalog.sum(pg_catalog.split_part(r.result, ' ', 1)::pg_catalog.int8),"
-			" CASE WHEN pg_catalog.bool_and(pg_catalog.split_part(r.result, ' ', 2)::pg_catalog.float8"
-			"   OPERATOR(pg_catalog.>=) 0)"
-			" THEN pg_catalog.sum(pg_catalog.split_part(r.result, ' ', 2)::pg_catalog.float8) ELSE -1 END"
-			" FROM pg_catalog.run_command_on_shards($1::pg_catalog.regclass,"
-			"  $c$SELECT (c.relpages::pg_catalog.int8 OPERATOR(pg_catalog.*) pg_catalog.current_setting('block_size')::pg_catalog.int8)"
-			"  OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) c.reltuples"
-			"  FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) %L::pg_catalog.regclass$c$) r"
-			" WHERE r.success",
-			1, argtypes, values, NULL, true, 1) == SPI_OK_SELECT &&
+	if (SPI_execute_with_args(estimate_query, 1, argtypes, values, NULL, true, 1) == SPI_OK_SELECT &&
 		SPI_processed == 1)
 	{
 		bool		n1,
