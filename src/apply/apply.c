@@ -392,6 +392,40 @@ apply_steps_loop(SmGraph *g, List *heads, List *steps, List *afters,
 }
 
 /*
+ * citus_call_statements: on Citus, the statements of all "steps", for
+ * sm_citus_call_begin to choose the execution mode (NIL elsewhere).  A
+ * revision whose SQL does not parse fails here, with its own context.
+ */
+static List *
+citus_call_statements(List *steps)
+{
+	List	   *stmts = NIL;
+	ListCell   *lc;
+
+	if (!sm_citus_present())
+		return NIL;
+	foreach(lc, steps)
+	{
+		SmStep	   *step = lfirst(lc);
+		const char *sql = step->upgrade ? step->rev->upgrade_sql : step->rev->downgrade_sql;
+		ErrorContextCallback errcb;
+		ApplyErrorContext ctx;
+
+		if (sql == NULL)
+			continue;
+		ctx.rev = step->rev;
+		ctx.upgrade = step->upgrade;
+		errcb.callback = apply_error_callback;
+		errcb.arg = &ctx;
+		errcb.previous = error_context_stack;
+		error_context_stack = &errcb;
+		stmts = list_concat(stmts, sm_split_sql_cached(sql));
+		error_context_stack = errcb.previous;
+	}
+	return stmts;
+}
+
+/*
  * sm_apply_steps runs "steps" from version-table state "heads", writes one
  * log row per step and the final version table, and returns the new heads.
  * "afters", when not NIL, holds the version table after each step, already
@@ -406,6 +440,7 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 	MemoryContext stepcxt;
 	char		lock_timeout[32];
 	SmCitusCall citus_call;
+	List	   *stmts;
 
 	if (steps == NIL)
 		return heads;
@@ -413,9 +448,14 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "pg_schemamig step",
 									ALLOCSET_DEFAULT_SIZES);
 
-	/* on Citus: the lock_timeout reaches the workers once for all steps */
-	sm_citus_call_begin(&citus_call,
+	/*
+	 * On Citus: the execution mode for all the steps' statements, and the
+	 * lock_timeout sent to the workers once for all steps.
+	 */
+	stmts = citus_call_statements(steps);
+	sm_citus_call_begin(&citus_call, stmts,
 						revision_lock_timeout(lock_timeout, sizeof(lock_timeout)));
+	list_free(stmts);
 	PG_TRY();
 	{
 		heads = apply_steps_loop(g, heads, steps, afters, ts, td, stepcxt);
