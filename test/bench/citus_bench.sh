@@ -85,7 +85,7 @@ load_after=$(load)
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 mf=$(median "${floor[@]}")
 mo=$(median "${ours[@]}")
-ratio=$(echo "scale=2; $mo / $mf" | bc)
+ratio=$(awk -v o="$mo" -v f="$mf" 'BEGIN {printf "%.2f", o / f}')
 range() { printf '%s\n' "$@" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.3f–%.3f", lo, hi}'; }
 {
     echo "# Citus: $N ADD COLUMN revisions on a 32-shard table"
