@@ -147,6 +147,19 @@ disarm_statement_timeout(TimestampTz outer_fin)
 }
 
 /*
+ * revision_lock_timeout writes schemamig.lock_timeout as a lock_timeout
+ * value into buf and returns it, or returns NULL when it is off.
+ */
+static const char *
+revision_lock_timeout(char *buf, size_t size)
+{
+	if (sm_lock_timeout <= 0)
+		return NULL;
+	snprintf(buf, size, "%dms", sm_lock_timeout);
+	return buf;
+}
+
+/*
  * sm_run_revision_sql runs one direction of a revision's SQL, statement by
  * statement, through SPI.  SPI must be connected.  Errors propagate with
  * their SQLSTATE and gain the revision as context; the timer and the
@@ -206,11 +219,9 @@ sm_run_revision_sql_hooked(const SmRevision *rev, bool upgrade,
 		sm_check_statement(lfirst(lc), foreach_current_index(lc) + 1, rev->id,
 						   upgrade ? "upgrade" : "downgrade");
 
-	if (sm_lock_timeout > 0)
-		snprintf(lock_timeout, sizeof(lock_timeout), "%dms", sm_lock_timeout);
 	/* on Citus: the same settings on the workers, sequential mode */
 	sm_citus_revision_begin(&citus_run, stmts,
-							sm_lock_timeout > 0 ? lock_timeout : NULL);
+							revision_lock_timeout(lock_timeout, sizeof(lock_timeout)));
 	if (sm_lock_timeout > 0)
 		(void) set_config_option("lock_timeout", lock_timeout, PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
@@ -324,26 +335,15 @@ sm_lock_for_migration(void)
 }
 
 /*
- * sm_apply_steps runs "steps" from version-table state "heads", writes one
- * log row per step and the final version table, and returns the new heads.
- * "afters", when not NIL, holds the version table after each step, already
- * computed; otherwise the graph "g" computes it.
- * When "ts" is not NULL one (revision, direction, message, duration) row per
- * step is added to it.
+ * apply_steps_loop: the steps of sm_apply_steps, each in "stepcxt" (reset
+ * after each); returns the heads after the last one.
  */
-List *
-sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
-			   Tuplestorestate *ts, TupleDesc td)
+static List *
+apply_steps_loop(SmGraph *g, List *heads, List *steps, List *afters,
+				 Tuplestorestate *ts, TupleDesc td, MemoryContext stepcxt)
 {
 	MemoryContext outer = CurrentMemoryContext;
-	MemoryContext stepcxt;
 	ListCell   *lc;
-
-	if (steps == NIL)
-		return heads;
-
-	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "pg_schemamig step",
-									ALLOCSET_DEFAULT_SIZES);
 
 	foreach(lc, steps)
 	{
@@ -397,6 +397,85 @@ sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
 		MemoryContextReset(stepcxt);
 		heads = after;
 	}
+	return heads;
+}
+
+/*
+ * citus_call_statements: on Citus, the statements of all "steps", for
+ * sm_citus_call_begin to choose the execution mode (NIL elsewhere).  A
+ * revision whose SQL does not parse fails here, with its own context.
+ */
+static List *
+citus_call_statements(List *steps)
+{
+	List	   *stmts = NIL;
+	ListCell   *lc;
+
+	if (!sm_citus_present())
+		return NIL;
+	foreach(lc, steps)
+	{
+		SmStep	   *step = lfirst(lc);
+		const char *sql = step->upgrade ? step->rev->upgrade_sql : step->rev->downgrade_sql;
+		ErrorContextCallback errcb;
+		ApplyErrorContext ctx;
+
+		if (sql == NULL)
+			continue;
+		ctx.rev = step->rev;
+		ctx.upgrade = step->upgrade;
+		errcb.callback = apply_error_callback;
+		errcb.arg = &ctx;
+		errcb.previous = error_context_stack;
+		error_context_stack = &errcb;
+		stmts = list_concat(stmts, sm_split_sql_cached(sql));
+		error_context_stack = errcb.previous;
+	}
+	return stmts;
+}
+
+/*
+ * sm_apply_steps runs "steps" from version-table state "heads", writes one
+ * log row per step and the final version table, and returns the new heads.
+ * "afters", when not NIL, holds the version table after each step, already
+ * computed; otherwise the graph "g" computes it.
+ * When "ts" is not NULL one (revision, direction, message, duration) row per
+ * step is added to it.
+ */
+List *
+sm_apply_steps(SmGraph *g, List *heads, List *steps, List *afters,
+			   Tuplestorestate *ts, TupleDesc td)
+{
+	MemoryContext stepcxt;
+	char		lock_timeout[32];
+	SmCitusCall citus_call;
+	List	   *stmts;
+
+	if (steps == NIL)
+		return heads;
+
+	stepcxt = AllocSetContextCreate(CurrentMemoryContext, "pg_schemamig step",
+									ALLOCSET_DEFAULT_SIZES);
+
+	/*
+	 * On Citus: the execution mode for all the steps' statements, and the
+	 * lock_timeout sent to the workers once for all steps.
+	 */
+	stmts = citus_call_statements(steps);
+	sm_citus_call_begin(&citus_call, stmts,
+						revision_lock_timeout(lock_timeout, sizeof(lock_timeout)));
+	list_free(stmts);
+	PG_TRY();
+	{
+		heads = apply_steps_loop(g, heads, steps, afters, ts, td, stepcxt);
+	}
+	PG_CATCH();
+	{
+		sm_citus_call_abandon(&citus_call);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	sm_citus_call_end(&citus_call);
 	MemoryContextDelete(stepcxt);
 
 	sm_version_write(heads);

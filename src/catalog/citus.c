@@ -3,7 +3,8 @@
  * citus.c
  *	  What pg_schemamig does differently when Citus is installed (DESIGN §5):
  *	  refuse to run on a worker, carry the per-revision lock timeout to the
- *	  workers, run migrations in sequential mode, keep shards out of the
+ *	  workers, run migrations in sequential mode where parallel mode could
+ *	  fail, keep shards out of the
  *	  drift log and of describe(), and measure distributed tables by their
  *	  shards.  Citus is never linked against: everything here goes through
  *	  its catalog tables and SQL functions, and does nothing where Citus is
@@ -270,14 +271,176 @@ citus_set_local(const char *name, const char *value)
 }
 
 /*
+ * The lock timeout that the running call (sm_citus_call_begin) has sent to
+ * the workers, "" when none: its revisions need not send it again.  And
+ * whether a call is running: then the call chose the execution mode.
+ */
+static char call_lock_timeout[32] = "";
+static bool call_running = false;
+
+/*
+ * citus_plain_table_ddl: is this statement one that Citus runs in parallel
+ * without a conflict with a parallel operation before it in the
+ * transaction: SET, CREATE INDEX, or ALTER TABLE adding no foreign key?
+ * Anything else (DML, functions, types, foreign keys) may be refused after
+ * a parallel multi-shard operation, which only sequential mode avoids.
+ */
+static bool
+citus_plain_table_ddl(const SmStatement *st)
+{
+	List	   *raw;
+	AlterTableStmt *alter;
+	ListCell   *lc;
+
+	if (st->tag == T_VariableSetStmt || st->tag == T_IndexStmt)
+		return true;
+	if (st->tag != T_AlterTableStmt)
+		return false;
+	raw = raw_parser(st->sql, RAW_PARSE_DEFAULT);
+	if (list_length(raw) != 1 ||
+		!IsA(linitial_node(RawStmt, raw)->stmt, AlterTableStmt))
+		return false;
+	alter = (AlterTableStmt *) linitial_node(RawStmt, raw)->stmt;
+	if (alter->objtype != OBJECT_TABLE)
+		return false;
+	foreach(lc, alter->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		ListCell   *lcc;
+
+		if (cmd->subtype == AT_AddConstraint && IsA(cmd->def, Constraint) &&
+			((Constraint *) cmd->def)->contype == CONSTR_FOREIGN)
+			return false;
+		if (cmd->subtype != AT_AddColumn || !IsA(cmd->def, ColumnDef))
+			continue;
+		foreach(lcc, ((ColumnDef *) cmd->def)->constraints)
+		{
+			if (lfirst_node(Constraint, lcc)->contype == CONSTR_FOREIGN)
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * citus_reference_links: does a foreign key join a Citus table to a
+ * reference table or a Citus local table?  Citus then runs DDL on the
+ * tables concerned sequentially, which fails after any parallel operation
+ * in the transaction.  SPI must be connected.
+ */
+static bool
+citus_reference_links(void)
+{
+	int			rc;
+	bool		isnull;
+	Datum		d;
+
+	rc = SPI_execute("SELECT EXISTS (SELECT FROM pg_catalog.pg_constraint c"
+					 " JOIN pg_catalog.pg_dist_partition a ON a.logicalrelid::pg_catalog.oid OPERATOR(pg_catalog.=) c.conrelid"
+					 " JOIN pg_catalog.pg_dist_partition b ON b.logicalrelid::pg_catalog.oid OPERATOR(pg_catalog.=) c.confrelid"
+					 " WHERE c.contype OPERATOR(pg_catalog.=) 'f'"
+					 " AND (a.partmethod OPERATOR(pg_catalog.<>) 'h' OR b.partmethod OPERATOR(pg_catalog.<>) 'h'))",
+					 true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return !isnull && DatumGetBool(d);
+}
+
+/*
+ * citus_needs_sequential decides the execution mode of one call from all
+ * the statements of its revisions: parallel, Citus's default, when every
+ * statement is plain table DDL and no foreign key involves a reference or
+ * Citus local table; sequential otherwise (one connection per worker), so
+ * that for example a multi-shard UPDATE may be followed by DDL on a table
+ * with a foreign key to a reference table, or parallel DDL by CREATE TYPE.
+ */
+static bool
+citus_needs_sequential(List *stmts)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmts)
+	{
+		if (!citus_plain_table_ddl(lfirst(lc)))
+			return true;
+	}
+	return citus_reference_links();
+}
+
+/*
+ * sm_citus_call_begin prepares one upgrade()/downgrade()/_apply_step()
+ * call, whose revisions' statements are "stmts", inside a GUC nest level of
+ * the call's own: it sets sequential mode when citus_needs_sequential says
+ * so, and sends the per-revision lock_timeout (NULL: none) to the workers
+ * once for all the revisions.  Citus forwards a SET LOCAL to the
+ * connections the transaction has and replays it on those it opens later,
+ * so every revision's DDL runs under it.  sm_citus_call_end sends the
+ * caller's value back, so that the setting does not outlive the call.
+ * Does nothing without Citus.  SPI must be connected.
+ */
+void
+sm_citus_call_begin(SmCitusCall *call, List *stmts, const char *lock_timeout)
+{
+	call->active = sm_citus_present();
+	call->restore = NULL;
+	if (!call->active)
+		return;
+	call->nestlevel = NewGUCNestLevel();
+	call_running = true;
+	if (citus_needs_sequential(stmts))
+		(void) set_config_option("citus.multi_shard_modify_mode", "sequential",
+								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+								 true, 0, false);
+	if (lock_timeout == NULL)
+		return;
+	call->restore = pstrdup(GetConfigOption("lock_timeout", false, false));
+	(void) set_config_option("citus.propagate_set_commands", "local",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
+	citus_set_local("lock_timeout", lock_timeout);
+	strlcpy(call_lock_timeout, lock_timeout, sizeof(call_lock_timeout));
+}
+
+/*
+ * sm_citus_call_end puts the caller's lock_timeout back on the workers and
+ * ends the call's GUC nest level (which restores the settings here).
+ */
+void
+sm_citus_call_end(SmCitusCall *call)
+{
+	if (!call->active)
+		return;
+	call_running = false;
+	call_lock_timeout[0] = '\0';
+	if (call->restore != NULL)
+		citus_set_local("lock_timeout", call->restore);
+	AtEOXact_GUC(true, call->nestlevel);
+}
+
+/*
+ * sm_citus_call_abandon forgets a call that failed: the (sub)transaction
+ * abort that follows undoes its settings here and on the workers.
+ */
+void
+sm_citus_call_abandon(SmCitusCall *call)
+{
+	if (!call->active)
+		return;
+	call_running = false;
+	call_lock_timeout[0] = '\0';
+}
+
+/*
  * sm_citus_revision_begin prepares one revision run inside the caller's GUC
- * nest level, before the caller sets the revision's own lock_timeout: SET LOCAL is forwarded to the workers
- * (citus.propagate_set_commands), multi-shard work runs in sequential mode
- * (so that DDL may follow a multi-shard write to a table with a foreign key
- * to a reference table, inside one transaction), and the per-revision
- * lock_timeout is sent to the workers.  The values of the settings that the
- * revision's own SET LOCAL statements change are remembered, so that
- * sm_citus_revision_end can put them back on the workers too.
+ * nest level, before the caller sets the revision's own lock_timeout: SET
+ * LOCAL is forwarded to the workers (citus.propagate_set_commands),
+ * multi-shard work runs in sequential mode unless a running call chose the
+ * mode (citus_needs_sequential), and the per-revision lock_timeout is sent
+ * to the workers unless the running call sent it already.  The values of the
+ * settings that the revision's own SET LOCAL statements change are
+ * remembered, so that sm_citus_revision_end can put them back on the
+ * workers too.
  */
 void
 sm_citus_revision_begin(SmCitusRun *run, List *stmts, const char *lock_timeout)
@@ -293,10 +456,14 @@ sm_citus_revision_begin(SmCitusRun *run, List *stmts, const char *lock_timeout)
 	(void) set_config_option("citus.propagate_set_commands", "local",
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
 							 true, 0, false);
-	(void) set_config_option("citus.multi_shard_modify_mode", "sequential",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
+	if (!call_running)
+		(void) set_config_option("citus.multi_shard_modify_mode", "sequential",
+								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+								 true, 0, false);
 
+	/* already on the workers: the call sent it */
+	if (lock_timeout != NULL && strcmp(lock_timeout, call_lock_timeout) == 0)
+		lock_timeout = NULL;
 	if (lock_timeout != NULL)
 	{
 		run->names = lappend(run->names, pstrdup("lock_timeout"));
@@ -318,7 +485,7 @@ sm_citus_revision_begin(SmCitusRun *run, List *stmts, const char *lock_timeout)
 			continue;
 		set = (VariableSetStmt *) linitial_node(RawStmt, raw)->stmt;
 		if (!set->is_local || set->name == NULL ||
-			strcmp(set->name, "lock_timeout") == 0)
+			(lock_timeout != NULL && strcmp(set->name, "lock_timeout") == 0))
 			continue;
 		value = GetConfigOption(set->name, true, false);
 		if (value == NULL)
@@ -432,6 +599,36 @@ static List *estimates = NIL;
 static LocalTransactionId estimates_xact = InvalidLocalTransactionId;
 
 /*
+ * The estimate query: one command sent to every node (run_command_on_all_nodes,
+ * one connection per node rather than one per shard) reads the pg_class rows
+ * of the table's shards that the node holds, as "shardid:bytes:reltuples"
+ * words; a shard placed on several nodes is counted once.  $1 is the table.
+ */
+static const char *const estimate_query =
+"WITH s AS ("
+"  SELECT pg_catalog.array_agg(d.shardid ORDER BY d.shardid) AS ids,"
+"         pg_catalog.array_agg(pg_catalog.shard_name(d.logicalrelid, d.shardid) ORDER BY d.shardid) AS names"
+"    FROM pg_catalog.pg_dist_shard d WHERE d.logicalrelid OPERATOR(pg_catalog.=) $1),"
+" w AS ("
+"  SELECT DISTINCT ON (pg_catalog.split_part(e, ':', 1))"
+"         pg_catalog.split_part(e, ':', 2)::pg_catalog.int8 AS bytes,"
+"         pg_catalog.split_part(e, ':', 3)::pg_catalog.float8 AS tuples"
+"    FROM s, pg_catalog.run_command_on_all_nodes(pg_catalog.format("
+"      $c$SELECT pg_catalog.string_agg(s.id OPERATOR(pg_catalog.||) ':'"
+"        OPERATOR(pg_catalog.||) (c.relpages::pg_catalog.int8 OPERATOR(pg_catalog.*) pg_catalog.current_setting('block_size')::pg_catalog.int8)"
+"        OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) c.reltuples, ' ')"
+"        FROM ROWS FROM (pg_catalog.unnest(%L::pg_catalog.int8[]), pg_catalog.unnest(%L::pg_catalog.text[])) AS s(id, name)"
+"        JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(s.name)$c$,"
+"      s.ids, s.names)) r,"
+"      pg_catalog.unnest(pg_catalog.string_to_array(r.result, ' ')) AS e"
+"   WHERE r.success AND s.ids IS NOT NULL"
+"   ORDER BY pg_catalog.split_part(e, ':', 1))"
+" SELECT pg_catalog.sum(w.bytes),"
+"        CASE WHEN pg_catalog.bool_and(w.tuples OPERATOR(pg_catalog.>=) 0)"
+"        THEN pg_catalog.sum(w.tuples) ELSE -1 END"
+"   FROM w";
+
+/*
  * citus_estimate sums relpages and reltuples over the table's shards, read
  * from each shard's pg_class row: no lock on any shard, so that a linter
  * never waits behind a session that holds one.  Once per table and
@@ -466,17 +663,7 @@ citus_estimate(Oid relid)
 
 	values[0] = ObjectIdGetDatum(relid);
 	SPI_connect();
-	if (SPI_execute_with_args(
-			"SELECT pg_catalog.sum(pg_catalog.split_part(r.result, ' ', 1)::pg_catalog.int8),"
-			" CASE WHEN pg_catalog.bool_and(pg_catalog.split_part(r.result, ' ', 2)::pg_catalog.float8"
-			"   OPERATOR(pg_catalog.>=) 0)"
-			" THEN pg_catalog.sum(pg_catalog.split_part(r.result, ' ', 2)::pg_catalog.float8) ELSE -1 END"
-			" FROM pg_catalog.run_command_on_shards($1::pg_catalog.regclass,"
-			"  $c$SELECT (c.relpages::pg_catalog.int8 OPERATOR(pg_catalog.*) pg_catalog.current_setting('block_size')::pg_catalog.int8)"
-			"  OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) c.reltuples"
-			"  FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) %L::pg_catalog.regclass$c$) r"
-			" WHERE r.success",
-			1, argtypes, values, NULL, true, 1) == SPI_OK_SELECT &&
+	if (SPI_execute_with_args(estimate_query, 1, argtypes, values, NULL, true, 1) == SPI_OK_SELECT &&
 		SPI_processed == 1)
 	{
 		bool		n1,

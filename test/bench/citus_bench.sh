@@ -71,6 +71,8 @@ fresh() {
 psql $BASE -f "$REG" >/dev/null
 
 now() { date +%s.%N; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+load_before=$(load)
 floor=()
 ours=()
 for r in $(seq 1 "$RUNS"); do
@@ -79,19 +81,20 @@ for r in $(seq 1 "$RUNS"); do
     fresh; t0=$(now); psql $BASE -c "SELECT count(*) FROM schemamig.upgrade('head')" >/dev/null 2>&1; t1=$(now)
     ours+=("$(echo "$t1 - $t0" | bc)")
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+load_after=$(load)
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 mf=$(median "${floor[@]}")
 mo=$(median "${ours[@]}")
-ratio=$(echo "scale=2; $mo / $mf" | bc)
+ratio=$(awk -v o="$mo" -v f="$mf" 'BEGIN {printf "%.2f", o / f}')
 range() { printf '%s\n' "$@" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.3f–%.3f", lo, hi}'; }
 {
     echo "# Citus: $N ADD COLUMN revisions on a 32-shard table"
     echo
-    echo "\`test/bench/citus_bench.sh $N $RUNS\`, $(date -u +%Y-%m-%d), a coordinator and two workers on one 2-core machine, Citus $(psql $BASE -Atc "SELECT extversion FROM pg_extension WHERE extname = 'citus'"), 10,000 rows."
+    echo "\`test/bench/citus_bench.sh $N $RUNS\`, $(date -u +%Y-%m-%d), a coordinator and two workers on one $(nproc)-core machine (load average $load_before before, $load_after after), Citus $(psql $BASE -Atc "SELECT extversion FROM pg_extension WHERE extname = 'citus'"), 10,000 rows."
     echo
     echo "| command | median s | range s | ratio to floor |"
     echo "|---|---|---|---|"
     echo "| floor: \`psql -1 -f up.sql\` (the same ALTERs) | $mf | $(range "${floor[@]}") | 1.00 |"
-    echo "| \`SELECT schemamig.upgrade('head')\` (sequential mode, lock_timeout on the workers) | $mo | $(range "${ours[@]}") | $ratio |"
+    echo "| \`SELECT schemamig.upgrade('head')\` (parallel mode, lock_timeout sent to the workers once) | $mo | $(range "${ours[@]}") | $ratio |"
 } > "$OUT"
 cat "$OUT"

@@ -6,8 +6,9 @@
 # workers; DDL run directly on a worker's shard shows in check() on the
 # coordinator; Citus's own work (shards, conversions) stays out of the drift
 # log and of fingerprint(); sizes are the distributed table's; a history
-# with a multi-shard write followed by DDL runs in one transaction; a
-# revision's own SET LOCAL ends with the revision, on the workers too.
+# with a multi-shard write followed by DDL runs in one transaction, and so do
+# histories that need sequential mode after parallel DDL; a revision's own
+# SET LOCAL ends with the revision, on the workers too.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -212,6 +213,16 @@ unlike($out, qr/about 0 rows|empty/, 'lint does not take the distributed table f
 diag("lint says: $out");
 $coord->safe_psql('postgres', q{SELECT schemamig.remove_revision('c3')});
 
+# parallel DDL on a distributed table, then a statement that Citus refuses
+# after a parallel operation (psql -1 fails so): sequential mode for the call
+$coord->safe_psql('postgres', q{
+  SELECT schemamig.acknowledge_drift();
+  SELECT schemamig.add_revision('c3a', 'add tag', 'ALTER TABLE orders ADD COLUMN tag text', 'ALTER TABLE orders DROP COLUMN tag');
+  SELECT schemamig.add_revision('c3b', 'a type', $$CREATE TYPE mood AS ENUM ('ok', 'ko')$$, 'DROP TYPE mood');
+});
+($rc, $out, $err) = run_sql($coord, q{SELECT count(*) FROM schemamig.upgrade('head')});
+is($rc, 0, 'DDL on a distributed table followed by CREATE TYPE runs in one upgrade()') or diag($err);
+
 # ---- 6. a multi-shard write then DDL in one transaction --------------------------
 $coord->safe_psql('postgres', q{
   CREATE TABLE items (id bigint PRIMARY KEY, country text REFERENCES countries (code), qty int);
@@ -245,6 +256,17 @@ my @lines = split /\n/, $out;
 isnt($lines[1], '1234kB', 'the revision\'s SET LOCAL does not outlive it on the coordinator');
 isnt($lines[2], '1234kB', 'nor on the worker');
 is($lines[3], '0', 'the per-revision lock_timeout is restored on the worker');
+
+# plain DDL, but a foreign key joins items to the reference table countries:
+# DDL on countries after parallel DDL on orders needs sequential mode too
+$coord->safe_psql('postgres', q{
+  SELECT schemamig.add_revision('c7', 'add tag2', 'ALTER TABLE orders ADD COLUMN tag2 text', 'ALTER TABLE orders DROP COLUMN tag2');
+  SELECT schemamig.add_revision('c8', 'add iso', 'ALTER TABLE countries ADD COLUMN iso text', 'ALTER TABLE countries DROP COLUMN iso');
+});
+($rc, $out, $err) = run_sql($coord, q{SELECT count(*) FROM schemamig.upgrade('head')});
+is($rc, 0, 'DDL on a distributed table, then on a referenced reference table, runs in one upgrade()') or diag($err);
+is($coord->safe_psql('postgres', q{SELECT string_agg(revision, ',') FROM schemamig.current()}),
+	'c8', 'both applied');
 
 # ---- 7. check() lists drift in id order -----------------------------------------
 $coord->safe_psql('postgres', q{
