@@ -95,6 +95,9 @@ typedef struct DiffObj
 	/* constraints */
 	bool		validated;
 
+	/* indexes and keys of partitions: the parent index it is attached to */
+	char	   *attachto;
+
 	/* functions */
 	char	   *signature;		/* qname(identity arguments) */
 	char	   *args;

@@ -522,7 +522,10 @@ plan_alter_steps(Planner *p, PEnt *e, Action *a)
 			table_alter(p, e, a);
 			break;
 		case DK_COLUMN:
-			column_alter(p, e, a);
+			if (t->inherited)
+				plan_partition_column(e, a);
+			else
+				column_alter(p, e, a);
 			break;
 		case DK_TYPE:
 			type_alter(p, e, a);
@@ -838,10 +841,17 @@ plan_fill_steps(Planner *p)
 		if (a->phase == 0)
 		{
 			List	   *set = lcons(e->from, a->folded);
+			char	   *h = drop_hazard(p, e->from);
 
-			plan_step(a, diff_drop_sql(e->from), create_set(p->from, set), drop_hazard(p, e->from));
+			if (!plan_partition_fill(p, a, h))
+				plan_step(a, diff_drop_sql(e->from), create_set(p->from, set), h);
 		}
 		else if (a->phase == 2)
-			plan_step(a, diff_create_sql(p->to, e->to, true), diff_drop_sql(e->to), create_hazard(p, e->to));
+		{
+			char	   *h = create_hazard(p, e->to);
+
+			if (!plan_partition_fill(p, a, h))
+				plan_step(a, diff_create_sql(p->to, e->to, true), diff_drop_sql(e->to), h);
+		}
 	}
 }
