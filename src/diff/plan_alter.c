@@ -843,15 +843,19 @@ plan_fill_steps(Planner *p)
 			List	   *set = lcons(e->from, a->folded);
 			char	   *h = drop_hazard(p, e->from);
 
+			char	   *d = plan_partition_drop_table(p->from, e->from);
+
 			if (!plan_partition_fill(p, a, h))
-				plan_step(a, diff_drop_sql(e->from), create_set(p->from, set), h);
+				plan_step(a, d ? d : diff_drop_sql(e->from), create_set(p->from, set), h);
 		}
 		else if (a->phase == 2)
 		{
 			char	   *h = create_hazard(p, e->to);
 
+			char	   *d = plan_partition_drop_table(p->to, e->to);
+
 			if (!plan_partition_fill(p, a, h))
-				plan_step(a, diff_create_sql(p->to, e->to, true), diff_drop_sql(e->to), h);
+				plan_step(a, diff_create_sql(p->to, e->to, true), d ? d : diff_drop_sql(e->to), h);
 		}
 	}
 }

@@ -100,7 +100,39 @@ exists_unattached(Planner *p, DiffModel *have, DiffObj *c)
 {
 	DiffObj    *h = diff_lookup(have, c->key);
 
+	return h && !h->inherited && h->attachto == NULL && table_kept(p, c->parent);
+}
+
+/*
+ * does model "other" hold c as an object of its own (not inherited), on a
+ * kept table?  A partition's key attached to a plain parent index stays
+ * the partition's own (PostgreSQL makes it inherited only under a parent
+ * key).
+ */
+static bool
+exists_own(Planner *p, DiffModel *other, DiffObj *c)
+{
+	DiffObj    *h = diff_lookup(other, c->key);
+
 	return h && !h->inherited && table_kept(p, c->parent);
+}
+
+/*
+ * Is c, a partition's own key attached to a plain parent index, dropped
+ * with that index (which is dropped)?  Its own drop is then left to the
+ * index's, that must drop it first, and the inverse creates it again.
+ */
+static bool
+dropped_with_parent(Planner *p, DiffObj *c)
+{
+	PEnt	   *ce;
+	PEnt	   *pe;
+
+	if (c->inherited || c->attachto == NULL || c->kind != DK_CONSTRAINT)
+		return false;
+	ce = plan_find(p, c->key);
+	pe = plan_find(p, psprintf("i:%s", c->attachto));
+	return ce && ce->from == c && (ce->drop || ce->rebuild) && pe && (pe->drop || pe->rebuild);
 }
 
 /* "s" with the first "needle" replaced by "repl" */
@@ -141,7 +173,8 @@ create_sql(Planner *p, DiffObj *P, bool up)
 	{
 		DiffObj    *c = lfirst(lc);
 
-		if (!exists_unattached(p, have, c))
+		/* a partition's own key is created by its own action */
+		if (c->inherited ? !exists_unattached(p, have, c) : (!up && dropped_with_parent(p, c)))
 			appendStringInfo(&buf, "%s\n", diff_create_sql(m, c, true));
 	}
 	own = diff_create_sql(m, P, true);
@@ -171,12 +204,20 @@ drop_sql(Planner *p, DiffObj *P, bool up)
 	ListCell   *lc;
 
 	initStringInfo(&buf);
+	/* a partition's own key attached to P must go first */
+	foreach(lc, attached(m, P))
+	{
+		DiffObj    *c = lfirst(lc);
+
+		if (!c->inherited)
+			appendStringInfo(&buf, "%s\n", diff_drop_sql(c));
+	}
 	appendStringInfoString(&buf, diff_drop_sql(P));
 	foreach(lc, attached(m, P))
 	{
 		DiffObj    *c = lfirst(lc);
 
-		if (exists_unattached(p, other, c))
+		if (exists_own(p, other, c))
 			appendStringInfo(&buf, "\n%s", diff_create_sql(other, diff_lookup(other, c->key), true));
 	}
 	return buf.data;
@@ -210,14 +251,23 @@ has_key(List *keys, const char *k)
 	return false;
 }
 
-/* P depends on the partitions its attached indexes are on */
+/*
+ * P depends on the partitions its attached indexes are on, and a desired
+ * P on the partitions' own keys attached to it (a live one's depend on it)
+ */
 static void
-add_partition_deps(DiffModel *m, DiffObj *P)
+add_partition_deps(DiffModel *m, DiffObj *P, bool desired)
 {
 	ListCell   *lc;
 
 	foreach(lc, attached(m, P))
-		P->deps = lappend(P->deps, ((DiffObj *) lfirst(lc))->parent);
+	{
+		DiffObj    *c = lfirst(lc);
+
+		P->deps = lappend(P->deps, c->parent);
+		if (!c->inherited && desired)
+			P->deps = lappend(P->deps, c->key);
+	}
 }
 
 /*
@@ -236,7 +286,7 @@ plan_partition_prepare(Planner *p)
 		DiffObj    *P = lfirst(lc);
 
 		if (plan_partitioned_key(p->to, P))
-			add_partition_deps(p->to, P);
+			add_partition_deps(p->to, P, true);
 	}
 }
 
@@ -258,7 +308,7 @@ plan_partition_classify(Planner *p, PEnt *e)
 	 * partitions, so that the inverse creates it after them.
 	 */
 	if (f && plan_partitioned_key(p->from, f) && table_kept(p, f->parent))
-		add_partition_deps(p->from, f);
+		add_partition_deps(p->from, f, false);
 	if (f == NULL || t == NULL || e->drop || e->rebuild)
 		return;
 	if (plan_partitioned_key(p->from, f) && plan_partitioned_key(p->to, t))
@@ -337,7 +387,7 @@ plan_partition_attach(Planner *p, PEnt *e, Action *a)
 			had = true;
 		if (had || !table_stable(p, c->parent))
 			continue;
-		if (!exists_unattached(p, p->from, c))
+		if (c->inherited && !exists_unattached(p, p->from, c))
 			appendStringInfo(&up, "%s\n", diff_create_sql(p->to, c, true));
 		appendStringInfo(&up, "%s\n", attach_sql(e->to, c));
 	}
@@ -357,6 +407,8 @@ plan_partition_fill(Planner *p, Action *a, const char *hazard)
 {
 	PEnt	   *e = a->ent;
 
+	if (a->phase == 0 && dropped_with_parent(p, e->from))
+		return true;
 	if (a->phase == 0 && a->folded == NIL && plan_partitioned_key(p->from, e->from))
 	{
 		plan_step(a, drop_sql(p, e->from, true), create_sql(p, e->from, false), hazard);
@@ -369,3 +421,93 @@ plan_partition_fill(Planner *p, Action *a, const char *hazard)
 	}
 	return false;
 }
+
+/*
+ * plan_partition_drop_table: the statements dropping table t of model m
+ * when it is a partition of a table a foreign key references (PostgreSQL
+ * refuses to drop it while attached: the key's clones for it depend on
+ * it), else NULL.
+ */
+char *
+plan_partition_drop_table(DiffModel *m, DiffObj *t)
+{
+	DiffObj    *parent;
+	char	   *ref;
+	ListCell   *lc;
+
+	if (t->kind != DK_TABLE || t->partof == NULL)
+		return NULL;
+	parent = diff_lookup(m, psprintf("r:%s", t->partof));
+	if (parent == NULL)
+		return NULL;
+	ref = psprintf("REFERENCES %s(", t->partof);
+	foreach(lc, parent->rdeps)
+	{
+		DiffObj    *k = diff_lookup(m, (char *) lfirst(lc));
+
+		if (k && k->kind == DK_CONSTRAINT && k->subkind == 'f' && strstr(k->def, ref))
+			return psprintf("ALTER TABLE %s DETACH PARTITION %s;\n%s", t->partof, t->qname,
+							diff_drop_sql(t));
+	}
+	return NULL;
+}
+
+/*
+ * plan_partition_table_extras: what CREATE TABLE ... PARTITION OF does not
+ * give a new partition t of model m: the NOT NULL of its columns that its
+ * parent's columns do not have.
+ */
+void
+plan_partition_table_extras(StringInfo buf, DiffModel *m, DiffObj *t)
+{
+	char	   *prefix = psprintf("c:%s.", t->qname);
+	int			plen = strlen(prefix);
+	ListCell   *lc;
+
+	if (t->partof == NULL)
+		return;
+	foreach(lc, t->rdeps)
+	{
+		DiffObj    *c = diff_lookup(m, (char *) lfirst(lc));
+		DiffObj    *pc;
+
+		if (c == NULL || c->kind != DK_COLUMN || !c->notnull || strncmp(c->key, prefix, plen) != 0)
+			continue;
+		pc = diff_lookup(m, psprintf("c:%s.%s", t->partof, quote_identifier(c->name)));
+		if (pc && !pc->notnull)
+			diff_append_stmt(buf, psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL",
+										   t->qname, quote_identifier(c->name)));
+	}
+}
+
+/*
+ * plan_partition_validate_children: a CHECK constraint k of model m added
+ * NOT VALID to a parent is added NOT VALID to its partitions too; validate
+ * it on those where m has it validated.
+ */
+void
+plan_partition_validate_children(StringInfo buf, DiffModel *m, DiffObj *k)
+{
+	DiffObj    *t;
+	ListCell   *lc;
+
+	if (k->kind != DK_CONSTRAINT || k->subkind != 'c' || k->validated || k->inherited)
+		return;
+	t = diff_lookup(m, k->parent);
+	if (t == NULL)
+		return;
+	foreach(lc, t->rdeps)
+	{
+		DiffObj    *part = diff_lookup(m, (char *) lfirst(lc));
+		DiffObj    *ck;
+
+		if (part == NULL || part->kind != DK_TABLE || part->partof == NULL ||
+			strcmp(psprintf("r:%s", part->partof), t->key) != 0)
+			continue;
+		ck = diff_lookup(m, psprintf("k:%s.%s", part->qname, quote_identifier(k->name)));
+		if (ck && ck->inherited && ck->validated)
+			diff_append_stmt(buf, psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s",
+										   part->qname, quote_identifier(k->name)));
+	}
+}
+
