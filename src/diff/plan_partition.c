@@ -118,21 +118,26 @@ exists_own(Planner *p, DiffModel *other, DiffObj *c)
 }
 
 /*
- * Is c, a partition's own key attached to a plain parent index, dropped
- * with that index (which is dropped)?  Its own drop is then left to the
- * index's, that must drop it first, and the inverse creates it again.
+ * Is c (of either model), a partition's own key attached to a plain parent
+ * index, dropped (or created) with that index, which is dropped (created)
+ * too?  Its own action is then left to the index's: the index is dropped
+ * with CASCADE (see local_keys_cascade) and creates it before attaching it.
  */
 static bool
-dropped_with_parent(Planner *p, DiffObj *c)
+with_parent(Planner *p, DiffObj *c)
 {
 	PEnt	   *ce;
 	PEnt	   *pe;
 
-	if (c->inherited || c->attachto == NULL || c->kind != DK_CONSTRAINT)
+	if (c == NULL || c->inherited || c->attachto == NULL || c->kind != DK_CONSTRAINT)
 		return false;
 	ce = plan_find(p, c->key);
 	pe = plan_find(p, psprintf("i:%s", c->attachto));
-	return ce && ce->from == c && (ce->drop || ce->rebuild) && pe && (pe->drop || pe->rebuild);
+	if (ce == NULL || pe == NULL)
+		return false;
+	if (ce->from == c)
+		return (ce->drop || ce->rebuild) && (pe->drop || pe->rebuild);
+	return (ce->create || ce->rebuild) && (pe->create || pe->rebuild);
 }
 
 /* "s" with the first "needle" replaced by "repl" */
@@ -174,7 +179,7 @@ create_sql(Planner *p, DiffObj *P, bool up)
 		DiffObj    *c = lfirst(lc);
 
 		/* a partition's own key is created by its own action */
-		if (c->inherited ? !exists_unattached(p, have, c) : (!up && dropped_with_parent(p, c)))
+		if (c->inherited ? !exists_unattached(p, have, c) : with_parent(p, c))
 			appendStringInfo(&buf, "%s\n", diff_create_sql(m, c, true));
 	}
 	own = diff_create_sql(m, P, true);
@@ -191,6 +196,39 @@ create_sql(Planner *p, DiffObj *P, bool up)
 }
 
 /*
+ * A partition's own key attached to a plain index P can be dropped neither
+ * before P nor after it: P is dropped with CASCADE, which drops those keys,
+ * unless a foreign key uses one (it would go too: the plain DROP then fails
+ * and says so).
+ */
+static bool
+local_keys_cascade(DiffModel *m, DiffObj *P)
+{
+	ListCell   *lc;
+	bool		any = false;
+
+	if (P->kind != DK_INDEX)
+		return false;
+	foreach(lc, attached(m, P))
+	{
+		DiffObj    *c = lfirst(lc);
+		ListCell   *lc2;
+
+		if (c->inherited)
+			continue;
+		any = true;
+		foreach(lc2, c->rdeps)
+		{
+			DiffObj    *d = diff_lookup(m, (char *) lfirst(lc2));
+
+			if (d && d->kind == DK_CONSTRAINT && d->subkind == 'f')
+				return false;
+		}
+	}
+	return any;
+}
+
+/*
  * The statements dropping P of model "up ? from : to"; the indexes attached
  * to it go with it and those the other schema has unattached are created
  * again.
@@ -204,15 +242,8 @@ drop_sql(Planner *p, DiffObj *P, bool up)
 	ListCell   *lc;
 
 	initStringInfo(&buf);
-	/* a partition's own key attached to P must go first */
-	foreach(lc, attached(m, P))
-	{
-		DiffObj    *c = lfirst(lc);
-
-		if (!c->inherited)
-			appendStringInfo(&buf, "%s\n", diff_drop_sql(c));
-	}
-	appendStringInfoString(&buf, diff_drop_sql(P));
+	appendStringInfoString(&buf, local_keys_cascade(m, P) ?
+						   psprintf("DROP INDEX %s CASCADE;", P->qname) : diff_drop_sql(P));
 	foreach(lc, attached(m, P))
 	{
 		DiffObj    *c = lfirst(lc);
@@ -407,7 +438,7 @@ plan_partition_fill(Planner *p, Action *a, const char *hazard)
 {
 	PEnt	   *e = a->ent;
 
-	if (a->phase == 0 && dropped_with_parent(p, e->from))
+	if ((a->phase == 0 && with_parent(p, e->from)) || (a->phase == 2 && with_parent(p, e->to)))
 		return true;
 	if (a->phase == 0 && a->folded == NIL && plan_partitioned_key(p->from, e->from))
 	{
@@ -441,9 +472,9 @@ plan_partition_drop_table(DiffModel *m, DiffObj *t)
 	if (parent == NULL)
 		return NULL;
 	ref = psprintf("REFERENCES %s(", t->partof);
-	foreach(lc, parent->rdeps)
+	foreach(lc, m->objs)
 	{
-		DiffObj    *k = diff_lookup(m, (char *) lfirst(lc));
+		DiffObj    *k = lfirst(lc);
 
 		if (k && k->kind == DK_CONSTRAINT && k->subkind == 'f' && strstr(k->def, ref))
 			return psprintf("ALTER TABLE %s DETACH PARTITION %s;\n%s", t->partof, t->qname,
