@@ -221,7 +221,8 @@ local_keys_cascade(DiffModel *m, DiffObj *P)
 		{
 			DiffObj    *d = diff_lookup(m, (char *) lfirst(lc2));
 
-			if (d && d->kind == DK_CONSTRAINT && d->subkind == 'f')
+			/* a partitioned key's clones go with their key, dropped first */
+			if (d && d->kind == DK_CONSTRAINT && d->subkind == 'f' && !d->inherited)
 				return false;
 		}
 	}
@@ -321,12 +322,27 @@ plan_partition_prepare(Planner *p)
 	}
 }
 
+/* the entry of the column of c's table's (first) parent that c inherits */
+static PEnt *
+parent_column(Planner *p, DiffObj *c)
+{
+	DiffObj    *tab = diff_lookup(p->from, c->parent);
+	const char *ptab;
+
+	if (tab == NULL)
+		return NULL;
+	ptab = tab->partof ? tab->partof :
+		tab->inherits ? (const char *) linitial(tab->inherits) : NULL;
+	return ptab ? plan_find(p, psprintf("c:%s.%s", ptab, quote_identifier(c->name))) : NULL;
+}
+
 /*
  * plan_partition_classify: what an entry classify() left alone needs.  A
  * partitioned index or key kept as it is gets the partition indexes it
  * gains attached (e->attach), is rebuilt if it loses any; a partition's
  * column whose NOT NULL changes otherwise than through its parent's is
- * altered.
+ * altered; an inherited column that the desired schema has as the child's
+ * own while the parent's is dropped is added again after that drop.
  */
 void
 plan_partition_classify(Planner *p, PEnt *e)
@@ -359,13 +375,18 @@ plan_partition_classify(Planner *p, PEnt *e)
 			e->alter = e->attach = true;
 		return;
 	}
+	if (f->kind == DK_COLUMN && f->inherited && !t->inherited && table_stable(p, t->parent))
+	{
+		/* an inherited column whose parent's goes, desired as the child's own */
+		PEnt	   *pc = parent_column(p, f);
+
+		if (pc && pc->from && !pc->to)
+			e->create = true;
+		return;
+	}
 	if (f->kind == DK_COLUMN && f->inherited && t->inherited && table_stable(p, t->parent))
 	{
-		DiffObj    *tab = diff_lookup(p->to, t->parent);
-		const char *ptab = tab->partof ? tab->partof :
-			tab->inherits ? (const char *) linitial(tab->inherits) : NULL;
-		char	   *pkey = ptab ? psprintf("c:%s.%s", ptab, quote_identifier(t->name)) : NULL;
-		PEnt	   *pc = pkey ? plan_find(p, pkey) : NULL;
+		PEnt	   *pc = parent_column(p, t);
 		bool		eff = f->notnull;
 
 		if (pc && pc->from && pc->to && pc->from->notnull != pc->to->notnull)
@@ -527,9 +548,9 @@ plan_partition_validate_children(StringInfo buf, DiffModel *m, DiffObj *k)
 	t = diff_lookup(m, k->parent);
 	if (t == NULL)
 		return;
-	foreach(lc, t->rdeps)
+	foreach(lc, m->objs)
 	{
-		DiffObj    *part = diff_lookup(m, (char *) lfirst(lc));
+		DiffObj    *part = lfirst(lc);
 		DiffObj    *ck;
 
 		if (part == NULL || part->kind != DK_TABLE || part->partof == NULL ||

@@ -42,14 +42,12 @@ my %skip = (
 # this list.  docs/generating.md, "What diff does not handle", lists them.
 my %known = map { $_ => 1 } (
 	'migra-extversions',
-	'migra-inherit2',
 	'psd-column-change-bigint-to-timestamp-validate-conversion-and-analyze',
 	'psd-extensions-upgrade-an-extension-implicitly-and-explicitly',
 	'psd-fk-alter-non-castable-type-change',
 	'psd-partitioned-table-adding-a-partition-with-local-primary-key-that-can-back-the',
 	'psd-partitioned-table-adding-a-partition-with-local-unique-constraint-that-can-bac',
 	'psd-partitioned-table-can-handle-scenario-where-partition-is-not-attached',
-	'psd-partitioned-table-create-partitioned-table-with-local-primary-keys-and-rls-ena',
 	'psd-partitioned-table-partitioned-to-unpartitioned-and-child-tables-still-exist',
 	'psd-partitioned-table-unpartitioned-to-partitioned-and-child-tables-already-exist',
 	'psd-procedure-alter-a-procedure-to-have-dependencies-that-must-be-created',
