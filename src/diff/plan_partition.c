@@ -22,10 +22,18 @@
  * rebuilt, attached or detached by the migration are not compared: they
  * come and go with their partition.
  *
+ * A partition's own key attached to a plain parent index can be dropped
+ * neither before nor after that index: the index is dropped with CASCADE.
+ *
  * A partition's column is NOT NULL through its parent's (SET and DROP NOT
  * NULL recurse to the partitions) or on its own (a key of the partition
  * sets it): its own SET/DROP NOT NULL is emitted, after the parent
- * column's, only where the parent's change does not already give it.
+ * column's, only where the parent's change does not already give it; a new
+ * partition gets its own after CREATE TABLE ... PARTITION OF.  Also here:
+ * a partition of a referenced table is detached before it is dropped, a
+ * NOT VALID CHECK added to a partitioned table is validated again on the
+ * partitions that have it valid, and an inherited column the desired
+ * schema has as the child's own is added again after the parent's goes.
  *
  * src/diff/plan_partition.c
  *
