@@ -96,6 +96,9 @@ typedef struct DiffObj
 	bool		validated;
 	char	   *altdef;			/* a CHECK's form once its def is read again */
 
+	/* indexes and keys of partitions: the parent index it is attached to */
+	char	   *attachto;
+
 	/* functions */
 	char	   *signature;		/* qname(identity arguments) */
 	char	   *args;

@@ -13,8 +13,10 @@
  * search_path the migration later runs with.  Dependencies come from
  * pg_depend, both ends mapped to model keys by one query (objects outside
  * the model are left out; an extension's member stands for the extension).
- * Objects that belong to an extension, identity sequences, cloned partition
- * indexes and triggers are not modelled: they come with their owner.
+ * Objects that belong to an extension, identity sequences and cloned
+ * partition triggers are not modelled: they come with their owner.  A
+ * partition's index or key attached to its parent's index is modelled as
+ * inherited, with the parent index it is attached to (plan_partition.c).
  *
  * src/diff/model.c
  *
@@ -53,6 +55,13 @@
 	"'::pg_catalog.regclass AND d.objoid OPERATOR(pg_catalog.=) " objid " AND d.objsubid OPERATOR(pg_catalog.=) " subid ")"
 
 #define IN_SCHEMAS " n.nspname OPERATOR(pg_catalog.=) ANY ($1)"
+
+/* the qualified parent index an index (of a partition) is attached to */
+#define ATTACHED_TO(indexoid) \
+	"(SELECT " QN("pn.nspname", "pi.relname") " FROM pg_catalog.pg_inherits h" \
+	" JOIN pg_catalog.pg_class pi ON pi.oid OPERATOR(pg_catalog.=) h.inhparent" \
+	" JOIN pg_catalog.pg_namespace pn ON pn.oid OPERATOR(pg_catalog.=) pi.relnamespace" \
+	" WHERE h.inhrelid OPERATOR(pg_catalog.=) " indexoid ")"
 
 static const char *const q_schemas =
 "SELECT n.nspname::text, " DESCR("pg_catalog.pg_namespace", "n.oid", "0") ", "
@@ -149,7 +158,8 @@ static const char *const q_constraints =
 "SELECT n.nspname::text, c.relname::text, co.conname::text, co.contype::text,"
 " pg_catalog.pg_get_constraintdef(co.oid), co.convalidated,"
 " co.coninhcount OPERATOR(pg_catalog.>) 0 AND NOT co.conislocal,"
-" " DESCR("pg_catalog.pg_constraint", "co.oid", "0")
+" " DESCR("pg_catalog.pg_constraint", "co.oid", "0") ","
+" CASE WHEN co.contype IN ('p', 'u', 'x') THEN " ATTACHED_TO("co.conindid") " END"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_constraint co ON co.conrelid OPERATOR(pg_catalog.=) c.oid"
 " WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f')"
@@ -160,7 +170,8 @@ static const char *const q_constraints =
 static const char *const q_indexes =
 "SELECT n.nspname::text, c.relname::text, ic.relname::text,"
 " pg_catalog.pg_get_indexdef(i.indexrelid),"
-" " DESCR("pg_catalog.pg_class", "ic.oid", "0")
+" " DESCR("pg_catalog.pg_class", "ic.oid", "0") ","
+" " ATTACHED_TO("i.indexrelid")
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_index i ON i.indrelid OPERATOR(pg_catalog.=) c.oid"
 " JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid"
@@ -168,7 +179,6 @@ static const char *const q_indexes =
 " AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
 " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid OPERATOR(pg_catalog.=) i.indexrelid"
 "   AND con.conrelid OPERATOR(pg_catalog.=) i.indrelid AND con.contype IN ('p', 'u', 'x'))"
-" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid OPERATOR(pg_catalog.=) i.indexrelid)"
 " ORDER BY 1, 3";
 
 static const char *const q_types =
@@ -569,6 +579,7 @@ read_constraints(DiffModel *m, Datum schemas)
 		o->validated = col_bool(i, 6);
 		o->inherited = col_bool(i, 7);
 		o->comment = col_text(i, 8);
+		o->attachto = col_text(i, 9);
 		/* NOT VALID is compared on its own */
 		if (len > 10 && strcmp(def + len - 10, " NOT VALID") == 0)
 			def[len - 10] = '\0';
@@ -596,6 +607,9 @@ read_indexes(DiffModel *m, Datum schemas)
 		o->parent = psprintf("r:%s", o->table);
 		o->def = col_text(i, 4);
 		o->comment = col_text(i, 5);
+		/* a partition's index attached to its parent's comes with that one */
+		o->attachto = col_text(i, 6);
+		o->inherited = o->attachto != NULL;
 		/* an index on a partitioned table is created on its partitions too */
 		{
 			char	   *only = strstr(o->def, " ON ONLY ");

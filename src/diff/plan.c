@@ -598,8 +598,11 @@ diff_plan(DiffModel *from, DiffModel *to)
 	ents = list_copy(p.all);
 	list_sort(ents, ent_cmp);
 
+	plan_partition_prepare(&p);
 	foreach(lc, ents)
 		classify(&p, lfirst(lc));
+	foreach(lc, ents)
+		plan_partition_classify(&p, lfirst(lc));
 	foreach(lc, ents)
 	{
 		PEnt	   *e = lfirst(lc);
@@ -647,6 +650,8 @@ diff_plan(DiffModel *from, DiffModel *to)
 		{
 			e->alteract = plan_new_action(&p, e, 1);
 			plan_alter_steps(&p, e, e->alteract);
+			if (e->attach)
+				plan_partition_attach(&p, e, e->alteract);
 		}
 	}
 	/* columns converted by a type's rebuild move with it */

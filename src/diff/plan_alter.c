@@ -589,7 +589,10 @@ plan_alter_steps(Planner *p, PEnt *e, Action *a)
 			table_alter(p, e, a);
 			break;
 		case DK_COLUMN:
-			column_alter(p, e, a);
+			if (t->inherited)
+				plan_partition_column(e, a);
+			else
+				column_alter(p, e, a);
 			break;
 		case DK_TYPE:
 			type_alter(p, e, a);
@@ -959,12 +962,21 @@ plan_fill_steps(Planner *p)
 		if (a->phase == 0)
 		{
 			List	   *set = lcons(e->from, a->folded);
+			char	   *h = drop_hazard(p, e->from);
+			char	   *d = plan_partition_drop_table(p->from, e->from);
 
-			plan_step(a, diff_drop_sql(e->from), create_set(p->from, set), drop_hazard(p, e->from));
+			if (!plan_partition_fill(p, a, h))
+				plan_step(a, d ? d : diff_drop_sql(e->from), create_set(p->from, set), h);
 		}
-		else if (a->phase == 2 && a != e->replact && validate_separately(p, e->to))
-			add_not_valid(a, e->to, create_hazard(p, e->to));
 		else if (a->phase == 2 && a != e->replact)
-			plan_step(a, diff_create_sql(p->to, e->to, true), diff_drop_sql(e->to), create_hazard(p, e->to));
+		{
+			char	   *h = create_hazard(p, e->to);
+			char	   *d = plan_partition_drop_table(p->to, e->to);
+
+			if (validate_separately(p, e->to))
+				add_not_valid(a, e->to, h);
+			else if (!plan_partition_fill(p, a, h))
+				plan_step(a, diff_create_sql(p->to, e->to, true), d ? d : diff_drop_sql(e->to), h);
+		}
 	}
 }

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * plan_int.h
- *	  The planner's internal state, shared by plan.c, plan_alter.c and
- *	  plan_order.c.
+ *	  The planner's internal state, shared by plan.c, plan_alter.c,
+ *	  plan_partition.c and plan_order.c.
  *
  * src/diff/plan_int.h
  *
@@ -41,6 +41,8 @@ typedef struct PEnt
 	bool		typechange;		/* column: type or collation */
 	bool		dance;			/* type: rename aside, create, convert, drop */
 	bool		closure;		/* rebuild dependents (enum changes) */
+	bool		attach;			/* partitioned index: attaches partition indexes */
+	bool		notnullfrom;	/* partition's column: NOT NULL before its own change */
 	List	   *dancecols;		/* PEnt * of columns a type rebuild converts */
 	Action	   *dropact;
 	Action	   *alteract;
@@ -66,6 +68,17 @@ extern void plan_step(Action *a, const char *up, const char *down, const char *h
 extern void plan_alter_steps(Planner *p, PEnt *e, Action *a);
 extern void plan_fill_steps(Planner *p);
 extern void plan_replident_step(Planner *p, PEnt *e);
+
+/* plan_partition.c */
+extern bool plan_partitioned_key(DiffModel *m, DiffObj *o);
+extern void plan_partition_prepare(Planner *p);
+extern void plan_partition_classify(Planner *p, PEnt *e);
+extern void plan_partition_column(PEnt *e, Action *a);
+extern void plan_partition_attach(Planner *p, PEnt *e, Action *a);
+extern bool plan_partition_fill(Planner *p, Action *a, const char *hazard);
+extern char *plan_partition_drop_table(DiffModel *m, DiffObj *t);
+extern void plan_partition_table_extras(StringInfo buf, DiffModel *m, DiffObj *t);
+extern void plan_partition_validate_children(StringInfo buf, DiffModel *m, DiffObj *k);
 
 /* plan_order.c */
 extern List *plan_order(Planner *p);

@@ -442,6 +442,7 @@ diff_create_sql(DiffModel *m, DiffObj *o, bool with_children)
 			break;
 		case DK_TABLE:
 			diff_append_stmt(&buf, table_sql(m, o));
+			plan_partition_table_extras(&buf, m, o);
 			if (o->rls)
 				diff_append_stmt(&buf, psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", o->qname));
 			if (o->forcerls)
@@ -473,6 +474,7 @@ diff_create_sql(DiffModel *m, DiffObj *o, bool with_children)
 			return buf.data;
 		case DK_CONSTRAINT:
 			diff_append_stmt(&buf, constraint_sql(o));
+			plan_partition_validate_children(&buf, m, o);
 			break;
 		case DK_INDEX:
 			diff_append_stmt(&buf, o->def);
