@@ -17,42 +17,24 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use SchemamigTest;
+use CliTest;
 
-my @client = client_command();
 my $apps = dirname(abs_path(__FILE__)) . '/../models_schemas';
 # the user's Python: Debian's python3 has SQLAlchemy (scripts/install_deps.sh)
 my $python = $ENV{PYTHON} // (-x '/usr/bin/python3' ? '/usr/bin/python3' : 'python3');
 
-my $node = PostgreSQL::Test::Cluster->new('autogen_schemas');
-$node->init;
-$node->start;
-$node->safe_psql('postgres', 'CREATE DATABASE app');
-$node->safe_psql('app', 'CREATE EXTENSION pg_schemamig');
-
+cli_start('autogen_schemas');
+fresh('app');
+my $dir = dir();
 my $tmp = PostgreSQL::Test::Utils::tempdir;
-my $dir = "$tmp/migrations";
-mkdir $dir or die "mkdir $dir: $!";
-delete $ENV{DATABASE_URL};
 
-sub cli
+# mcli(version, [args], exit, stdout, stderr, name): the client with the
+# models of that version on PYTHONPATH
+sub mcli
 {
-	my ($version, $args, $ret, $out, $err, $name) = @_;
-	my ($stdout, $stderr);
-	local %ENV = %ENV;
-	$ENV{PGHOST} = $node->host;
-	$ENV{PGPORT} = $node->port;
-	$ENV{PGDATABASE} = 'app';
-	$ENV{PYTHON} = $python;
-	$ENV{PYTHONPATH} = "$apps/v$version";
-	IPC::Run::run([ @client, '-D', $dir, @$args ], '>', \$stdout, '2>', \$stderr);
-	is($? >> 8, $ret, "$name: exit status");
-	if (ref $out) { like($stdout, $out, "$name: stdout"); }
-	else { is($stdout, $out, "$name: stdout"); }
-	like($stderr, $err, "$name: stderr");
-	return $stdout;
+	my ($version, @args) = @_;
+	return cli(@args, env => { PYTHON => $python, PYTHONPATH => "$apps/v$version" });
 }
-
-sub sql { return $node->safe_psql('app', $_[0]); }
 sub fingerprint { return sql(q{SELECT schemamig.fingerprint(ARRAY['public', 'audit', 'Reports'])}); }
 
 sub newest_file
@@ -77,27 +59,27 @@ my %rows = (
 my $before = fingerprint();
 for my $v (1 .. 2)
 {
-	cli($v, [ 'check', '--model', 'app.models' ], 1, qr/^difference 1: /m,
+	mcli($v, [ 'check', '--model', 'app.models' ], 1, qr/^difference 1: /m,
 		qr/error: the database differs from the models of app\.models/, "v$v: check --model before the revision");
-	cli($v, [ 'revision', '--autogenerate', '-m', "schemas v$v", '--model', 'app.models' ], 0,
+	mcli($v, [ 'revision', '--autogenerate', '-m', "schemas v$v", '--model', 'app.models' ], 0,
 		qr/Generating \S+_schemas_v$v\.sql \.\.\.  done/, qr/^$/, "v$v: revision --autogenerate");
 	my $file = slurp(newest_file());
 	like($file, $_, "v$v: upgrade has $_") foreach @{ $expect{$v} };
 	my ($upgrade) = $file =~ /-- \+upgrade\n(.*)-- \+downgrade/s;
 	unlike($upgrade, qr/DROP /, "v$v: the upgrade drops nothing");
 
-	cli($v, [ 'upgrade', 'head' ], 0, qr/^Running upgrade .*schemas v$v$/m, qr/^$/, "v$v: upgrade head");
+	mcli($v, [ 'upgrade', 'head' ], 0, qr/^Running upgrade .*schemas v$v$/m, qr/^$/, "v$v: upgrade head");
 	my $after = fingerprint();
 	isnt($after, $before, "v$v: the schemas changed");
-	cli($v, [ 'check', '--model', 'app.models' ], 0, "No changes in schema detected.\n", qr/^$/,
+	mcli($v, [ 'check', '--model', 'app.models' ], 0, "No changes in schema detected.\n", qr/^$/,
 		"v$v: check --model is clean after the upgrade");
-	cli($v, [ 'revision', '--autogenerate', '-m', 'again', '--model', 'app.models' ], 0,
+	mcli($v, [ 'revision', '--autogenerate', '-m', 'again', '--model', 'app.models' ], 0,
 		"No changes in schema detected.\n", qr/^$/, "v$v: a second autogenerate finds nothing");
 	# v2's rows are in what its downgrade drops (source, "Reports".daily)
 	sql($rows{$v}) if $v == 2;
-	cli($v, [ 'downgrade', '-1' ], 0, qr/^Running downgrade .*schemas v$v$/m, qr/^$/, "v$v: downgrade -1");
+	mcli($v, [ 'downgrade', '-1' ], 0, qr/^Running downgrade .*schemas v$v$/m, qr/^$/, "v$v: downgrade -1");
 	is(fingerprint(), $before, "v$v: the downgrade restores the schemas exactly");
-	cli($v, [ 'upgrade', 'head' ], 0, qr/^Running upgrade /m, qr/^$/, "v$v: upgrade again");
+	mcli($v, [ 'upgrade', 'head' ], 0, qr/^Running upgrade /m, qr/^$/, "v$v: upgrade again");
 	is(fingerprint(), $after, "v$v: the second upgrade gives the same schemas");
 	sql($rows{$v}) if $v == 1;
 	$before = $after;
@@ -122,7 +104,7 @@ ok(sql(q{SELECT pg_table_size('audit.events') >= 1024 * 1024}) eq 't', 'audit.ev
 my $schema = "$tmp/schema.sql";
 write_file($schema, $ddl . "ALTER TABLE audit.events ADD CONSTRAINT ck_events_user CHECK (user_id > 0);\n");
 my $fp = fingerprint();
-cli(2, [ 'revision', '--autogenerate', '-m', 'user check', '--schema', $schema ], 0,
+mcli(2, [ 'revision', '--autogenerate', '-m', 'user check', '--schema', $schema ], 0,
 	qr/Generating \S+_user_check\.sql \.\.\.  done\n.*Generating \S+_user_check_validate\.sql \.\.\.  done/s, qr/^$/,
 	'revision --autogenerate --schema over several schemas writes two files');
 my $first = slurp((glob("$dir/*_user_check.sql"))[0]);
@@ -134,11 +116,11 @@ unlike($first, qr/VALIDATE/, 'and does not validate it');
 like($second, qr/^-- down_revision: $first_id$/m, 'the second file is on the first');
 like($second, qr/^-- transactional: false$/m, 'the second file is non-transactional');
 like($second, qr/^ALTER TABLE audit\.events VALIDATE CONSTRAINT ck_events_user;$/m, 'and validates');
-cli(2, [ 'upgrade', 'head' ], 0, qr/Running upgrade .*user check\n.*user check \(validate\)$/ms, qr/^$/, 'upgrade both');
+mcli(2, [ 'upgrade', 'head' ], 0, qr/Running upgrade .*user check\n.*user check \(validate\)$/ms, qr/^$/, 'upgrade both');
 is(sql(q{SELECT convalidated FROM pg_constraint WHERE conname = 'ck_events_user'}), 't', 'the constraint is valid');
-cli(2, [ 'check', '--schema', $schema ], 0, "No changes in schema detected.\n", qr/^$/, 'check --schema is clean');
-cli(2, [ 'downgrade', '-2' ], 0, qr/Running downgrade/, qr/^$/, 'downgrade both');
+mcli(2, [ 'check', '--schema', $schema ], 0, "No changes in schema detected.\n", qr/^$/, 'check --schema is clean');
+mcli(2, [ 'downgrade', '-2' ], 0, qr/Running downgrade/, qr/^$/, 'downgrade both');
 is(fingerprint(), $fp, 'the schemas are back exactly');
 
-$node->stop;
+node()->stop;
 done_testing();
