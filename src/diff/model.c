@@ -305,11 +305,12 @@ static const char *const q_deps =
 "   FROM pg_catalog.pg_constraint co JOIN sch n ON n.oid OPERATOR(pg_catalog.=) co.connamespace"
 "   LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) co.conrelid"
 "   LEFT JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) co.contypid"
+/* (the column by its key: joined, it was looked up by table and filtered) */
 " UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, 0,"
-"   CASE WHEN a.attgenerated OPERATOR(pg_catalog.<>) '' THEN 'c:' ELSE 'd:' END || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
+"   (SELECT CASE WHEN a.attgenerated OPERATOR(pg_catalog.<>) '' THEN 'c:' ELSE 'd:' END || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
+"     FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) ad.adrelid AND a.attnum OPERATOR(pg_catalog.=) ad.adnum)"
 "   FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) ad.adrelid"
 "   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-"   JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ad.adrelid AND a.attnum OPERATOR(pg_catalog.=) ad.adnum"
 " UNION ALL SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, r.oid, 0, 'r:' || " QN("n.nspname", "c.relname")
 "   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.ev_class"
 "   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace WHERE r.rulename OPERATOR(pg_catalog.=) '_RETURN'"
