@@ -39,7 +39,8 @@
 #define NOT_EXT(classid, objid) \
 	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e " \
 	"WHERE e.classid OPERATOR(pg_catalog.=) '" classid "'::pg_catalog.regclass " \
-	"AND e.objid OPERATOR(pg_catalog.=) " objid " AND e.deptype OPERATOR(pg_catalog.=) 'e')"
+	"AND e.objid OPERATOR(pg_catalog.=) " objid " AND e.deptype OPERATOR(pg_catalog.=) 'e' " \
+	"AND e.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass)"
 
 #define GRANTS(acl, kind, owner) \
 	"(SELECT pg_catalog.array_agg(g.s ORDER BY g.s COLLATE \"C\") FROM (" \
@@ -49,6 +50,13 @@
 	"|| CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS s " \
 	"FROM pg_catalog.aclexplode(COALESCE(" acl ", pg_catalog.acldefault('" kind "', " owner "))) a " \
 	"WHERE a.grantee OPERATOR(pg_catalog.<>) " owner ") g)"
+
+/*
+ * GRANTS of a kind whose default privileges are the owner's only (schemas,
+ * relations, columns): a NULL acl has none, without exploding the default.
+ */
+#define OWNER_GRANTS(acl, kind, owner) \
+	"CASE WHEN " acl " IS NOT NULL THEN " GRANTS(acl, kind, owner) " END"
 
 #define DESCR(classid, objid, subid) \
 	"(SELECT d.description FROM pg_catalog.pg_description d WHERE d.classoid OPERATOR(pg_catalog.=) '" classid \
@@ -65,7 +73,7 @@
 
 static const char *const q_schemas =
 "SELECT n.nspname::text, " DESCR("pg_catalog.pg_namespace", "n.oid", "0") ", "
-GRANTS("n.nspacl", "n", "n.nspowner")
+OWNER_GRANTS("n.nspacl", "n", "n.nspowner")
 " FROM pg_catalog.pg_namespace n WHERE" IN_SCHEMAS;
 
 static const char *const q_extensions =
@@ -90,7 +98,7 @@ static const char *const q_relations =
 "   WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND i.indisreplident),"
 " CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END,"
 " " DESCR("pg_catalog.pg_class", "c.oid", "0") ","
-" " GRANTS("c.relacl", "r", "c.relowner") ","
+" " OWNER_GRANTS("c.relacl", "r", "c.relowner") ","
 " c.reltuples::float8,"
 " CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN (SELECT 'AS ' || pg_catalog.format_type(s.seqtypid, NULL)"
 "   || '|INCREMENT BY ' || s.seqincrement || '|MINVALUE ' || s.seqmin || '|MAXVALUE ' || s.seqmax"
@@ -128,7 +136,13 @@ static const char *const q_columns =
 " pg_catalog.format_type(a.atttypid, a.atttypmod),"
 " CASE WHEN a.attcollation OPERATOR(pg_catalog.<>) t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END,"
 " a.attnotnull, a.attgenerated::text,"
-" pg_catalog.pg_get_expr(ad.adbin, ad.adrelid),"
+/*
+ * a default cannot name a column, so it is deparsed without the table
+ * (which pg_get_expr would open for each one); a generated column's
+ * expression can
+ */
+" CASE WHEN a.attgenerated OPERATOR(pg_catalog.=) '' THEN pg_catalog.pg_get_expr(ad.adbin, 0)"
+"   ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,"
 " a.attidentity::text,"
 " (SELECT 'START WITH ' || s.seqstart || '|INCREMENT BY ' || s.seqincrement || '|MINVALUE ' || s.seqmin"
 "   || '|MAXVALUE ' || s.seqmax || '|CACHE ' || s.seqcache || CASE WHEN s.seqcycle THEN '|CYCLE' ELSE '|NO CYCLE' END"
@@ -137,12 +151,15 @@ static const char *const q_columns =
 "   AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
 "   AND dep.refobjid OPERATOR(pg_catalog.=) a.attrelid AND dep.refobjsubid OPERATOR(pg_catalog.=) a.attnum AND dep.deptype OPERATOR(pg_catalog.=) 'i'),"
 " a.attinhcount OPERATOR(pg_catalog.>) 0 AND NOT a.attislocal,"
-" " DESCR("pg_catalog.pg_class", "a.attrelid", "a.attnum") ","
-" " GRANTS("a.attacl", "c", "c.relowner")
+" ds.description,"
+" " OWNER_GRANTS("a.attacl", "c", "c.relowner")
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid"
 " JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid"
 " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid OPERATOR(pg_catalog.=) a.attrelid AND ad.adnum OPERATOR(pg_catalog.=) a.attnum"
+/* joined rather than a subquery per column (the key is unique) */
+" LEFT JOIN pg_catalog.pg_description ds ON ds.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+"   AND ds.objoid OPERATOR(pg_catalog.=) a.attrelid AND ds.objsubid OPERATOR(pg_catalog.=) a.attnum"
 " WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f')"
 " AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped"
 " AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
@@ -256,18 +273,23 @@ static const char *const q_policies =
  * Dependencies: both ends of every pg_depend row mapped to a key by "k"
  * (every object of the model, and extension members standing for their
  * extension).  Built-in objects (OID below 16384) are never model objects.
+ * "k" is materialized so that the extension members ("ext") and both ends
+ * of pg_depend join to it by hash: inlined into its UNION ALL, the planner
+ * finds no hashable clause for the constant class ids and loops instead.
  */
 static const char *const q_deps =
 "WITH sch AS (SELECT n.oid, n.nspname FROM pg_catalog.pg_namespace n WHERE" IN_SCHEMAS "),"
-" k(cls, oid, sub, key) AS ("
+" k(cls, oid, sub, key) AS MATERIALIZED ("
 /* relations and their columns */
 " SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0,"
-"   CASE WHEN c.relkind IN ('i', 'I') THEN COALESCE((SELECT 'k:' || " QN("n.nspname", "tc.relname") " || '.' || " QI("con.conname::text")
-"       FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class tc ON tc.oid OPERATOR(pg_catalog.=) con.conrelid"
-"       WHERE con.conindid OPERATOR(pg_catalog.=) c.oid AND con.contype IN ('p', 'u', 'x') LIMIT 1), 'i:' || " QN("n.nspname", "c.relname") ")"
+"   CASE WHEN c.relkind IN ('i', 'I') THEN COALESCE('k:' || " QN("n.nspname", "tc.relname") " || '.' || " QI("con.conname::text") ","
+"       'i:' || " QN("n.nspname", "c.relname") ")"
 "     WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'T:' || " QN("n.nspname", "c.relname")
 "     ELSE 'r:' || " QN("n.nspname", "c.relname") " END"
 "   FROM pg_catalog.pg_class c JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+/* an index of a primary key, unique or exclusion constraint (one at most) */
+"   LEFT JOIN (pg_catalog.pg_constraint con JOIN pg_catalog.pg_class tc ON tc.oid OPERATOR(pg_catalog.=) con.conrelid)"
+"     ON con.conindid OPERATOR(pg_catalog.=) c.oid AND con.contype IN ('p', 'u', 'x') AND c.relkind IN ('i', 'I')"
 " UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, a.attnum::int4,"
 "   CASE WHEN c.relkind IN ('r', 'p', 'f') THEN 'c:' || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
 "     WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'T:' || " QN("n.nspname", "c.relname")
@@ -293,11 +315,12 @@ static const char *const q_deps =
 "   FROM pg_catalog.pg_constraint co JOIN sch n ON n.oid OPERATOR(pg_catalog.=) co.connamespace"
 "   LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) co.conrelid"
 "   LEFT JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) co.contypid"
+/* (the column by its key: joined, it was looked up by table and filtered) */
 " UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, 0,"
-"   CASE WHEN a.attgenerated OPERATOR(pg_catalog.<>) '' THEN 'c:' ELSE 'd:' END || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
+"   (SELECT CASE WHEN a.attgenerated OPERATOR(pg_catalog.<>) '' THEN 'c:' ELSE 'd:' END || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
+"     FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) ad.adrelid AND a.attnum OPERATOR(pg_catalog.=) ad.adnum)"
 "   FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) ad.adrelid"
 "   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-"   JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ad.adrelid AND a.attnum OPERATOR(pg_catalog.=) ad.adnum"
 " UNION ALL SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, r.oid, 0, 'r:' || " QN("n.nspname", "c.relname")
 "   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.ev_class"
 "   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace WHERE r.rulename OPERATOR(pg_catalog.=) '_RETURN'"
@@ -312,12 +335,16 @@ static const char *const q_deps =
 " UNION ALL SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, x.oid, 0, 'x:' || " QI("x.extname::text")
 "   FROM pg_catalog.pg_extension x"
 " ),"
-" km AS ("
-"   SELECT k.cls, k.oid, k.sub, COALESCE((SELECT 'x:' || " QI("x.extname::text") " FROM pg_catalog.pg_depend e"
+/* extension members (an object is a member of one extension at most) */
+" ext AS ("
+"   SELECT e.classid, e.objid, 'x:' || " QI("x.extname::text") " AS key FROM pg_catalog.pg_depend e"
 "     JOIN pg_catalog.pg_extension x ON x.oid OPERATOR(pg_catalog.=) e.refobjid"
-"     WHERE e.classid OPERATOR(pg_catalog.=) k.cls AND e.objid OPERATOR(pg_catalog.=) k.oid AND e.deptype OPERATOR(pg_catalog.=) 'e'"
-"     AND e.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass LIMIT 1), k.key) AS key"
-"   FROM k"
+"     WHERE e.deptype OPERATOR(pg_catalog.=) 'e'"
+"     AND e.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass"
+" ),"
+" km AS ("
+"   SELECT k.cls, k.oid, k.sub, COALESCE(ext.key, k.key) AS key"
+"   FROM k LEFT JOIN ext ON ext.classid OPERATOR(pg_catalog.=) k.cls AND ext.objid OPERATOR(pg_catalog.=) k.oid"
 " )"
 " SELECT DISTINCT a.key, b.key, d.deptype::text"
 " FROM pg_catalog.pg_depend d"
@@ -789,6 +816,14 @@ diff_read_model(List *schemas)
 
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	/*
+	 * JIT never pays for these catalog queries, whose estimates (of a
+	 * shadow's catalogs especially) can be far off: compiling them took
+	 * longer than running them (as pg_dump, which turns it off too).
+	 */
+	(void) set_config_option("jit", "off",
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	{
