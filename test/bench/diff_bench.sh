@@ -4,7 +4,8 @@
 # against a desired version with 100 changed, 10 dropped and 10 added
 # tables (diff_gen.py).  Reports, in the same run, the median of RUNS:
 #   floor  - the desired DDL merely executed in a rolled-back subtransaction
-#            (the live schema renamed aside first, as diff does), in-server;
+#            (the live schema renamed aside first, as diff does), in-server,
+#            its rollback included (diff pays for its own);
 #   diff   - SELECT count(*) FROM schemamig.diff(desired), in-server;
 #   alembic- Alembic 1.8 compare_metadata on the same pair (/usr/bin/python3).
 # Run as root with PG_CONFIG naming the installation that has pg_schemamig:
@@ -42,10 +43,11 @@ BEGIN
     ALTER SCHEMA public RENAME TO floor_aside;
     CREATE SCHEMA public;
     EXECUTE ddl;
-    t := extract(epoch FROM clock_timestamp() - t0);
     RAISE EXCEPTION 'rollback';
   EXCEPTION WHEN raise_exception THEN
   END;
+  -- the rollback is part of the floor, as it is part of diff
+  t := extract(epoch FROM clock_timestamp() - t0);
   RETURN t;
 END $$;
 CREATE FUNCTION pg_temp.diff(ddl text) RETURNS text LANGUAGE plpgsql AS $$
