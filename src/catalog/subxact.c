@@ -4,7 +4,8 @@
  *	  Internal subtransactions, wrapped as PL/pgSQL's exception blocks wrap
  *	  them: the caller's memory context and resource owner are restored
  *	  after every commit and rollback.  verify(), dry_run() and drift's
- *	  no-wait descriptions use them.
+ *	  no-wait descriptions use them; diff's and review()'s data checks run
+ *	  through sm_bounded_count.
  *
  * The open ones form a stack, so that an error on its way out of verify()
  * can roll back every level it opened before the caller's own handler
@@ -17,6 +18,11 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/guc.h"
+#include "utils/timeout.h"
+#include "utils/timestamp.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
@@ -105,3 +111,70 @@ sm_subxact_abort_caught(void)
 }
 
 
+
+/*
+ * sm_bounded_count runs a query of one row and one column (a count, or a
+ * boolean counted as 1 or 0) read-only in a subtransaction that is always
+ * rolled back, under a statement timeout of "timeout_ms" (or the caller's,
+ * when that ends sooner).  "pin", when not NULL, runs first inside the
+ * subtransaction (settings, a safety check) and may raise an error.
+ * Returns true with *count set; else false with *edata set to the error
+ * (*timed_out says whether it was this timeout).  A cancel that is not this
+ * timeout (the user's) is re-thrown.
+ */
+bool
+sm_bounded_count(const char *query, int timeout_ms, void (*pin) (const char *query),
+				 int64 *count, ErrorData **edata, bool *timed_out)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+	bool		had_timeout = get_timeout_active(STATEMENT_TIMEOUT);
+	TimestampTz old_fin = had_timeout ? get_timeout_finish_time(STATEMENT_TIMEOUT) : 0;
+	bool		ours = !had_timeout || deadline < old_fin;
+	volatile bool ok = false;
+	volatile int64 result = 0;
+	ErrorData  *err = NULL;
+
+	sm_subxact_begin();
+	PG_TRY();
+	{
+		int			rc;
+		bool		isnull;
+		Datum		d;
+
+		(void) set_config_option("transaction_read_only", "on", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+		if (pin)
+			pin(query);
+		if (ours)
+			enable_timeout_at(STATEMENT_TIMEOUT, deadline);
+		rc = SPI_execute(query, true, 1);
+		if (rc != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "data check failed (%s): %s", SPI_result_code_string(rc), query);
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		result = isnull ? 0 : (SPI_tuptable->tupdesc->attrs[0].atttypid == BOOLOID ?
+							   (DatumGetBool(d) ? 1 : 0) : DatumGetInt64(d));
+		ok = true;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(stack[depth - 1].cxt);
+		err = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	if (ours)
+	{
+		if (had_timeout)
+			enable_timeout_at(STATEMENT_TIMEOUT, old_fin);
+		else
+			disable_timeout(STATEMENT_TIMEOUT, false);
+	}
+	sm_subxact_rollback();
+	*count = ok ? result : 0;
+	*edata = err;
+	*timed_out = !ok && err->sqlerrcode == ERRCODE_QUERY_CANCELED &&
+		ours && GetCurrentTimestamp() >= deadline;
+	if (!ok && err->sqlerrcode == ERRCODE_QUERY_CANCELED && !*timed_out)
+		ReThrowError(err);
+	return ok;
+}

@@ -24,5 +24,8 @@ extern void sm_subxact_rollback(void);
 extern int	sm_subxact_depth(void);
 extern void sm_subxact_unwind(int depth);
 extern ErrorData *sm_subxact_abort_caught(void);
+extern bool sm_bounded_count(const char *query, int timeout_ms,
+							 void (*pin) (const char *query), int64 *count,
+							 ErrorData **edata, bool *timed_out);
 
 #endif							/* SM_SUBXACT_H */

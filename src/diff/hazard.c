@@ -12,17 +12,11 @@
  */
 #include "postgres.h"
 
-#include "access/xact.h"
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "utils/builtins.h"
-#include "utils/timestamp.h"
-#include "utils/guc.h"
-#include "utils/memutils.h"
-#include "utils/resowner.h"
-#include "utils/timeout.h"
+
 
 #include "diff.h"
+#include "subxact.h"
 
 #define DIFF_CHECK_TIMEOUT_MS 10000
 
@@ -33,58 +27,12 @@
 int64
 diff_count(const char *query, bool *failed)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), DIFF_CHECK_TIMEOUT_MS);
-	bool		had_timeout = get_timeout_active(STATEMENT_TIMEOUT);
-	TimestampTz old_fin = had_timeout ? get_timeout_finish_time(STATEMENT_TIMEOUT) : 0;
-	bool		ours = !had_timeout || deadline < old_fin;
-	volatile int64 count = 0;
-	volatile bool ok = false;
-	ErrorData  *edata = NULL;
+	int64		count;
+	ErrorData  *edata;
+	bool		timed_out;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		int			rc;
-		bool		isnull;
-		Datum		d;
-
-		(void) set_config_option("transaction_read_only", "on", PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
-		if (ours)
-			enable_timeout_at(STATEMENT_TIMEOUT, deadline);
-		rc = SPI_execute(query, true, 1);
-		if (rc != SPI_OK_SELECT || SPI_processed != 1)
-			elog(ERROR, "data check failed (%s): %s", SPI_result_code_string(rc), query);
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		count = isnull ? 0 : (SPI_tuptable->tupdesc->attrs[0].atttypid == BOOLOID ?
-							  (DatumGetBool(d) ? 1 : 0) : DatumGetInt64(d));
-		ok = true;
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-	}
-	PG_END_TRY();
-	if (ours)
-	{
-		if (had_timeout)
-			enable_timeout_at(STATEMENT_TIMEOUT, old_fin);
-		else
-			disable_timeout(STATEMENT_TIMEOUT, false);
-	}
-	RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(oldcxt);
-	CurrentResourceOwner = oldowner;
-	*failed = !ok;
-	if (!ok && edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
-		!(ours && GetCurrentTimestamp() >= deadline))
-		ReThrowError(edata);
-	return ok ? count : 0;
+	*failed = !sm_bounded_count(query, DIFF_CHECK_TIMEOUT_MS, NULL, &count, &edata, &timed_out);
+	return count;
 }
 
 /* does the live table hold any row? */

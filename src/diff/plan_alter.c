@@ -110,6 +110,40 @@ using_cast2(const char *col, const char *from, const char *type)
 	return psprintf("%s::%s", quote_identifier(col), type);
 }
 
+/*
+ * identity_steps: a column's identity added, dropped, or its kind and
+ * sequence options changed
+ */
+static void
+identity_steps(Action *a, DiffObj *f, DiffObj *t, const char *qc)
+{
+	char	   *addf = f->identity ? psprintf("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY (%s);",
+											  t->table, qc, f->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
+											  diff_identity_opts(f->idopts, false)) : NULL;
+	char	   *addt = t->identity ? psprintf("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY (%s);",
+											  t->table, qc, t->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
+											  diff_identity_opts(t->idopts, false)) : NULL;
+	char	   *dropi = psprintf("ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY;", t->table, qc);
+
+	if (!f->identity)
+		plan_step(a, addt, dropi, NULL);
+	else if (!t->identity)
+		plan_step(a, dropi, addf, NULL);
+	else
+	{
+		if (f->identity != t->identity)
+			plan_step(a, psprintf("ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s;", t->table, qc,
+								  t->identity == 'a' ? "ALWAYS" : "BY DEFAULT"),
+					  psprintf("ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s;", t->table, qc,
+							   f->identity == 'a' ? "ALWAYS" : "BY DEFAULT"), NULL);
+		if (!streq(f->idopts, t->idopts))
+			plan_step(a, psprintf("ALTER TABLE %s ALTER COLUMN %s %s;", t->table, qc,
+								  diff_identity_opts(t->idopts, true)),
+					  psprintf("ALTER TABLE %s ALTER COLUMN %s %s;", t->table, qc,
+							   diff_identity_opts(f->idopts, true)), NULL);
+	}
+}
+
 static void
 column_alter(Planner *p, PEnt *e, Action *a)
 {
@@ -150,36 +184,7 @@ column_alter(Planner *p, PEnt *e, Action *a)
 	}
 	/* an identity column is NOT NULL: drop the identity first, add it last */
 	if (f->identity && !t->identity)
-	{
-	if (f->identity != t->identity || !streq(f->idopts, t->idopts))
-		{
-			char	   *addf = f->identity ? psprintf("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY (%s);",
-													  t->table, qc, f->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
-													  diff_identity_opts(f->idopts, false)) : NULL;
-			char	   *addt = t->identity ? psprintf("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY (%s);",
-													  t->table, qc, t->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
-													  diff_identity_opts(t->idopts, false)) : NULL;
-			char	   *dropi = psprintf("ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY;", t->table, qc);
-	
-			if (!f->identity)
-				plan_step(a, addt, dropi, NULL);
-			else if (!t->identity)
-				plan_step(a, dropi, addf, NULL);
-			else
-			{
-				if (f->identity != t->identity)
-					plan_step(a, psprintf("ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s;", t->table, qc,
-										  t->identity == 'a' ? "ALWAYS" : "BY DEFAULT"),
-							  psprintf("ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s;", t->table, qc,
-									   f->identity == 'a' ? "ALWAYS" : "BY DEFAULT"), NULL);
-				if (!streq(f->idopts, t->idopts))
-					plan_step(a, psprintf("ALTER TABLE %s ALTER COLUMN %s %s;", t->table, qc,
-										  diff_identity_opts(t->idopts, true)),
-							  psprintf("ALTER TABLE %s ALTER COLUMN %s %s;", t->table, qc,
-									   diff_identity_opts(f->idopts, true)), NULL);
-			}
-		}
-	}
+		identity_steps(a, f, t, qc);
 	if (f->notnull != t->notnull)
 	{
 		char	   *hazard = NULL;
@@ -197,37 +202,9 @@ column_alter(Planner *p, PEnt *e, Action *a)
 				  psprintf("ALTER TABLE %s ALTER COLUMN %s %s NOT NULL;", t->table, qc, f->notnull ? "SET" : "DROP"),
 				  hazard);
 	}
-	if (!(f->identity && !t->identity))
-	{
-	if (f->identity != t->identity || !streq(f->idopts, t->idopts))
-		{
-			char	   *addf = f->identity ? psprintf("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY (%s);",
-													  t->table, qc, f->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
-													  diff_identity_opts(f->idopts, false)) : NULL;
-			char	   *addt = t->identity ? psprintf("ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY (%s);",
-													  t->table, qc, t->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
-													  diff_identity_opts(t->idopts, false)) : NULL;
-			char	   *dropi = psprintf("ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY;", t->table, qc);
-	
-			if (!f->identity)
-				plan_step(a, addt, dropi, NULL);
-			else if (!t->identity)
-				plan_step(a, dropi, addf, NULL);
-			else
-			{
-				if (f->identity != t->identity)
-					plan_step(a, psprintf("ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s;", t->table, qc,
-										  t->identity == 'a' ? "ALWAYS" : "BY DEFAULT"),
-							  psprintf("ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s;", t->table, qc,
-									   f->identity == 'a' ? "ALWAYS" : "BY DEFAULT"), NULL);
-				if (!streq(f->idopts, t->idopts))
-					plan_step(a, psprintf("ALTER TABLE %s ALTER COLUMN %s %s;", t->table, qc,
-										  diff_identity_opts(t->idopts, true)),
-							  psprintf("ALTER TABLE %s ALTER COLUMN %s %s;", t->table, qc,
-									   diff_identity_opts(f->idopts, true)), NULL);
-			}
-		}
-	}
+	if (!(f->identity && !t->identity) &&
+		(f->identity != t->identity || !streq(f->idopts, t->idopts)))
+		identity_steps(a, f, t, qc);
 	attr_steps(a, f, t);
 }
 

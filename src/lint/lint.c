@@ -31,13 +31,11 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/resowner.h"
-#include "utils/timeout.h"
-#include "utils/timestamp.h"
 
 #include "catalog.h"
 #include "lint.h"
 #include "pg_schemamig.h"
+#include "subxact.h"
 
 PG_FUNCTION_INFO_V1(schemamig_lint);
 PG_FUNCTION_INFO_V1(schemamig_review);
@@ -161,6 +159,27 @@ review_relname(Oid relid)
 }
 
 /*
+ * review_pin: nothing from the revision may run with the reviewer's rights:
+ * names resolve in pg_catalog only (here and when the query runs),
+ * row-level security policies are not run, and the query must call only
+ * trusted functions (review_safety.c).
+ */
+static void
+review_pin(const char *query)
+{
+	char	   *why = NULL;
+
+	(void) set_config_option("search_path", "pg_catalog", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+	(void) set_config_option("row_security", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+	if (!sm_review_query_is_safe(query, &why))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("not checked: %s", why)));
+}
+
+/*
  * review_count runs one counting query read-only in a subtransaction that
  * is always rolled back, under a statement timeout.  Returns true and sets
  * *count, or returns false with *failure set when the query failed or timed
@@ -169,76 +188,13 @@ review_relname(Oid relid)
 static bool
 review_count(const char *query, int64 *count, char **failure)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
 	int			ms = sm_statement_timeout > 0 ? sm_statement_timeout : REVIEW_CHECK_TIMEOUT_MS;
-	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), ms);
-	bool		had_timeout = get_timeout_active(STATEMENT_TIMEOUT);
-	TimestampTz old_fin = had_timeout ? get_timeout_finish_time(STATEMENT_TIMEOUT) : 0;
-	bool		ours = !had_timeout || deadline < old_fin;
-	volatile bool ok = false;
-	ErrorData  *edata = NULL;
+	ErrorData  *edata;
+	bool		timed_out;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		int			rc;
-		bool		isnull;
-		Datum		d;
-
-		char	   *why = NULL;
-
-		(void) set_config_option("transaction_read_only", "on", PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
-
-		/*
-		 * Nothing from the revision may run with the reviewer's rights:
-		 * names resolve in pg_catalog only (here and when the query runs),
-		 * row-level security policies are not run, and the query must call
-		 * only trusted functions (review_safety.c).
-		 */
-		(void) set_config_option("search_path", "pg_catalog", PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
-		(void) set_config_option("row_security", "off", PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
-		if (!sm_review_query_is_safe(query, &why))
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("not checked: %s", why)));
-		if (ours)
-			enable_timeout_at(STATEMENT_TIMEOUT, deadline);
-		rc = SPI_execute(query, true, 1);
-		if (rc != SPI_OK_SELECT || SPI_processed != 1)
-			elog(ERROR, "data check failed (%s): %s", SPI_result_code_string(rc), query);
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		*count = isnull ? 0 : DatumGetInt64(d);
-		ok = true;
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-	}
-	PG_END_TRY();
-	if (ours)
-	{
-		if (had_timeout)
-			enable_timeout_at(STATEMENT_TIMEOUT, old_fin);
-		else
-			disable_timeout(STATEMENT_TIMEOUT, false);
-	}
-	RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(oldcxt);
-	CurrentResourceOwner = oldowner;
-	if (ok)
+	if (sm_bounded_count(query, ms, review_pin, count, &edata, &timed_out))
 		return true;
-	if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
-		!(ours && GetCurrentTimestamp() >= deadline))
-		ReThrowError(edata);
-	*failure = edata->sqlerrcode == ERRCODE_QUERY_CANCELED ?
-		psprintf("timed out after %d ms", ms) : pstrdup(edata->message);
+	*failure = timed_out ? psprintf("timed out after %d ms", ms) : pstrdup(edata->message);
 	return false;
 }
 
