@@ -112,6 +112,7 @@ typedef struct DiffObj
 typedef struct DiffModel
 {
 	HTAB	   *byKey;			/* key -> DiffModelEntry */
+	HTAB	   *byAddr;			/* catalog address -> object (model.c) */
 	List	   *objs;			/* DiffObj *, in read order */
 } DiffModel;
 

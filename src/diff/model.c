@@ -10,9 +10,11 @@
  * (pg_get_indexdef, pg_get_constraintdef, pg_get_viewdef, pg_get_expr,
  * pg_get_functiondef, pg_get_triggerdef) qualify every name: the texts are
  * both the comparison and the statements diff emits, so they run whatever
- * search_path the migration later runs with.  Dependencies come from
- * pg_depend, both ends mapped to model keys by one query (objects outside
- * the model are left out; an extension's member stands for the extension).
+ * search_path the migration later runs with.  Each query also returns the
+ * catalog addresses (class, OID, sub-id) that stand for its objects; the
+ * dependencies are pg_depend's rows with both ends mapped through them
+ * (objects outside the model are left out; an extension's member stands for
+ * the extension).
  * Objects that belong to an extension, identity sequences and cloned
  * partition triggers are not modelled: they come with their owner.  A
  * partition's index or key attached to its parent's index is modelled as
@@ -24,9 +26,18 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_attrdef.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_policy.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -78,7 +89,7 @@ OWNER_GRANTS("n.nspacl", "n", "n.nspowner")
 
 static const char *const q_extensions =
 "SELECT x.extname::text, n.nspname::text, x.extversion, "
-DESCR("pg_catalog.pg_extension", "x.oid", "0")
+DESCR("pg_catalog.pg_extension", "x.oid", "0") ", x.oid"
 " FROM pg_catalog.pg_extension x JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) x.extnamespace"
 " WHERE" IN_SCHEMAS;
 
@@ -114,7 +125,11 @@ static const char *const q_relations =
 "   JOIN pg_catalog.pg_depend dep ON dep.refobjid OPERATOR(pg_catalog.=) dc.oid"
 "   WHERE c.relkind OPERATOR(pg_catalog.=) 'S' AND dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid OPERATOR(pg_catalog.=) c.oid"
 "     AND dep.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
-"     AND dep.deptype OPERATOR(pg_catalog.=) 'a' AND dep.refobjsubid OPERATOR(pg_catalog.>) 0)"
+"     AND dep.deptype OPERATOR(pg_catalog.=) 'a' AND dep.refobjsubid OPERATOR(pg_catalog.>) 0),"
+/* what stands for the relation in pg_depend: its row type and that type's array, a view's rule */
+" c.oid, c.reltype, (SELECT rt.typarray FROM pg_catalog.pg_type rt WHERE rt.oid OPERATOR(pg_catalog.=) c.reltype),"
+" CASE WHEN c.relkind IN ('v', 'm') THEN (SELECT r.oid FROM pg_catalog.pg_rewrite r"
+"   WHERE r.ev_class OPERATOR(pg_catalog.=) c.oid AND r.rulename OPERATOR(pg_catalog.=) '_RETURN') END"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')"
 " AND " NOT_EXT("pg_catalog.pg_class", "c.oid")
@@ -128,7 +143,7 @@ enum
 	R_NSP = 1, R_NAME, R_KIND, R_PERSIST, R_PARTKEY, R_PARTOF, R_BOUND,
 	R_INHERITS, R_RLS, R_FORCE, R_OPTIONS, R_REPLIDENT, R_REPLINDEX,
 	R_VIEWDEF, R_COMMENT, R_GRANTS, R_TUPLES, R_SEQOPTS, R_SEQOWNER,
-	R_SEQOWNERNSP
+	R_SEQOWNERNSP, R_OID, R_ROWTYPE, R_ROWARRAY, R_RULE
 };
 
 static const char *const q_columns =
@@ -152,7 +167,8 @@ static const char *const q_columns =
 "   AND dep.refobjid OPERATOR(pg_catalog.=) a.attrelid AND dep.refobjsubid OPERATOR(pg_catalog.=) a.attnum AND dep.deptype OPERATOR(pg_catalog.=) 'i'),"
 " a.attinhcount OPERATOR(pg_catalog.>) 0 AND NOT a.attislocal,"
 " ds.description,"
-" " OWNER_GRANTS("a.attacl", "c", "c.relowner")
+" " OWNER_GRANTS("a.attacl", "c", "c.relowner") ","
+" a.attrelid, ad.oid"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid"
 " JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid"
@@ -168,7 +184,8 @@ static const char *const q_columns =
 enum
 {
 	C_NSP = 1, C_REL, C_NAME, C_NUM, C_TYPE, C_COLL, C_NOTNULL, C_GENERATED,
-	C_DEFAULT, C_IDENTITY, C_IDOPTS, C_INHERITED, C_COMMENT, C_GRANTS
+	C_DEFAULT, C_IDENTITY, C_IDOPTS, C_INHERITED, C_COMMENT, C_GRANTS,
+	C_RELID, C_ADOID
 };
 
 static const char *const q_constraints =
@@ -176,7 +193,8 @@ static const char *const q_constraints =
 " pg_catalog.pg_get_constraintdef(co.oid), co.convalidated,"
 " co.coninhcount OPERATOR(pg_catalog.>) 0 AND NOT co.conislocal,"
 " " DESCR("pg_catalog.pg_constraint", "co.oid", "0") ","
-" CASE WHEN co.contype IN ('p', 'u', 'x') THEN " ATTACHED_TO("co.conindid") " END"
+" CASE WHEN co.contype IN ('p', 'u', 'x') THEN " ATTACHED_TO("co.conindid") " END,"
+" co.oid, CASE WHEN co.contype IN ('p', 'u', 'x') THEN co.conindid END"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_constraint co ON co.conrelid OPERATOR(pg_catalog.=) c.oid"
 " WHERE" IN_SCHEMAS " AND c.relkind IN ('r', 'p', 'f')"
@@ -188,7 +206,7 @@ static const char *const q_indexes =
 "SELECT n.nspname::text, c.relname::text, ic.relname::text,"
 " pg_catalog.pg_get_indexdef(i.indexrelid),"
 " " DESCR("pg_catalog.pg_class", "ic.oid", "0") ","
-" " ATTACHED_TO("i.indexrelid")
+" " ATTACHED_TO("i.indexrelid") ", i.indexrelid"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_index i ON i.indrelid OPERATOR(pg_catalog.=) c.oid"
 " JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid"
@@ -217,7 +235,10 @@ static const char *const q_types =
 "   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type aty ON aty.oid OPERATOR(pg_catalog.=) a.atttypid"
 "   WHERE a.attrelid OPERATOR(pg_catalog.=) t.typrelid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped ORDER BY a.attnum) END,"
 " " DESCR("pg_catalog.pg_type", "t.oid", "0") ","
-" " GRANTS("t.typacl", "T", "t.typowner")
+" " GRANTS("t.typacl", "T", "t.typowner") ","
+" t.oid, t.typarray, CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'c' THEN t.typrelid END,"
+" CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN ARRAY(SELECT co.oid FROM pg_catalog.pg_constraint co"
+"   WHERE co.contypid OPERATOR(pg_catalog.=) t.oid) END"
 " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace"
 " LEFT JOIN pg_catalog.pg_type bt ON bt.oid OPERATOR(pg_catalog.=) t.typbasetype"
 " LEFT JOIN pg_catalog.pg_class tc ON tc.oid OPERATOR(pg_catalog.=) t.typrelid"
@@ -233,7 +254,7 @@ static const char *const q_functions =
 " pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.pg_get_function_result(p.oid),"
 " p.prosqlbody IS NULL AND l.lanname OPERATOR(pg_catalog.<>) 'internal' AND l.lanname OPERATOR(pg_catalog.<>) 'c',"
 " " DESCR("pg_catalog.pg_proc", "p.oid", "0") ","
-" " GRANTS("p.proacl", "f", "p.proowner")
+" " GRANTS("p.proacl", "f", "p.proowner") ", p.oid"
 " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace"
 " JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang"
 " WHERE" IN_SCHEMAS " AND p.prokind IN ('f', 'p', 'w')"
@@ -245,7 +266,7 @@ static const char *const q_functions =
 
 static const char *const q_triggers =
 "SELECT n.nspname::text, c.relname::text, tg.tgname::text, pg_catalog.pg_get_triggerdef(tg.oid),"
-" tg.tgenabled::text, " DESCR("pg_catalog.pg_trigger", "tg.oid", "0")
+" tg.tgenabled::text, " DESCR("pg_catalog.pg_trigger", "tg.oid", "0") ", tg.oid"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_trigger tg ON tg.tgrelid OPERATOR(pg_catalog.=) c.oid"
 " WHERE" IN_SCHEMAS " AND NOT tg.tgisinternal AND tg.tgparentid OPERATOR(pg_catalog.=) 0"
@@ -262,7 +283,7 @@ static const char *const q_policies =
 "   FROM pg_catalog.unnest(p.polroles) r(r)) x ORDER BY x.role COLLATE \"C\"), ', ')"
 " || COALESCE(' USING (' || pg_catalog.pg_get_expr(p.polqual, p.polrelid) || ')', '')"
 " || COALESCE(' WITH CHECK (' || pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) || ')', ''),"
-" " DESCR("pg_catalog.pg_policy", "p.oid", "0")
+" " DESCR("pg_catalog.pg_policy", "p.oid", "0") ", p.oid"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_policy p ON p.polrelid OPERATOR(pg_catalog.=) c.oid"
 " WHERE" IN_SCHEMAS
@@ -270,88 +291,28 @@ static const char *const q_policies =
 " ORDER BY 1, 2, 3";
 
 /*
- * Dependencies: both ends of every pg_depend row mapped to a key by "k"
- * (every object of the model, and extension members standing for their
- * extension).  Built-in objects (OID below 16384) are never model objects.
- * "k" is materialized so that the extension members ("ext") and both ends
- * of pg_depend join to it by hash: inlined into its UNION ALL, the planner
- * finds no hashable clause for the constant class ids and loops instead.
+ * Dependencies: pg_depend's rows, both ends mapped in C through the
+ * addresses the queries above returned.  Built-in objects (OID below 16384)
+ * are never model objects.
  */
 static const char *const q_deps =
-"WITH sch AS (SELECT n.oid, n.nspname FROM pg_catalog.pg_namespace n WHERE" IN_SCHEMAS "),"
-" k(cls, oid, sub, key) AS MATERIALIZED ("
-/* relations and their columns */
-" SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 0,"
-"   CASE WHEN c.relkind IN ('i', 'I') THEN COALESCE('k:' || " QN("n.nspname", "tc.relname") " || '.' || " QI("con.conname::text") ","
-"       'i:' || " QN("n.nspname", "c.relname") ")"
-"     WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'T:' || " QN("n.nspname", "c.relname")
-"     ELSE 'r:' || " QN("n.nspname", "c.relname") " END"
-"   FROM pg_catalog.pg_class c JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-/* an index of a primary key, unique or exclusion constraint (one at most) */
-"   LEFT JOIN (pg_catalog.pg_constraint con JOIN pg_catalog.pg_class tc ON tc.oid OPERATOR(pg_catalog.=) con.conrelid)"
-"     ON con.conindid OPERATOR(pg_catalog.=) c.oid AND con.contype IN ('p', 'u', 'x') AND c.relkind IN ('i', 'I')"
-" UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, a.attnum::int4,"
-"   CASE WHEN c.relkind IN ('r', 'p', 'f') THEN 'c:' || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
-"     WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'T:' || " QN("n.nspname", "c.relname")
-"     ELSE 'r:' || " QN("n.nspname", "c.relname") " END"
-"   FROM pg_catalog.pg_class c JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-"   JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0"
-"   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c')"
-/* types: their arrays and a relation's row type stand for them */
-" UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid, 0,"
-"   CASE WHEN et.oid IS NOT NULL THEN CASE WHEN etc.relkind IS NOT NULL AND etc.relkind OPERATOR(pg_catalog.<>) 'c' THEN 'r:' ELSE 'T:' END || " QN("n.nspname", "et.typname")
-"     WHEN tc.relkind IS NOT NULL AND tc.relkind OPERATOR(pg_catalog.<>) 'c' THEN 'r:' || " QN("n.nspname", "tc.relname")
-"     ELSE 'T:' || " QN("n.nspname", "t.typname") " END"
-"   FROM pg_catalog.pg_type t JOIN sch n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace"
-"   LEFT JOIN pg_catalog.pg_type et ON t.typcategory OPERATOR(pg_catalog.=) 'A' AND et.oid OPERATOR(pg_catalog.=) t.typelem"
-"   LEFT JOIN pg_catalog.pg_class etc ON etc.oid OPERATOR(pg_catalog.=) et.typrelid"
-"   LEFT JOIN pg_catalog.pg_class tc ON tc.oid OPERATOR(pg_catalog.=) t.typrelid"
-" UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, 0,"
-"   'f:' || " QN("n.nspname", "p.proname") " || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'"
-"   FROM pg_catalog.pg_proc p JOIN sch n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace"
-" UNION ALL SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, co.oid, 0,"
-"   CASE WHEN co.contypid OPERATOR(pg_catalog.<>) 0 THEN 'T:' || " QN("n.nspname", "ty.typname")
-"     ELSE 'k:' || " QN("n.nspname", "c.relname") " || '.' || " QI("co.conname::text") " END"
-"   FROM pg_catalog.pg_constraint co JOIN sch n ON n.oid OPERATOR(pg_catalog.=) co.connamespace"
-"   LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) co.conrelid"
-"   LEFT JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) co.contypid"
-/* (the column by its key: joined, it was looked up by table and filtered) */
-" UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, 0,"
-"   (SELECT CASE WHEN a.attgenerated OPERATOR(pg_catalog.<>) '' THEN 'c:' ELSE 'd:' END || " QN("n.nspname", "c.relname") " || '.' || " QI("a.attname::text")
-"     FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) ad.adrelid AND a.attnum OPERATOR(pg_catalog.=) ad.adnum)"
-"   FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) ad.adrelid"
-"   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-" UNION ALL SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, r.oid, 0, 'r:' || " QN("n.nspname", "c.relname")
-"   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.ev_class"
-"   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace WHERE r.rulename OPERATOR(pg_catalog.=) '_RETURN'"
-" UNION ALL SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, tg.oid, 0,"
-"   'g:' || " QN("n.nspname", "c.relname") " || '.' || " QI("tg.tgname::text")
-"   FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid"
-"   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-" UNION ALL SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass, p.oid, 0,"
-"   'p:' || " QN("n.nspname", "c.relname") " || '.' || " QI("p.polname::text")
-"   FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.polrelid"
-"   JOIN sch n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-" UNION ALL SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, x.oid, 0, 'x:' || " QI("x.extname::text")
-"   FROM pg_catalog.pg_extension x"
-" ),"
-/* extension members (an object is a member of one extension at most) */
-" ext AS ("
-"   SELECT e.classid, e.objid, 'x:' || " QI("x.extname::text") " AS key FROM pg_catalog.pg_depend e"
-"     JOIN pg_catalog.pg_extension x ON x.oid OPERATOR(pg_catalog.=) e.refobjid"
-"     WHERE e.deptype OPERATOR(pg_catalog.=) 'e'"
-"     AND e.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass"
-" ),"
-" km AS ("
-"   SELECT k.cls, k.oid, k.sub, COALESCE(ext.key, k.key) AS key"
-"   FROM k LEFT JOIN ext ON ext.classid OPERATOR(pg_catalog.=) k.cls AND ext.objid OPERATOR(pg_catalog.=) k.oid"
-" )"
-" SELECT DISTINCT a.key, b.key, d.deptype::text"
+"SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid, d.refobjsubid, d.deptype::text"
 " FROM pg_catalog.pg_depend d"
-" JOIN km a ON a.cls OPERATOR(pg_catalog.=) d.classid AND a.oid OPERATOR(pg_catalog.=) d.objid AND a.sub OPERATOR(pg_catalog.=) d.objsubid"
-" JOIN km b ON b.cls OPERATOR(pg_catalog.=) d.refclassid AND b.oid OPERATOR(pg_catalog.=) d.refobjid AND b.sub OPERATOR(pg_catalog.=) d.refobjsubid"
-" WHERE d.deptype IN ('n', 'a') AND d.refobjid OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid AND a.key OPERATOR(pg_catalog.<>) b.key"
-" ORDER BY 1, 2";
+" WHERE d.deptype IN ('n', 'a') AND d.refobjid OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid"
+" AND d.objid OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid";
+
+/*
+ * Extension members (of the classes the model has): each stands for its
+ * extension, whatever its sub-id.
+ */
+static const char *const q_members =
+"SELECT e.classid, e.objid, e.refobjid FROM pg_catalog.pg_depend e"
+" WHERE e.deptype OPERATOR(pg_catalog.=) 'e'"
+" AND e.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass"
+" AND e.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass,"
+"   'pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_constraint'::pg_catalog.regclass,"
+"   'pg_catalog.pg_attrdef'::pg_catalog.regclass, 'pg_catalog.pg_rewrite'::pg_catalog.regclass,"
+"   'pg_catalog.pg_trigger'::pg_catalog.regclass, 'pg_catalog.pg_policy'::pg_catalog.regclass)";
 
 /* ---------------------------------------------------------------------
  * result access
@@ -388,6 +349,87 @@ static List *
 col_array(uint64 row, int col)
 {
 	return sm_spi_gettextarray(row, col);
+}
+
+static Oid
+col_oid(uint64 row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? InvalidOid : DatumGetObjectId(d);
+}
+
+/* ---------------------------------------------------------------------
+ * catalog addresses: what stands for a model object in pg_depend
+ * ---------------------------------------------------------------------
+ */
+
+/* the sub-id under which an extension member's address is kept */
+#define MEMBER_SUB (-1)
+
+typedef struct DiffAddr
+{
+	Oid			cls;
+	Oid			oid;
+	int32		sub;
+} DiffAddr;
+
+typedef struct DiffAddrEntry
+{
+	DiffAddr	addr;
+	DiffObj    *obj;			/* NULL: stands for nothing in the model */
+} DiffAddrEntry;
+
+static void
+add_addr(DiffModel *m, Oid cls, Oid oid, int32 sub, DiffObj *o)
+{
+	DiffAddr	a;
+	DiffAddrEntry *e;
+	bool		found;
+
+	if (!OidIsValid(oid))
+		return;
+	memset(&a, 0, sizeof(a));
+	a.cls = cls;
+	a.oid = oid;
+	a.sub = sub;
+	e = hash_search(m->byAddr, &a, HASH_ENTER, &found);
+	if (!found)
+		e->obj = o;
+}
+
+static DiffAddrEntry *
+find_addr(DiffModel *m, Oid cls, Oid oid, int32 sub)
+{
+	DiffAddr	a;
+
+	memset(&a, 0, sizeof(a));
+	a.cls = cls;
+	a.oid = oid;
+	a.sub = sub;
+	return hash_search(m->byAddr, &a, HASH_FIND, NULL);
+}
+
+/*
+ * resolve_addr: the model object a pg_depend end stands for, or NULL.  An
+ * extension member stands for its extension; a column of a view or of a
+ * composite type for the view or the type.
+ */
+static DiffObj *
+resolve_addr(DiffModel *m, Oid cls, Oid oid, int32 sub)
+{
+	DiffAddrEntry *e = find_addr(m, cls, oid, MEMBER_SUB);
+
+	if (e == NULL)
+		e = find_addr(m, cls, oid, sub);
+	if (e == NULL && cls == RelationRelationId && sub > 0)
+	{
+		e = find_addr(m, cls, oid, 0);
+		if (e && e->obj && e->obj->kind != DK_VIEW && e->obj->kind != DK_TYPE)
+			return NULL;
+	}
+	return e ? e->obj : NULL;
 }
 
 static char *
@@ -521,6 +563,10 @@ read_relations(DiffModel *m, Datum schemas)
 		o->def = col_text(i, R_VIEWDEF);
 		o->comment = col_text(i, R_COMMENT);
 		o->grants = col_array(i, R_GRANTS);
+		add_addr(m, RelationRelationId, col_oid(i, R_OID), 0, o);
+		add_addr(m, TypeRelationId, col_oid(i, R_ROWTYPE), 0, o);
+		add_addr(m, TypeRelationId, col_oid(i, R_ROWARRAY), 0, o);
+		add_addr(m, RewriteRelationId, col_oid(i, R_RULE), 0, o);
 		{
 			bool		isnull;
 			Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, R_TUPLES, &isnull);
@@ -573,8 +619,12 @@ read_columns(DiffModel *m, Datum schemas)
 		o->inherited = col_bool(i, C_INHERITED);
 		o->comment = col_text(i, C_COMMENT);
 		o->grants = col_array(i, C_GRANTS);
+		add_addr(m, RelationRelationId, col_oid(i, C_RELID), o->ord, o);
 		if (o->generated)
+		{
 			o->genexpr = defexpr;
+			add_addr(m, AttrDefaultRelationId, col_oid(i, C_ADOID), 0, o);
+		}
 		else if (defexpr)
 		{
 			DiffObj    *d = add_obj(m, DK_DEFAULT, psprintf("d:%s.%s", o->table, quote_identifier(name)));
@@ -586,6 +636,7 @@ read_columns(DiffModel *m, Datum schemas)
 			d->parent = o->key;
 			d->def = defexpr;
 			d->inherited = o->inherited;
+			add_addr(m, AttrDefaultRelationId, col_oid(i, C_ADOID), 0, d);
 		}
 	}
 }
@@ -607,6 +658,9 @@ read_constraints(DiffModel *m, Datum schemas)
 		o->inherited = col_bool(i, 7);
 		o->comment = col_text(i, 8);
 		o->attachto = col_text(i, 9);
+		add_addr(m, ConstraintRelationId, col_oid(i, 10), 0, o);
+		/* the index of a key stands for the key */
+		add_addr(m, RelationRelationId, col_oid(i, 11), 0, o);
 		/* NOT VALID is compared on its own */
 		if (len > 10 && strcmp(def + len - 10, " NOT VALID") == 0)
 			def[len - 10] = '\0';
@@ -637,6 +691,7 @@ read_indexes(DiffModel *m, Datum schemas)
 		/* a partition's index attached to its parent's comes with that one */
 		o->attachto = col_text(i, 6);
 		o->inherited = o->attachto != NULL;
+		add_addr(m, RelationRelationId, col_oid(i, 7), 0, o);
 		/* an index on a partitioned table is created on its partitions too */
 		{
 			char	   *only = strstr(o->def, " ON ONLY ");
@@ -674,6 +729,26 @@ read_types(DiffModel *m, Datum schemas)
 		o->labels = o->subkind == 'e' ? col_array(i, 4) : col_array(i, 10);
 		o->comment = col_text(i, 11);
 		o->grants = col_array(i, 12);
+		/* the type, its array, a composite's relation, a domain's constraints */
+		add_addr(m, TypeRelationId, col_oid(i, 13), 0, o);
+		add_addr(m, TypeRelationId, col_oid(i, 14), 0, o);
+		add_addr(m, RelationRelationId, col_oid(i, 15), 0, o);
+		{
+			bool		isnull;
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 16, &isnull);
+
+			if (!isnull)
+			{
+				Datum	   *oids;
+				int			k,
+							noids;
+
+				deconstruct_array(DatumGetArrayTypeP(d), OIDOID, sizeof(Oid), true,
+								  TYPALIGN_INT, &oids, NULL, &noids);
+				for (k = 0; k < noids; k++)
+					add_addr(m, ConstraintRelationId, DatumGetObjectId(oids[k]), 0, o);
+			}
+		}
 		initStringInfo(&def);
 		appendStringInfo(&def, "%c|%s|%d|%s|%s|", o->subkind, o->base ? o->base : "",
 						 o->notnull, o->defexpr ? o->defexpr : "", o->collation ? o->collation : "");
@@ -711,6 +786,7 @@ read_functions(DiffModel *m, Datum schemas)
 		o->untracked = col_bool(i, 8);
 		o->comment = col_text(i, 9);
 		o->grants = col_array(i, 10);
+		add_addr(m, ProcedureRelationId, col_oid(i, 11), 0, o);
 	}
 }
 
@@ -727,6 +803,7 @@ read_triggers(DiffModel *m, Datum schemas)
 		o->def = col_text(i, 4);
 		o->subkind = col_char(i, 5);
 		o->comment = col_text(i, 6);
+		add_addr(m, TriggerRelationId, col_oid(i, 7), 0, o);
 	}
 }
 
@@ -742,14 +819,13 @@ read_policies(DiffModel *m, Datum schemas)
 
 		o->def = col_text(i, 4);
 		o->comment = col_text(i, 5);
+		add_addr(m, PolicyRelationId, col_oid(i, 6), 0, o);
 	}
 }
 
 static void
-add_dep(DiffModel *m, DiffObj *o, const char *refkey)
+add_dep_obj(DiffObj *o, DiffObj *r)
 {
-	DiffObj    *r = diff_lookup(m, refkey);
-
 	if (r == NULL || r == o)
 		return;
 	o->deps = lappend(o->deps, r->key);
@@ -757,29 +833,88 @@ add_dep(DiffModel *m, DiffObj *o, const char *refkey)
 }
 
 static void
+add_dep(DiffModel *m, DiffObj *o, const char *refkey)
+{
+	add_dep_obj(o, diff_lookup(m, refkey));
+}
+
+typedef struct DiffDepRow
+{
+	DiffObj    *from;
+	DiffObj    *to;
+	char		deptype;
+} DiffDepRow;
+
+/* by the keys of both ends (bytewise), then the type */
+static int
+dep_row_cmp(const void *a, const void *b)
+{
+	const DiffDepRow *x = a;
+	const DiffDepRow *y = b;
+	int			c = strcmp(x->from->key, y->from->key);
+
+	if (c == 0)
+		c = strcmp(x->to->key, y->to->key);
+	return c != 0 ? c : (int) x->deptype - (int) y->deptype;
+}
+
+/*
+ * read_deps: pg_depend's rows between model objects, each pair once, in the
+ * order of their keys (which the plan's order of equals follows).
+ */
+static void
 read_deps(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_deps, schemas);
-	uint64		i;
+	uint64		n = run(q_members, schemas);
+	uint64		i,
+				nrows = 0;
+	DiffDepRow *rows;
 	ListCell   *lc;
 
 	for (i = 0; i < n; i++)
 	{
-		char	   *from = col_text(i, 1);
-		char	   *to = col_text(i, 2);
-		char		deptype = col_char(i, 3);
-		DiffObj    *o = diff_lookup(m, from);
+		DiffAddrEntry *x = find_addr(m, ExtensionRelationId, col_oid(i, 3), 0);
 
-		if (o == NULL)
+		add_addr(m, col_oid(i, 1), col_oid(i, 2), MEMBER_SUB, x ? x->obj : NULL);
+	}
+	n = run(q_deps, schemas);
+	rows = palloc(Max(n, 1) * sizeof(DiffDepRow));
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull;
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		DiffObj    *from = resolve_addr(m, col_oid(i, 1), col_oid(i, 2),
+										DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull)));
+		DiffObj    *to;
+
+		if (from == NULL)
+			continue;
+		to = resolve_addr(m, col_oid(i, 4), col_oid(i, 5),
+						  DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull)));
+		if (to == NULL || to == from)
+			continue;
+		rows[nrows].from = from;
+		rows[nrows].to = to;
+		rows[nrows].deptype = col_char(i, 7);
+		nrows++;
+	}
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof(DiffDepRow), dep_row_cmp);
+	for (i = 0; i < nrows; i++)
+	{
+		DiffObj    *o = rows[i].from;
+
+		if (i > 0 && dep_row_cmp(&rows[i - 1], &rows[i]) == 0)
 			continue;
 		/* a sequence's OWNED BY is its own object */
-		if (o->kind == DK_SEQUENCE && deptype == 'a' && strncmp(to, "c:", 2) == 0)
+		if (o->kind == DK_SEQUENCE && rows[i].deptype == 'a' && rows[i].to->kind == DK_COLUMN)
 		{
 			o = diff_lookup(m, psprintf("o:%s", o->qname));
 			if (o == NULL)
 				continue;
 		}
-		add_dep(m, o, to);
+		add_dep_obj(o, rows[i].to);
 	}
 	/* children depend on their parent */
 	foreach(lc, m->objs)
@@ -813,6 +948,10 @@ diff_read_model(List *schemas)
 	ctl.hcxt = CurrentMemoryContext;
 	m->byKey = hash_create("schemamig diff model", 1024, &ctl,
 						   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	ctl.keysize = sizeof(DiffAddr);
+	ctl.entrysize = sizeof(DiffAddrEntry);
+	m->byAddr = hash_create("schemamig diff addresses", 1024, &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog",
@@ -852,6 +991,7 @@ diff_read_model(List *schemas)
 			o->qname = pstrdup(quote_identifier(name));
 			o->schema = col_text(i, 2);
 			o->version = col_text(i, 3);
+			add_addr(m, ExtensionRelationId, col_oid(i, 5), 0, o);
 			/* an extension's comment is its script's: not compared */
 			o->def = psprintf("%s|%s", o->schema, o->version);
 		}
