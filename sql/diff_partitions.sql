@@ -62,6 +62,15 @@ SELECT pg_temp.live($$CREATE TABLE m (id int NOT NULL, at int NOT NULL) PARTITIO
 SELECT upgrade, downgrade FROM schemamig.diff(:'desired', 'pt') ORDER BY step;
 SELECT pg_temp.rt('pt', :'desired');
 
+\echo == a new partition whose own primary key backs the unique index of the parent: that index rebuilt around it
+SELECT pg_temp.live($$CREATE TABLE m (id int, at int) PARTITION BY LIST (at);
+  CREATE TABLE m1 PARTITION OF m FOR VALUES IN (1); CREATE UNIQUE INDEX m_u ON m (at, id);
+  INSERT INTO m VALUES (1, 1), (2, 1);$$);
+\set desired 'CREATE TABLE m (id int, at int) PARTITION BY LIST (at); CREATE TABLE m1 PARTITION OF m FOR VALUES IN (1); CREATE TABLE m2 PARTITION OF m (PRIMARY KEY (at, id)) FOR VALUES IN (2); CREATE UNIQUE INDEX m_u ON m (at, id);'
+SELECT upgrade, downgrade FROM schemamig.diff(:'desired', 'pt') ORDER BY step;
+SELECT pg_temp.rt('pt', :'desired');
+SELECT count(*) AS rows_kept FROM pt.m;
+
 \echo == a new partition of a table a foreign key references: detached before it is dropped
 SELECT pg_temp.live($$CREATE TABLE m (id int, at int, PRIMARY KEY (at, id)) PARTITION BY LIST (at);
   CREATE TABLE r (at int, m_id int, FOREIGN KEY (at, m_id) REFERENCES m (at, id));$$);

@@ -24,6 +24,9 @@
  *
  * A partition's own key attached to a plain parent index can be dropped
  * neither before nor after that index: the index is dropped with CASCADE.
+ * CREATE TABLE ... PARTITION OF clones the parent's indexes, so a new
+ * partition whose own key the desired schema has attached to P gets P
+ * rebuilt around it instead.
  *
  * A partition's column is NOT NULL through its parent's (SET and DROP NOT
  * NULL recurse to the partitions) or on its own (a key of the partition
@@ -372,6 +375,24 @@ plan_partition_classify(Planner *p, PEnt *e)
 		List	   *tk = stable_keys(p, attached(p->to, t));
 		ListCell   *lc;
 
+		/*
+		 * A partition created by the migration gets a clone of P from
+		 * CREATE TABLE ... PARTITION OF; where the desired schema has the
+		 * partition's own key attached to P instead, P is rebuilt around
+		 * the new partition (dropped before it, created after its key).
+		 */
+		foreach(lc, attached(p->to, t))
+		{
+			DiffObj    *c = lfirst(lc);
+			PEnt	   *te = plan_find(p, c->parent);
+
+			if (c->kind == DK_CONSTRAINT && !c->inherited && te && te->from == NULL)
+			{
+				e->rebuild = true;
+				e->alter = false;
+				return;
+			}
+		}
 		foreach(lc, fk)
 			if (!has_key(tk, lfirst(lc)))
 			{

@@ -41,8 +41,6 @@ my %skip = (
 # them apart), one that passes is an ordinary pass with a note to take it off
 # this list.  docs/generating.md, "What diff does not handle", lists them.
 my %known = map { $_ => 1 } (
-	'psd-partitioned-table-adding-a-partition-with-local-primary-key-that-can-back-the',
-	'psd-partitioned-table-adding-a-partition-with-local-unique-constraint-that-can-bac',
 	'psd-partitioned-table-can-handle-scenario-where-partition-is-not-attached',
 	'psd-partitioned-table-partitioned-to-unpartitioned-and-child-tables-still-exist',
 	'psd-partitioned-table-unpartitioned-to-partitioned-and-child-tables-already-exist',
