@@ -77,3 +77,6 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1
 f=$(median "${floors[@]}"); d=$(median "${diffs[@]}"); a=$(median "${alembics[@]}")
 echo "median of $RUNS: floor $f s, diff $d s, alembic compare_metadata $a s"
 awk -v f="$f" -v d="$d" -v a="$a" 'BEGIN { printf "diff / floor = %.2fx, diff / alembic = %.2fx\n", d / f, d / a }'
+# the ratio of each run too (floor and diff ran back to back in one backend)
+ratios=(); for i in "${!floors[@]}"; do ratios+=("$(awk -v f="${floors[$i]}" -v d="${diffs[$i]}" 'BEGIN { printf "%.3f", d / f }')"); done
+echo "diff / floor per run: ${ratios[*]}; their median $(median "${ratios[@]}")x"
