@@ -377,20 +377,28 @@ typedef struct DiffAddrEntry
 	DiffObj    *obj;			/* NULL: stands for nothing in the model */
 } DiffAddrEntry;
 
+/* the entry of address (cls, oid, sub): HASH_FIND or HASH_ENTER */
+static DiffAddrEntry *
+addr_entry(DiffModel *m, Oid cls, Oid oid, int32 sub, HASHACTION action, bool *found)
+{
+	DiffAddr	a;
+
+	memset(&a, 0, sizeof(a));	/* the key is hashed as bytes */
+	a.cls = cls;
+	a.oid = oid;
+	a.sub = sub;
+	return hash_search(m->byAddr, &a, action, found);
+}
+
 static void
 add_addr(DiffModel *m, Oid cls, Oid oid, int32 sub, DiffObj *o)
 {
-	DiffAddr	a;
 	DiffAddrEntry *e;
 	bool		found;
 
 	if (!OidIsValid(oid))
 		return;
-	memset(&a, 0, sizeof(a));
-	a.cls = cls;
-	a.oid = oid;
-	a.sub = sub;
-	e = hash_search(m->byAddr, &a, HASH_ENTER, &found);
+	e = addr_entry(m, cls, oid, sub, HASH_ENTER, &found);
 	if (!found)
 		e->obj = o;
 }
@@ -398,13 +406,7 @@ add_addr(DiffModel *m, Oid cls, Oid oid, int32 sub, DiffObj *o)
 static DiffAddrEntry *
 find_addr(DiffModel *m, Oid cls, Oid oid, int32 sub)
 {
-	DiffAddr	a;
-
-	memset(&a, 0, sizeof(a));
-	a.cls = cls;
-	a.oid = oid;
-	a.sub = sub;
-	return hash_search(m->byAddr, &a, HASH_FIND, NULL);
+	return addr_entry(m, cls, oid, sub, HASH_FIND, NULL);
 }
 
 /*

@@ -371,8 +371,9 @@ plan_partition_classify(Planner *p, PEnt *e)
 		return;
 	if (plan_partitioned_key(p->from, f) && plan_partitioned_key(p->to, t))
 	{
+		List	   *ta = attached(p->to, t);
 		List	   *fk = stable_keys(p, attached(p->from, f));
-		List	   *tk = stable_keys(p, attached(p->to, t));
+		List	   *tk = stable_keys(p, ta);
 		ListCell   *lc;
 
 		/*
@@ -381,7 +382,7 @@ plan_partition_classify(Planner *p, PEnt *e)
 		 * partition's own key attached to P instead, P is rebuilt around
 		 * the new partition (dropped before it, created after its key).
 		 */
-		foreach(lc, attached(p->to, t))
+		foreach(lc, ta)
 		{
 			DiffObj    *c = lfirst(lc);
 			PEnt	   *te = plan_find(p, c->parent);
