@@ -98,6 +98,7 @@ typedef struct DiffObj
 
 	/* indexes and keys of partitions: the parent index it is attached to */
 	char	   *attachto;
+	char	   *catsig;			/* indexes: catalog row the def follows from */
 
 	/* functions */
 	char	   *signature;		/* qname(identity arguments) */
@@ -114,11 +115,14 @@ typedef struct DiffModel
 	HTAB	   *byKey;			/* key -> DiffModelEntry */
 	HTAB	   *byAddr;			/* catalog address -> object (model.c) */
 	List	   *objs;			/* DiffObj *, in read order */
+	DiffObj    *spare;			/* objects allocated, not yet used */
+	int			nspare;
 } DiffModel;
 
+/* byKey's entry: the key is the object's own string */
 typedef struct DiffModelEntry
 {
-	char		key[NAMEDATALEN * 4 + 16];
+	const char *key;
 	DiffObj    *obj;
 } DiffModelEntry;
 
@@ -139,7 +143,7 @@ typedef struct DiffRename
 } DiffRename;
 
 /* model.c */
-extern DiffModel *diff_read_model(List *schemas);
+extern DiffModel *diff_read_model(List *schemas, DiffModel *ref);
 extern DiffObj *diff_lookup(DiffModel *m, const char *key);
 
 /* shadow.c */

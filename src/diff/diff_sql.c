@@ -57,7 +57,7 @@ diff_compute(const char *ddl, List *schemas, bool single)
 		check_schema_name(lfirst(lc));
 	if (renames == NIL)
 	{
-		live = diff_read_model(schemas);
+		live = diff_read_model(schemas, NULL);
 		desired = diff_build_desired(ddl, schemas, single, live);
 		return diff_plan(live, desired);
 	}
@@ -68,7 +68,7 @@ diff_compute(const char *ddl, List *schemas, bool single)
 	PG_TRY();
 	{
 		steps = diff_apply_renames(renames);
-		live = diff_read_model(schemas);
+		live = diff_read_model(schemas, NULL);
 		desired = diff_build_desired(ddl, schemas, single, live);
 		steps = list_concat(steps, diff_plan(live, desired));
 	}

@@ -35,6 +35,7 @@
 #include "catalog/pg_rewrite.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
@@ -201,9 +202,12 @@ static const char *const q_constraints =
 
 static const char *const q_indexes =
 "SELECT n.nspname::text, c.relname::text, ic.relname::text,"
-" pg_catalog.pg_get_indexdef(i.indexrelid),"
+" ic.relkind::text || '|' || ic.relam::text || '|' || i.indisunique::text || '|'"
+" || i.indnullsnotdistinct::text || '|' || i.indnkeyatts::text || '|' || i.indclass::text"
+" || '|' || i.indcollation::text || '|' || i.indoption::text || '|' || COALESCE(ic.reloptions::text, ''),"
 " " DESCR("pg_catalog.pg_class", "ic.oid", "0") ","
-" " ATTACHED_TO("i.indexrelid") ", i.indexrelid"
+" " ATTACHED_TO("i.indexrelid") ", i.indexrelid,"
+" c.oid, i.indkey::text, i.indexprs IS NULL AND i.indpred IS NULL"
 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 " JOIN pg_catalog.pg_index i ON i.indrelid OPERATOR(pg_catalog.=) c.oid"
 " JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid"
@@ -315,22 +319,44 @@ static const char *const q_members =
  * ---------------------------------------------------------------------
  */
 
+/*
+ * The rows of the last query, deformed once: reading a later column of a
+ * wide result tuple walks all the earlier ones each time.  They live in the
+ * result's own memory (freed with it); row i is order[i] (sort_result).
+ */
+static struct
+{
+	SPITupleTable *table;		/* NULL: none of this read's yet */
+	int			natts;
+	Datum	   *values;
+	bool	   *nulls;
+	uint32	   *order;
+} rs;
+
+#define RS_AT(row, col) ((size_t) rs.order[row] * rs.natts + (col) - 1)
+
+static bool
+col_isnull(uint64 row, int col)
+{
+	return rs.nulls[RS_AT(row, col)];
+}
+
+static Datum
+col_datum(uint64 row, int col)
+{
+	return rs.values[RS_AT(row, col)];
+}
+
 static char *
 col_text(uint64 row, int col)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(d);
+	return col_isnull(row, col) ? NULL : TextDatumGetCString(col_datum(row, col));
 }
 
 static bool
 col_bool(uint64 row, int col)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
-
-	return isnull ? false : DatumGetBool(d);
+	return col_isnull(row, col) ? false : DatumGetBool(col_datum(row, col));
 }
 
 static char
@@ -344,16 +370,20 @@ col_char(uint64 row, int col)
 static List *
 col_array(uint64 row, int col)
 {
-	return sm_spi_gettextarray(row, col);
+	return col_isnull(row, col) ? NIL :
+		sm_text_array_to_list(DatumGetArrayTypeP(col_datum(row, col)), NULL);
 }
 
 static Oid
 col_oid(uint64 row, int col)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+	return col_isnull(row, col) ? InvalidOid : DatumGetObjectId(col_datum(row, col));
+}
 
-	return isnull ? InvalidOid : DatumGetObjectId(d);
+static int32
+col_int4(uint64 row, int col)
+{
+	return col_isnull(row, col) ? 0 : DatumGetInt32(col_datum(row, col));
 }
 
 /* ---------------------------------------------------------------------
@@ -436,23 +466,42 @@ quote_qualified(const char *nsp, const char *name)
 	return psprintf("%s.%s", quote_identifier(nsp), quote_identifier(name));
 }
 
+/* byKey hashes and compares the strings its keys point to */
+static uint32
+key_hash(const void *key, Size keysize)
+{
+	const char *s = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, strlen(s));
+}
+
+static int
+key_match(const void *key1, const void *key2, Size keysize)
+{
+	return strcmp(*(const char *const *) key1, *(const char *const *) key2);
+}
+
+/* add_obj: the object of "key", a palloc'd string it keeps */
 static DiffObj *
-add_obj(DiffModel *m, DiffKind kind, const char *key)
+add_obj(DiffModel *m, DiffKind kind, char *key)
 {
 	DiffModelEntry *e;
 	bool		found;
 	DiffObj    *o;
 
-	if (strlen(key) >= sizeof(e->key))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("object name too long for diff: %s", key)));
-	e = hash_search(m->byKey, key, HASH_ENTER, &found);
+	e = hash_search(m->byKey, &key, HASH_ENTER, &found);
 	if (found)
 		return e->obj;			/* cannot happen: keys are unique */
-	o = palloc0(sizeof(DiffObj));
+	/* 26,000 objects in a 1,000-table schema: allocated 128 at a time */
+	if (m->nspare == 0)
+	{
+		m->nspare = 128;
+		m->spare = palloc0(sizeof(DiffObj) * m->nspare);
+	}
+	o = m->spare++;
+	m->nspare--;
 	o->kind = kind;
-	o->key = pstrdup(key);
+	o->key = key;
 	o->ord = list_length(m->objs);
 	e->obj = o;
 	m->objs = lappend(m->objs, o);
@@ -462,11 +511,8 @@ add_obj(DiffModel *m, DiffKind kind, const char *key)
 DiffObj *
 diff_lookup(DiffModel *m, const char *key)
 {
-	DiffModelEntry *e;
+	DiffModelEntry *e = hash_search(m->byKey, &key, HASH_FIND, NULL);
 
-	if (strlen(key) >= sizeof(e->key))
-		return NULL;
-	e = hash_search(m->byKey, key, HASH_FIND, NULL);
 	return e ? e->obj : NULL;
 }
 
@@ -504,44 +550,58 @@ run(const char *sql, Datum schemas)
 		}
 	}
 	values[0] = schemas;
+	SPI_freetuptable(rs.table);
+	rs.table = NULL;
 	rc = SPI_execute_plan(plan, values, NULL, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), sql);
-	return SPI_processed;
+	{
+		uint64		n = SPI_processed;
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext old = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt);
+		uint64		r;
+
+		rs.table = SPI_tuptable;
+		if (n >= PG_UINT32_MAX)
+			elog(ERROR, "too many rows for diff: " UINT64_FORMAT, n);
+		rs.natts = desc->natts;
+		rs.values = palloc(sizeof(Datum) * Max(n, 1) * desc->natts);
+		rs.nulls = palloc(sizeof(bool) * Max(n, 1) * desc->natts);
+		rs.order = palloc(sizeof(uint32) * Max(n, 1));
+		for (r = 0; r < n; r++)
+		{
+			heap_deform_tuple(SPI_tuptable->vals[r], desc,
+							  rs.values + r * desc->natts, rs.nulls + r * desc->natts);
+			rs.order[r] = r;
+		}
+		MemoryContextSwitchTo(old);
+		return n;
+	}
 }
 
 /*
- * sort_result orders the rows of the last query by the columns cols[]
- * (text bytewise, as COLLATE "C"; int4 numerically; never NULL), which
+ * sort_result orders the rows of the last query by the columns cols[1..]
+ * (cols[0] of them; text bytewise, as COLLATE "C"; int4 numerically; never NULL), which
  * the read functions need by table.  Sorting here rather than with the
  * queries' ORDER BY halves the cost of the index and column queries:
  * the executor's sort of their wide rows cost as much as computing them.
  */
-typedef struct SortCols
-{
-	TupleDesc	desc;
-	const int  *cols;
-	int			ncols;
-} SortCols;
-
 static int
 row_cmp(const void *a, const void *b, void *arg)
 {
-	const SortCols *sc = arg;
-	HeapTuple	x = *(const HeapTuple *) a;
-	HeapTuple	y = *(const HeapTuple *) b;
+	const int  *cols = arg;
+	size_t		x = (size_t) *(const uint32 *) a * rs.natts;
+	size_t		y = (size_t) *(const uint32 *) b * rs.natts;
 	int			k;
 
-	for (k = 0; k < sc->ncols; k++)
+	for (k = 1; k <= cols[0]; k++)
 	{
-		int			col = sc->cols[k];
-		bool		xn,
-					yn;
-		Datum		xd = SPI_getbinval(x, sc->desc, col, &xn);
-		Datum		yd = SPI_getbinval(y, sc->desc, col, &yn);
+		int			col = cols[k] - 1;
+		Datum		xd = rs.values[x + col];
+		Datum		yd = rs.values[y + col];
 		int			c;
 
-		if (TupleDescAttr(sc->desc, col - 1)->atttypid == INT4OID)
+		if (TupleDescAttr(SPI_tuptable->tupdesc, col)->atttypid == INT4OID)
 			c = (DatumGetInt32(xd) > DatumGetInt32(yd)) - (DatumGetInt32(xd) < DatumGetInt32(yd));
 		else
 		{
@@ -560,16 +620,12 @@ row_cmp(const void *a, const void *b, void *arg)
 	return 0;
 }
 
+/* cols[0] is the number of sort columns, cols[1..] the columns */
 static void
-sort_result(const int *cols, int ncols)
+sort_result(const int *cols)
 {
-	SortCols	sc;
-
-	sc.desc = SPI_tuptable->tupdesc;
-	sc.cols = cols;
-	sc.ncols = ncols;
 	if (SPI_processed > 1)
-		qsort_arg(SPI_tuptable->vals, SPI_processed, sizeof(HeapTuple), row_cmp, &sc);
+		qsort_arg(rs.order, SPI_processed, sizeof(uint32), row_cmp, unconstify(int *, cols));
 }
 
 /*
@@ -613,9 +669,9 @@ read_relations(DiffModel *m, Datum schemas)
 {
 	uint64		n = run(q_relations, schemas);
 	uint64		i;
-	static const int order[] = {1, 2};
+	static const int order[] = {2, 1, 2};
 
-	sort_result(order, lengthof(order));
+	sort_result(order);
 	for (i = 0; i < n; i++)
 	{
 		char	   *nsp = col_text(i, R_NSP);
@@ -649,12 +705,7 @@ read_relations(DiffModel *m, Datum schemas)
 		add_addr(m, TypeRelationId, col_oid(i, R_ROWTYPE), 0, o);
 		add_addr(m, TypeRelationId, col_oid(i, R_ROWARRAY), 0, o);
 		add_addr(m, RewriteRelationId, col_oid(i, R_RULE), 0, o);
-		{
-			bool		isnull;
-			Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, R_TUPLES, &isnull);
-
-			o->reltuples = isnull ? -1 : DatumGetFloat8(d);
-		}
+		o->reltuples = col_isnull(i, R_TUPLES) ? -1 : DatumGetFloat8(col_datum(i, R_TUPLES));
 		if (kind == 'S')
 		{
 			char	   *owner = col_text(i, R_SEQOWNER);
@@ -682,9 +733,9 @@ read_columns(DiffModel *m, Datum schemas)
 	uint64		n = run(q_columns, schemas);
 	uint64		i;
 	ChildTable	t = {0};
-	static const int order[] = {1, 2, 4};
+	static const int order[] = {3, 1, 2, 4};
 
-	sort_result(order, lengthof(order));
+	sort_result(order);
 	for (i = 0; i < n; i++)
 	{
 		char	   *nsp = col_text(i, C_NSP);
@@ -692,9 +743,8 @@ read_columns(DiffModel *m, Datum schemas)
 		char	   *name = col_text(i, C_NAME);
 		DiffObj    *o = add_child(m, &t, DK_COLUMN, 'c', nsp, rel, name);
 		char	   *defexpr = col_text(i, C_DEFAULT);
-		bool		isnull;
 
-		o->ord = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, C_NUM, &isnull));
+		o->ord = col_int4(i, C_NUM);
 		o->type = col_text(i, C_TYPE);
 		o->collation = col_text(i, C_COLL);
 		o->notnull = col_bool(i, C_NOTNULL);
@@ -732,9 +782,9 @@ read_constraints(DiffModel *m, Datum schemas)
 	uint64		n = run(q_constraints, schemas);
 	uint64		i;
 	ChildTable	t = {0};
-	static const int order[] = {1, 2, 3};
+	static const int order[] = {3, 1, 2, 3};
 
-	sort_result(order, lengthof(order));
+	sort_result(order);
 	for (i = 0; i < n; i++)
 	{
 		DiffObj    *o = add_child(m, &t, DK_CONSTRAINT, 'k', col_text(i, 1), col_text(i, 2), col_text(i, 3));
@@ -756,40 +806,99 @@ read_constraints(DiffModel *m, Datum schemas)
 	}
 }
 
+/*
+ * index_signature is all that pg_get_indexdef prints of the index in row
+ * "row" of the index query: its table, catalog row, and key columns by
+ * name, type and collation.  Operator classes, collations and access
+ * methods are compared by OID, which the live schema and the shadow share
+ * unless the diffed schemas define them (then the signatures differ and
+ * both are deparsed).  NULL for an index with expressions or a predicate,
+ * or on a column the model lacks: always deparsed.
+ */
+static char *
+index_signature(DiffModel *m, uint64 row, const char *table)
+{
+	StringInfoData sig;
+	char	   *keys = col_text(row, 9);
+	char	   *p = keys;
+	Oid			rel = col_oid(row, 8);
+
+	if (!col_bool(row, 10))
+		return NULL;
+	initStringInfo(&sig);
+	appendStringInfo(&sig, "%s|%s", table, col_text(row, 4));
+	while (*p)
+	{
+		char	   *end;
+		long		attnum = strtol(p, &end, 10);
+		DiffAddrEntry *c;
+
+		if (end == p)
+			break;
+		c = attnum > 0 ? find_addr(m, RelationRelationId, rel, (int32) attnum) : NULL;
+		if (c == NULL || c->obj == NULL || c->obj->kind != DK_COLUMN)
+			return NULL;
+		appendStringInfo(&sig, "|%s %s %s", c->obj->name, c->obj->type,
+						 c->obj->collation ? c->obj->collation : "");
+		p = end;
+	}
+	return sig.data;
+}
+
+/*
+ * read_indexes: an index of the shadow whose signature is that of the live
+ * index of its name ("ref") has that one's definition; every other index is
+ * deparsed (pg_get_indexdef is most of a model read's time otherwise).
+ */
 static void
-read_indexes(DiffModel *m, Datum schemas)
+read_indexes(DiffModel *m, DiffModel *ref, Datum schemas)
 {
 	uint64		n = run(q_indexes, schemas);
 	uint64		i;
-	static const int order[] = {1, 3};
+	static const int order[] = {2, 1, 3};
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "schemamig diff deparse",
+												  ALLOCSET_DEFAULT_SIZES);
 
-	sort_result(order, lengthof(order));
+	sort_result(order);
 	for (i = 0; i < n; i++)
 	{
 		char	   *nsp = col_text(i, 1);
 		char	   *name = col_text(i, 3);
 		char	   *qn = quote_qualified(nsp, name);
 		DiffObj    *o = add_obj(m, DK_INDEX, psprintf("i:%s", qn));
+		DiffObj    *r;
 
 		o->schema = nsp;
 		o->name = name;
 		o->qname = qn;
 		o->table = quote_qualified(nsp, col_text(i, 2));
 		o->parent = psprintf("r:%s", o->table);
-		o->def = col_text(i, 4);
 		o->comment = col_text(i, 5);
 		/* a partition's index attached to its parent's comes with that one */
 		o->attachto = col_text(i, 6);
 		o->inherited = o->attachto != NULL;
 		add_addr(m, RelationRelationId, col_oid(i, 7), 0, o);
-		/* an index on a partitioned table is created on its partitions too */
+		o->catsig = index_signature(m, i, o->table);
+		r = ref && o->catsig ? diff_lookup(ref, o->key) : NULL;
+		if (r && r->kind == DK_INDEX && r->catsig && strcmp(r->catsig, o->catsig) == 0)
+			o->def = pstrdup(r->def);
+		else
 		{
-			char	   *only = strstr(o->def, " ON ONLY ");
+			char	   *only;
+			MemoryContext old = MemoryContextSwitchTo(scratch);
+			Datum		def = DirectFunctionCall1(pg_get_indexdef, ObjectIdGetDatum(col_oid(i, 7)));
 
+			/* the deparser's working memory goes with each index */
+			MemoryContextSwitchTo(old);
+			o->def = TextDatumGetCString(def);
+			MemoryContextReset(scratch);
+			/* an index on a partitioned table is created on its partitions too */
+			only = strstr(o->def, " ON ONLY ");
 			if (only)
 				memmove(only + 3, only + 8, strlen(only + 8) + 1);
 		}
 	}
+	MemoryContextDelete(scratch);
 }
 
 static void
@@ -823,21 +932,16 @@ read_types(DiffModel *m, Datum schemas)
 		add_addr(m, TypeRelationId, col_oid(i, 13), 0, o);
 		add_addr(m, TypeRelationId, col_oid(i, 14), 0, o);
 		add_addr(m, RelationRelationId, col_oid(i, 15), 0, o);
+		if (!col_isnull(i, 16))
 		{
-			bool		isnull;
-			Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 16, &isnull);
+			Datum	   *oids;
+			int			k,
+						noids;
 
-			if (!isnull)
-			{
-				Datum	   *oids;
-				int			k,
-							noids;
-
-				deconstruct_array(DatumGetArrayTypeP(d), OIDOID, sizeof(Oid), true,
-								  TYPALIGN_INT, &oids, NULL, &noids);
-				for (k = 0; k < noids; k++)
-					add_addr(m, ConstraintRelationId, DatumGetObjectId(oids[k]), 0, o);
-			}
+			deconstruct_array(DatumGetArrayTypeP(col_datum(i, 16)), OIDOID, sizeof(Oid), true,
+							  TYPALIGN_INT, &oids, NULL, &noids);
+			for (k = 0; k < noids; k++)
+				add_addr(m, ConstraintRelationId, DatumGetObjectId(oids[k]), 0, o);
 		}
 		initStringInfo(&def);
 		appendStringInfo(&def, "%c|%s|%d|%s|%s|", o->subkind, o->base ? o->base : "",
@@ -975,17 +1079,12 @@ read_deps(DiffModel *m, Datum schemas)
 	rows = palloc(Max(n, 1) * sizeof(DiffDepRow));
 	for (i = 0; i < n; i++)
 	{
-		bool		isnull;
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		DiffObj    *from = resolve_addr(m, col_oid(i, 1), col_oid(i, 2),
-										DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull)));
+		DiffObj    *from = resolve_addr(m, col_oid(i, 1), col_oid(i, 2), col_int4(i, 3));
 		DiffObj    *to;
 
 		if (from == NULL)
 			continue;
-		to = resolve_addr(m, col_oid(i, 4), col_oid(i, 5),
-						  DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull)));
+		to = resolve_addr(m, col_oid(i, 4), col_oid(i, 5), col_int4(i, 6));
 		if (to == NULL || to == from)
 			continue;
 		rows[nrows].from = from;
@@ -1032,11 +1131,12 @@ read_deps(DiffModel *m, Datum schemas)
 }
 
 /*
- * diff_read_model reads the model of "schemas" (List of char *).  Requires
- * a connected SPI; the result lives in the caller's memory context.
+ * diff_read_model reads the model of "schemas" (List of char *); "ref", if
+ * not NULL, is the live model when the shadow's is read (read_indexes).
+ * Requires a connected SPI; the result lives in the caller's memory context.
  */
 DiffModel *
-diff_read_model(List *schemas)
+diff_read_model(List *schemas, DiffModel *ref)
 {
 	DiffModel  *m = palloc0(sizeof(DiffModel));
 	HASHCTL		ctl;
@@ -1044,16 +1144,19 @@ diff_read_model(List *schemas)
 	int			save_nestlevel;
 	ListCell   *lc;
 
-	ctl.keysize = sizeof(((DiffModelEntry *) NULL)->key);
+	ctl.keysize = sizeof(char *);
 	ctl.entrysize = sizeof(DiffModelEntry);
+	ctl.hash = key_hash;
+	ctl.match = key_match;
 	ctl.hcxt = CurrentMemoryContext;
 	m->byKey = hash_create("schemamig diff model", 1024, &ctl,
-						   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+						   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 	ctl.keysize = sizeof(DiffAddr);
 	ctl.entrysize = sizeof(DiffAddrEntry);
 	m->byAddr = hash_create("schemamig diff addresses", 1024, &ctl,
 							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
+	rs.table = NULL;			/* an earlier read's went with its SPI */
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog",
 							 PGC_USERSET, PGC_S_SESSION,
@@ -1100,7 +1203,7 @@ diff_read_model(List *schemas)
 	read_relations(m, arr);
 	read_columns(m, arr);
 	read_constraints(m, arr);
-	read_indexes(m, arr);
+	read_indexes(m, ref, arr);
 	read_types(m, arr);
 	read_functions(m, arr);
 	read_triggers(m, arr);
@@ -1116,6 +1219,7 @@ diff_read_model(List *schemas)
 		if (o->def == NULL)
 			o->def = "";
 	}
-	SPI_freetuptable(SPI_tuptable);
+	SPI_freetuptable(rs.table);
+	rs.table = NULL;
 	return m;
 }

@@ -302,7 +302,7 @@ diff_build_desired(const char *ddl, List *schemas, bool single, DiffModel *live)
 		}
 		AtEOXact_GUC(true, nest);
 
-		model = diff_read_model(schemas);
+		model = diff_read_model(schemas, live);
 		reread_checks(model);
 
 
