@@ -82,6 +82,20 @@ SELECT upgrade, hazard FROM schemamig.diff(pg_temp.plus('ALTER TABLE person ADD 
 SELECT pg_temp.rt('k', pg_temp.plus($$CREATE INDEX p_h ON person USING hash (email);
   CREATE INDEX p_g ON person USING gin (to_tsvector('simple', name));
   CREATE INDEX p_p ON person (age DESC NULLS LAST) INCLUDE (name) WHERE age > 1;$$));
+\echo == an index that differs from the live one in one attribute of its catalog row only
+CREATE INDEX p_s ON k.person (email, age);
+SELECT count(*) AS unchanged FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person (email, age);'), 'k');
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person (email DESC, age);'), 'k') ORDER BY step;
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person (email text_pattern_ops, age);'), 'k') ORDER BY step;
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person (email COLLATE "C", age);'), 'k') ORDER BY step;
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person (email, age) WITH (fillfactor = 50);'), 'k') ORDER BY step;
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person (email) INCLUDE (age);'), 'k') ORDER BY step;
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE UNIQUE INDEX p_s ON person (email, age) NULLS NOT DISTINCT;'), 'k') ORDER BY step;
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person USING hash (email);'), 'k') ORDER BY step;
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person (age, email);'), 'k') ORDER BY step;
+SELECT upgrade FROM schemamig.diff(pg_temp.plus('CREATE INDEX p_s ON person (lower(email), age);'), 'k') ORDER BY step;
+SELECT pg_temp.rt('k', pg_temp.plus('CREATE INDEX p_s ON person (email text_pattern_ops DESC NULLS LAST, age) WITH (fillfactor = 70);'));
+DROP INDEX k.p_s;
 \echo == view and materialized view changed
 SELECT upgrade FROM schemamig.diff(pg_temp.v($$mood = 'happy'$$, $$mood <> 'sad'$$), 'k');
 SELECT pg_temp.rt('k', pg_temp.v('count(*) AS n', 'count(*) AS total'));
