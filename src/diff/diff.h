@@ -145,6 +145,8 @@ typedef struct DiffRename
 /* model.c */
 extern DiffModel *diff_read_model(List *schemas, DiffModel *ref);
 extern DiffObj *diff_lookup(DiffModel *m, const char *key);
+extern uint32 diff_key_hash(const void *key, Size keysize);
+extern int	diff_key_match(const void *key1, const void *key2, Size keysize);
 
 /* shadow.c */
 extern DiffModel *diff_build_desired(const char *ddl, List *schemas, bool single,

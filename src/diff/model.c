@@ -466,17 +466,17 @@ quote_qualified(const char *nsp, const char *name)
 	return psprintf("%s.%s", quote_identifier(nsp), quote_identifier(name));
 }
 
-/* byKey hashes and compares the strings its keys point to */
-static uint32
-key_hash(const void *key, Size keysize)
+/* hash tables keyed by a string pointer hash and compare the strings */
+uint32
+diff_key_hash(const void *key, Size keysize)
 {
 	const char *s = *(const char *const *) key;
 
 	return hash_bytes((const unsigned char *) s, strlen(s));
 }
 
-static int
-key_match(const void *key1, const void *key2, Size keysize)
+int
+diff_key_match(const void *key1, const void *key2, Size keysize)
 {
 	return strcmp(*(const char *const *) key1, *(const char *const *) key2);
 }
@@ -1146,8 +1146,8 @@ diff_read_model(List *schemas, DiffModel *ref)
 
 	ctl.keysize = sizeof(char *);
 	ctl.entrysize = sizeof(DiffModelEntry);
-	ctl.hash = key_hash;
-	ctl.match = key_match;
+	ctl.hash = diff_key_hash;
+	ctl.match = diff_key_match;
 	ctl.hcxt = CurrentMemoryContext;
 	m->byKey = hash_create("schemamig diff model", 1024, &ctl,
 						   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);

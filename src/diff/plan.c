@@ -53,9 +53,7 @@ list_streq(List *a, List *b)
 PEnt *
 plan_find(Planner *p, const char *key)
 {
-	if (strlen(key) >= sizeof(((PEnt *) NULL)->key))
-		return NULL;
-	return hash_search(p->entries, key, HASH_FIND, NULL);
+	return hash_search(p->entries, &key, HASH_FIND, NULL);
 }
 
 PEnt *
@@ -64,7 +62,7 @@ plan_entry(Planner *p, const char *key)
 	PEnt	   *e;
 	bool		found;
 
-	e = hash_search(p->entries, key, HASH_ENTER, &found);
+	e = hash_search(p->entries, &key, HASH_ENTER, &found);
 	if (!found)
 	{
 		memset(((char *) e) + sizeof(e->key), 0, sizeof(PEnt) - sizeof(e->key));
@@ -586,11 +584,13 @@ diff_plan(DiffModel *from, DiffModel *to)
 	memset(&p, 0, sizeof(p));
 	p.from = from;
 	p.to = to;
-	ctl.keysize = sizeof(((PEnt *) NULL)->key);
+	ctl.keysize = sizeof(char *);
 	ctl.entrysize = sizeof(PEnt);
+	ctl.hash = diff_key_hash;
+	ctl.match = diff_key_match;
 	ctl.hcxt = CurrentMemoryContext;
 	p.entries = hash_create("schemamig diff plan", 1024, &ctl,
-							HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+							HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 	foreach(lc, from->objs)
 		(void) plan_entry(&p, ((DiffObj *) lfirst(lc))->key);
 	foreach(lc, to->objs)

@@ -158,6 +158,7 @@ column_alter(Planner *p, PEnt *e, Action *a)
 		char	   *up,
 				   *down;
 		bool		typediff = !streq(f->type, t->type);
+		char	   *castup = typediff ? using_cast2(t->name, f->type, t->type) : NULL;
 
 		initStringInfo(&h);
 		hz(&h, "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
@@ -167,7 +168,7 @@ column_alter(Planner *p, PEnt *e, Action *a)
 		{
 			bool		failed;
 			int64		n = diff_count(psprintf("SELECT pg_catalog.count(*) FROM %s WHERE %s IS NOT NULL AND (%s) IS NULL",
-												t->table, qc, using_cast2(t->name, f->type, t->type)), &failed);
+												t->table, qc, castup), &failed);
 
 			if (failed)
 				hz(&h, "FAILS_ON_EXISTING_DATA (the cast fails on existing rows)");
@@ -176,7 +177,7 @@ column_alter(Planner *p, PEnt *e, Action *a)
 		}
 		up = psprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s%s%s%s;", t->table, qc, t->type,
 					  t->collation ? " COLLATE " : "", t->collation ? t->collation : "",
-					  typediff ? psprintf(" USING %s", using_cast2(t->name, f->type, t->type)) : "");
+					  typediff ? psprintf(" USING %s", castup) : "");
 		down = psprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s%s%s%s;", f->table, qc, f->type,
 						f->collation ? " COLLATE " : "", f->collation ? f->collation : "",
 						typediff ? psprintf(" USING %s", using_cast2(f->name, t->type, f->type)) : "");

@@ -31,7 +31,7 @@ typedef struct Action
 
 typedef struct PEnt
 {
-	char		key[NAMEDATALEN * 4 + 16];
+	const char *key;			/* an object's key (or a string as lasting) */
 	DiffObj    *from;
 	DiffObj    *to;
 	bool		drop;
