@@ -92,6 +92,24 @@ SELECT pg_temp.live($$CREATE TABLE base (at timestamp, e int); CREATE TABLE chil
 SELECT upgrade, downgrade FROM schemamig.diff(:'desired', 'pt') ORDER BY step;
 SELECT pg_temp.rt('pt', :'desired');
 
+\echo == a table attached as a partition keeps its matching local index unattached, as desired
+SELECT pg_temp.live($$CREATE TABLE m (id int, at int, note text) PARTITION BY LIST (at);
+  CREATE INDEX m_at ON m (at, note);
+  CREATE TABLE m1 (id int, at int, note text); CREATE INDEX m1_local ON m1 (at, note);
+  INSERT INTO m1 VALUES (1, 1, 'a'), (2, 1, 'b');$$);
+\set desired 'CREATE TABLE m (id int, at int, note text) PARTITION BY LIST (at); CREATE TABLE m1 (id int, at int, note text); ALTER TABLE m ATTACH PARTITION m1 FOR VALUES IN (1); CREATE INDEX m_at ON m (at, note); CREATE INDEX m1_local ON m1 (at, note);'
+SELECT upgrade, downgrade FROM schemamig.diff(:'desired', 'pt') ORDER BY step;
+SELECT pg_temp.rt('pt', :'desired');
+SELECT count(*) AS rows_kept FROM pt.m1;
+
+\echo == a plain table made partitioned over a table that stays: its serial column takes the default of the parent
+SELECT pg_temp.live($$CREATE TABLE m (id serial, at int); CREATE INDEX m_id ON m (id);
+  CREATE TABLE m1 (id serial, at int); INSERT INTO m1 (at) VALUES (1), (1);$$);
+\set desired 'CREATE TABLE m (id serial, at int) PARTITION BY LIST (at); CREATE INDEX m_id ON m (id); CREATE TABLE m1 PARTITION OF m FOR VALUES IN (1);'
+SELECT upgrade, downgrade FROM schemamig.diff(:'desired', 'pt') ORDER BY step;
+SELECT pg_temp.rt('pt', :'desired');
+SELECT count(*) AS rows_kept FROM pt.m1;
+
 -- leave nothing for the tests that follow
 SET client_min_messages = warning;
 DROP SCHEMA pt CASCADE;

@@ -151,6 +151,42 @@ list_is_prefix(List *pre, List *l)
 	return true;
 }
 
+/*
+ * classify_apart: an object inherited in one schema and one of its own
+ * under the same name in the other (a partition's index attached to its
+ * parent's, a plain table's own index of that name) are two objects when
+ * the table of the inherited one is dropped or rebuilt (or created): that
+ * one comes and goes with its table, the other is created (or dropped).  A
+ * default of a column that stays takes the other schema's expression.
+ * Run once the rebuilds have spread (closure).
+ */
+static void
+classify_apart(Planner *p, PEnt *e)
+{
+	DiffObj    *f = e->from;
+	DiffObj    *t = e->to;
+	PEnt	   *tab;
+
+	if (f == NULL || t == NULL || f->inherited == t->inherited)
+		return;
+	if (f->kind == DK_DEFAULT)
+	{
+		/* a column's own default the desired schema has from its parent */
+		PEnt	   *col = plan_find(p, f->parent);
+
+		if (col && !col->drop && !col->rebuild && !streq(f->def, t->def))
+			e->alter = true;
+		return;
+	}
+	tab = plan_find(p, f->inherited ? f->parent : t->parent);
+	if (tab == NULL)
+		return;
+	if (f->inherited && (tab->drop || tab->rebuild))
+		e->create = true;
+	else if (t->inherited && (tab->create || tab->rebuild))
+		e->drop = true;
+}
+
 /* classify: what an entry needs */
 static void
 classify(Planner *p, PEnt *e)
@@ -615,6 +651,14 @@ diff_plan(DiffModel *from, DiffModel *to)
 			closure(&p, e, 1);
 		else if (e->closure)
 			closure(&p, e, 2);
+	}
+	foreach(lc, ents)
+	{
+		PEnt	   *e = lfirst(lc);
+
+		classify_apart(&p, e);
+		if (e->drop)
+			closure(&p, e, 0);
 	}
 	/* a rebuilt type is renamed aside, never dropped */
 	foreach(lc, ents)

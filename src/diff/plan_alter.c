@@ -266,9 +266,7 @@ table_alter(Planner *p, PEnt *e, Action *a)
 					  psprintf("ALTER TABLE %s ATTACH PARTITION %s %s;", f->partof, t->qname, f->bound),
 					  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
 		if (t->partof)
-			plan_step(a, psprintf("ALTER TABLE %s ATTACH PARTITION %s %s;", t->partof, t->qname, t->bound),
-					  psprintf("ALTER TABLE %s DETACH PARTITION %s;", t->partof, t->qname),
-					  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+			plan_partition_attach_table(p, a, f, t);
 	}
 	foreach(lc, f->inherits)
 		if (!list_has(t->inherits, lfirst(lc)))

@@ -75,6 +75,7 @@ extern void plan_partition_prepare(Planner *p);
 extern void plan_partition_classify(Planner *p, PEnt *e);
 extern void plan_partition_column(PEnt *e, Action *a);
 extern void plan_partition_attach(Planner *p, PEnt *e, Action *a);
+extern void plan_partition_attach_table(Planner *p, Action *a, DiffObj *f, DiffObj *t);
 extern bool plan_partition_fill(Planner *p, Action *a, const char *hazard);
 extern char *plan_partition_drop_table(DiffModel *m, DiffObj *t);
 extern void plan_partition_table_extras(StringInfo buf, DiffModel *m, DiffObj *t);

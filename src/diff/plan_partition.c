@@ -480,6 +480,79 @@ plan_partition_attach(Planner *p, PEnt *e, Action *a)
 	plan_step(a, up.data, down.data, NULL);
 }
 
+/* the part of an index definition after its name and table: what ATTACH matches */
+static bool
+same_index_shape(const char *a, const char *b)
+{
+	const char *ua = strstr(a, " USING ");
+	const char *ub = strstr(b, " USING ");
+
+	return ua && ub && strcmp(ua, ub) == 0 &&
+		(strncmp(a, "CREATE UNIQUE ", 14) == 0) == (strncmp(b, "CREATE UNIQUE ", 14) == 0);
+}
+
+/*
+ * plan_partition_attach_table: t (f in the live schema) attached as a
+ * partition of t->partof, and detached as the inverse.  ATTACH attaches to
+ * each index P of the parent the partition's first matching unattached
+ * index, or creates one under a name of its own: so the index the desired
+ * schema attaches to a P that exists by then is created first, under its
+ * name, and a matching
+ * index the desired schema keeps unattached is dropped before the ATTACH
+ * and created again after it.  (DETACH leaves the attached indexes in
+ * place, so the inverse, run backwards, is exact too.)
+ */
+void
+plan_partition_attach_table(Planner *p, Action *a, DiffObj *f, DiffObj *t)
+{
+	char	   *parentkey = psprintf("r:%s", t->partof);
+	List	   *after = NIL;
+	ListCell   *lc;
+
+	foreach(lc, p->to->objs)
+	{
+		DiffObj    *P = lfirst(lc);
+		DiffObj    *A = NULL;
+		ListCell   *lc2;
+
+		PEnt	   *pe;
+
+		if (P->kind != DK_INDEX || P->inherited || P->parent == NULL ||
+			strcmp(P->parent, parentkey) != 0)
+			continue;
+		/* one created after the ATTACH attaches its indexes itself */
+		pe = plan_find(p, P->key);
+		if (pe == NULL || pe->create || pe->rebuild)
+			continue;
+		foreach(lc2, attached(p->to, P))
+			if (strcmp(((DiffObj *) lfirst(lc2))->parent, t->key) == 0)
+			A = lfirst(lc2);
+		foreach(lc2, p->from->objs)
+		{
+			DiffObj    *L = lfirst(lc2);
+			DiffObj    *Lt;
+
+			if (L->kind != DK_INDEX || L->parent == NULL || strcmp(L->parent, f->key) != 0 ||
+				(A && strcmp(A->key, L->key) == 0) || !same_index_shape(L->def, P->def))
+				continue;
+			Lt = diff_lookup(p->to, L->key);
+			if (Lt == NULL || Lt->attachto || strcmp(Lt->def, L->def) != 0)
+				continue;
+			plan_step(a, diff_drop_sql(L), diff_create_sql(p->from, L, true),
+					  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+			after = lappend(after, Lt);
+		}
+		if (A && A->kind == DK_INDEX && diff_lookup(p->from, A->key) == NULL)
+			plan_step(a, diff_create_sql(p->to, A, true), diff_drop_sql(A), "INDEX_BUILD, ACQUIRES_SHARE_LOCK");
+	}
+	plan_step(a, psprintf("ALTER TABLE %s ATTACH PARTITION %s %s;", t->partof, t->qname, t->bound),
+			  psprintf("ALTER TABLE %s DETACH PARTITION %s;", t->partof, t->qname),
+			  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
+	foreach(lc, after)
+		plan_step(a, diff_create_sql(p->to, lfirst(lc), true), diff_drop_sql(lfirst(lc)),
+				  "INDEX_BUILD, ACQUIRES_SHARE_LOCK");
+}
+
 /*
  * plan_partition_fill: the steps of the drop or create action of a
  * partitioned index or key; false if "a" is not one.

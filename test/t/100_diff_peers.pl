@@ -34,17 +34,6 @@ my %skip = (
 	  'the desired DDL also creates objects in a schema outside the diffed ones that collide with live ones; diff builds the whole DDL',
 );
 
-# Known gaps, not deliberate: cases diff does not get right yet (partitions
-# created or attached under an existing parent index that the desired schema
-# gave their own keys, partitioned <-> plain tables whose partitions stay).
-# They still run; one that fails is reported as a skip naming it a known gap (the summary counts
-# them apart), one that passes is an ordinary pass with a note to take it off
-# this list.  docs/generating.md, "What diff does not handle", lists them.
-my %known = map { $_ => 1 } (
-	'psd-partitioned-table-can-handle-scenario-where-partition-is-not-attached',
-	'psd-partitioned-table-partitioned-to-unpartitioned-and-child-tables-still-exist',
-	'psd-partitioned-table-unpartitioned-to-partitioned-and-child-tables-already-exist',
-);
 
 my $node = PostgreSQL::Test::Cluster->new('diff_peers');
 $node->init;
@@ -98,7 +87,7 @@ sub lit
 }
 
 my %roles;
-my (%pass, %fail, %skipped, %gap);
+my (%pass, %fail, %skipped);
 foreach my $case (@cases)
 {
 	my $meta = JSON::PP->new->decode(slurp("$dir/$case/meta.json"));
@@ -193,14 +182,7 @@ foreach my $case (@cases)
 	if ($ok)
 	{
 		$pass{$source}++;
-		diag("$case passes now: take it off the known gaps") if $known{$case};
 		ok(1, $case);
-	}
-	elsif ($known{$case})
-	{
-		$gap{$source}++;
-		note($why);
-		SKIP: { skip "$case: known gap (see docs/generating.md)", 1; }
 	}
 	else
 	{
@@ -208,10 +190,10 @@ foreach my $case (@cases)
 		ok(0, $case) or diag($why);
 	}
 }
-foreach my $s (sort keys %{ { %pass, %fail, %skipped, %gap } })
+foreach my $s (sort keys %{ { %pass, %fail, %skipped } })
 {
-	diag(sprintf("%s: %d passed, %d failed, %d known gaps (skipped), %d documented skips", $s,
-		$pass{$s} // 0, $fail{$s} // 0, $gap{$s} // 0, $skipped{$s} // 0));
+	diag(sprintf("%s: %d passed, %d failed, %d documented skips", $s,
+		$pass{$s} // 0, $fail{$s} // 0, $skipped{$s} // 0));
 }
 $node->stop;
 done_testing();
