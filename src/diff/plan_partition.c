@@ -497,10 +497,9 @@ same_index_shape(const char *a, const char *b)
  * each index P of the parent the partition's first matching unattached
  * index, or creates one under a name of its own: so the index the desired
  * schema attaches to a P that exists by then is created first, under its
- * name, and a matching
- * index the desired schema keeps unattached is dropped before the ATTACH
- * and created again after it.  (DETACH leaves the attached indexes in
- * place, so the inverse, run backwards, is exact too.)
+ * name, and a matching index the desired schema keeps unattached is
+ * dropped before the ATTACH and created again after it.  (DETACH leaves the
+ * attached indexes in place, so the inverse, run backwards, is exact too.)
  */
 void
 plan_partition_attach_table(Planner *p, Action *a, DiffObj *f, DiffObj *t)
@@ -514,7 +513,6 @@ plan_partition_attach_table(Planner *p, Action *a, DiffObj *f, DiffObj *t)
 		DiffObj    *P = lfirst(lc);
 		DiffObj    *A = NULL;
 		ListCell   *lc2;
-
 		PEnt	   *pe;
 
 		if (P->kind != DK_INDEX || P->inherited || P->parent == NULL ||
@@ -536,7 +534,8 @@ plan_partition_attach_table(Planner *p, Action *a, DiffObj *f, DiffObj *t)
 				(A && strcmp(A->key, L->key) == 0) || !same_index_shape(L->def, P->def))
 				continue;
 			Lt = diff_lookup(p->to, L->key);
-			if (Lt == NULL || Lt->attachto || strcmp(Lt->def, L->def) != 0)
+			if (Lt == NULL || Lt->attachto || strcmp(Lt->def, L->def) != 0 ||
+				list_member_ptr(after, Lt))
 				continue;
 			plan_step(a, diff_drop_sql(L), diff_create_sql(p->from, L, true),
 					  "ACQUIRES_ACCESS_EXCLUSIVE_LOCK");
