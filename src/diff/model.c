@@ -5,8 +5,9 @@
  *	  constraint, index, sequence, type, view, function, trigger, policy,
  *	  extension and schema of the given schemas, with their dependencies.
  *
- * One set-based query per kind over all schemas at once ($1 = text[]), with
- * search_path pinned to pg_catalog so that PostgreSQL's own deparsers
+ * One set-based query per kind over all schemas at once ($1 = text[]; run,
+ * and its rows held, by model_rows.c), with search_path pinned to
+ * pg_catalog so that PostgreSQL's own deparsers
  * (pg_get_indexdef, pg_get_constraintdef, pg_get_viewdef, pg_get_expr,
  * pg_get_functiondef, pg_get_triggerdef) qualify every name: the texts are
  * both the comparison and the statements diff emits, so they run whatever
@@ -44,6 +45,7 @@
 #include "utils/memutils.h"
 
 #include "diff.h"
+#include "model_rows.h"
 
 #define QI(x) "pg_catalog.quote_ident(" x ")"
 #define QN(nsp, name) "(" QI(nsp "::text") " || '.' || " QI(name "::text") ")"
@@ -315,78 +317,6 @@ static const char *const q_members =
 "   'pg_catalog.pg_trigger'::pg_catalog.regclass, 'pg_catalog.pg_policy'::pg_catalog.regclass)";
 
 /* ---------------------------------------------------------------------
- * result access
- * ---------------------------------------------------------------------
- */
-
-/*
- * The rows of the last query, deformed once: reading a later column of a
- * wide result tuple walks all the earlier ones each time.  They live in the
- * result's own memory (freed with it); row i is order[i] (sort_result).
- */
-static struct
-{
-	SPITupleTable *table;		/* NULL: none of this read's yet */
-	int			natts;
-	Datum	   *values;
-	bool	   *nulls;
-	uint32	   *order;
-} rs;
-
-#define RS_AT(row, col) ((size_t) rs.order[row] * rs.natts + (col) - 1)
-
-static bool
-col_isnull(uint64 row, int col)
-{
-	return rs.nulls[RS_AT(row, col)];
-}
-
-static Datum
-col_datum(uint64 row, int col)
-{
-	return rs.values[RS_AT(row, col)];
-}
-
-static char *
-col_text(uint64 row, int col)
-{
-	return col_isnull(row, col) ? NULL : TextDatumGetCString(col_datum(row, col));
-}
-
-static bool
-col_bool(uint64 row, int col)
-{
-	return col_isnull(row, col) ? false : DatumGetBool(col_datum(row, col));
-}
-
-static char
-col_char(uint64 row, int col)
-{
-	char	   *s = col_text(row, col);
-
-	return s ? s[0] : '\0';
-}
-
-static List *
-col_array(uint64 row, int col)
-{
-	return col_isnull(row, col) ? NIL :
-		sm_text_array_to_list(DatumGetArrayTypeP(col_datum(row, col)), NULL);
-}
-
-static Oid
-col_oid(uint64 row, int col)
-{
-	return col_isnull(row, col) ? InvalidOid : DatumGetObjectId(col_datum(row, col));
-}
-
-static int32
-col_int4(uint64 row, int col)
-{
-	return col_isnull(row, col) ? 0 : DatumGetInt32(col_datum(row, col));
-}
-
-/* ---------------------------------------------------------------------
  * catalog addresses: what stands for a model object in pg_depend
  * ---------------------------------------------------------------------
  */
@@ -517,118 +447,6 @@ diff_lookup(DiffModel *m, const char *key)
 }
 
 /*
- * run executes one of the queries above with $1 = the schemas.  The plans
- * are prepared once per backend and kept (they name catalogs only), which
- * saves most of a small diff's time.
- */
-static uint64
-run(const char *sql, Datum schemas)
-{
-	static const char *keys[16];
-	static SPIPlanPtr plans[16];
-	Oid			argtypes[1] = {TEXTARRAYOID};
-	Datum		values[1];
-	SPIPlanPtr	plan = NULL;
-	int			i;
-	int			rc;
-
-	for (i = 0; i < 16 && keys[i]; i++)
-		if (keys[i] == sql)
-		{
-			plan = plans[i];
-			break;
-		}
-	if (plan == NULL)
-	{
-		plan = SPI_prepare(sql, 1, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
-		if (i < 16 && SPI_keepplan(plan) == 0)
-		{
-			keys[i] = sql;
-			plans[i] = plan;
-		}
-	}
-	values[0] = schemas;
-	SPI_freetuptable(rs.table);
-	rs.table = NULL;
-	rc = SPI_execute_plan(plan, values, NULL, false, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), sql);
-	{
-		uint64		n = SPI_processed;
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		MemoryContext old = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt);
-		uint64		r;
-
-		rs.table = SPI_tuptable;
-		if (n >= PG_UINT32_MAX)
-			elog(ERROR, "too many rows for diff: " UINT64_FORMAT, n);
-		rs.natts = desc->natts;
-		rs.values = palloc(sizeof(Datum) * Max(n, 1) * desc->natts);
-		rs.nulls = palloc(sizeof(bool) * Max(n, 1) * desc->natts);
-		rs.order = palloc(sizeof(uint32) * Max(n, 1));
-		for (r = 0; r < n; r++)
-		{
-			heap_deform_tuple(SPI_tuptable->vals[r], desc,
-							  rs.values + r * desc->natts, rs.nulls + r * desc->natts);
-			rs.order[r] = r;
-		}
-		MemoryContextSwitchTo(old);
-		return n;
-	}
-}
-
-/*
- * sort_result orders the rows of the last query by the columns cols[1..]
- * (cols[0] of them; text bytewise, as COLLATE "C"; int4 numerically; never NULL), which
- * the read functions need by table.  Sorting here rather than with the
- * queries' ORDER BY halves the cost of the index and column queries:
- * the executor's sort of their wide rows cost as much as computing them.
- */
-static int
-row_cmp(const void *a, const void *b, void *arg)
-{
-	const int  *cols = arg;
-	size_t		x = (size_t) *(const uint32 *) a * rs.natts;
-	size_t		y = (size_t) *(const uint32 *) b * rs.natts;
-	int			k;
-
-	for (k = 1; k <= cols[0]; k++)
-	{
-		int			col = cols[k] - 1;
-		Datum		xd = rs.values[x + col];
-		Datum		yd = rs.values[y + col];
-		int			c;
-
-		if (TupleDescAttr(SPI_tuptable->tupdesc, col)->atttypid == INT4OID)
-			c = (DatumGetInt32(xd) > DatumGetInt32(yd)) - (DatumGetInt32(xd) < DatumGetInt32(yd));
-		else
-		{
-			text	   *xt = DatumGetTextPP(xd);
-			text	   *yt = DatumGetTextPP(yd);
-			int			xl = VARSIZE_ANY_EXHDR(xt);
-			int			yl = VARSIZE_ANY_EXHDR(yt);
-
-			c = memcmp(VARDATA_ANY(xt), VARDATA_ANY(yt), Min(xl, yl));
-			if (c == 0)
-				c = (xl > yl) - (xl < yl);
-		}
-		if (c != 0)
-			return c;
-	}
-	return 0;
-}
-
-/* cols[0] is the number of sort columns, cols[1..] the columns */
-static void
-sort_result(const int *cols)
-{
-	if (SPI_processed > 1)
-		qsort_arg(rs.order, SPI_processed, sizeof(uint32), row_cmp, unconstify(int *, cols));
-}
-
-/*
  * The table of the previous child: the queries return children by table,
  * so its quoted names are built once per table (20,000 columns read in
  * 1,000 tables), and shared, read-only, by its children.
@@ -667,11 +485,11 @@ add_child(DiffModel *m, ChildTable *t, DiffKind kind, char letter,
 static void
 read_relations(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_relations, schemas);
+	uint64		n = diff_rows_run(q_relations, schemas);
 	uint64		i;
 	static const int order[] = {2, 1, 2};
 
-	sort_result(order);
+	diff_rows_sort(order);
 	for (i = 0; i < n; i++)
 	{
 		char	   *nsp = col_text(i, R_NSP);
@@ -730,12 +548,12 @@ read_relations(DiffModel *m, Datum schemas)
 static void
 read_columns(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_columns, schemas);
+	uint64		n = diff_rows_run(q_columns, schemas);
 	uint64		i;
 	ChildTable	t = {0};
 	static const int order[] = {3, 1, 2, 4};
 
-	sort_result(order);
+	diff_rows_sort(order);
 	for (i = 0; i < n; i++)
 	{
 		char	   *nsp = col_text(i, C_NSP);
@@ -779,12 +597,12 @@ read_columns(DiffModel *m, Datum schemas)
 static void
 read_constraints(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_constraints, schemas);
+	uint64		n = diff_rows_run(q_constraints, schemas);
 	uint64		i;
 	ChildTable	t = {0};
 	static const int order[] = {3, 1, 2, 3};
 
-	sort_result(order);
+	diff_rows_sort(order);
 	for (i = 0; i < n; i++)
 	{
 		DiffObj    *o = add_child(m, &t, DK_CONSTRAINT, 'k', col_text(i, 1), col_text(i, 2), col_text(i, 3));
@@ -853,13 +671,13 @@ index_signature(DiffModel *m, uint64 row, const char *table)
 static void
 read_indexes(DiffModel *m, DiffModel *ref, Datum schemas)
 {
-	uint64		n = run(q_indexes, schemas);
+	uint64		n = diff_rows_run(q_indexes, schemas);
 	uint64		i;
 	static const int order[] = {2, 1, 3};
 	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "schemamig diff deparse",
 												  ALLOCSET_DEFAULT_SIZES);
 
-	sort_result(order);
+	diff_rows_sort(order);
 	for (i = 0; i < n; i++)
 	{
 		char	   *nsp = col_text(i, 1);
@@ -904,7 +722,7 @@ read_indexes(DiffModel *m, DiffModel *ref, Datum schemas)
 static void
 read_types(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_types, schemas);
+	uint64		n = diff_rows_run(q_types, schemas);
 	uint64		i;
 
 	for (i = 0; i < n; i++)
@@ -958,7 +776,7 @@ read_types(DiffModel *m, Datum schemas)
 static void
 read_functions(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_functions, schemas);
+	uint64		n = diff_rows_run(q_functions, schemas);
 	uint64		i;
 
 	for (i = 0; i < n; i++)
@@ -987,7 +805,7 @@ read_functions(DiffModel *m, Datum schemas)
 static void
 read_triggers(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_triggers, schemas);
+	uint64		n = diff_rows_run(q_triggers, schemas);
 	uint64		i;
 	ChildTable	t = {0};
 
@@ -1005,7 +823,7 @@ read_triggers(DiffModel *m, Datum schemas)
 static void
 read_policies(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_policies, schemas);
+	uint64		n = diff_rows_run(q_policies, schemas);
 	uint64		i;
 	ChildTable	t = {0};
 
@@ -1061,7 +879,7 @@ dep_row_cmp(const void *a, const void *b)
 static void
 read_deps(DiffModel *m, Datum schemas)
 {
-	uint64		n = run(q_members, schemas);
+	uint64		n = diff_rows_run(q_members, schemas);
 	uint64		i,
 				nrows = 0;
 	DiffDepRow *rows;
@@ -1075,7 +893,7 @@ read_deps(DiffModel *m, Datum schemas)
 
 		add_addr(m, col_oid(i, 1), col_oid(i, 2), MEMBER_SUB, x ? x->obj : NULL);
 	}
-	n = run(q_deps, schemas);
+	n = diff_rows_run(q_deps, schemas);
 	rows = palloc(Max(n, 1) * sizeof(DiffDepRow));
 	for (i = 0; i < n; i++)
 	{
@@ -1156,7 +974,7 @@ diff_read_model(List *schemas, DiffModel *ref)
 	m->byAddr = hash_create("schemamig diff addresses", 1024, &ctl,
 							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
-	rs.table = NULL;			/* an earlier read's went with its SPI */
+	diff_rows_begin();
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog",
 							 PGC_USERSET, PGC_S_SESSION,
@@ -1170,7 +988,7 @@ diff_read_model(List *schemas, DiffModel *ref)
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	{
-		uint64		n = run(q_schemas, arr);
+		uint64		n = diff_rows_run(q_schemas, arr);
 		uint64		i;
 
 		for (i = 0; i < n; i++)
@@ -1185,7 +1003,7 @@ diff_read_model(List *schemas, DiffModel *ref)
 			o->grants = col_array(i, 3);
 			o->def = "";
 		}
-		n = run(q_extensions, arr);
+		n = diff_rows_run(q_extensions, arr);
 		for (i = 0; i < n; i++)
 		{
 			char	   *name = col_text(i, 1);
@@ -1219,7 +1037,6 @@ diff_read_model(List *schemas, DiffModel *ref)
 		if (o->def == NULL)
 			o->def = "";
 	}
-	SPI_freetuptable(rs.table);
-	rs.table = NULL;
+	diff_rows_end();
 	return m;
 }
