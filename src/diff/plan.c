@@ -158,9 +158,9 @@ list_is_prefix(List *pre, List *l)
  * the table of the inherited one is dropped or rebuilt (or created): that
  * one comes and goes with its table, the other is created (or dropped).  A
  * default of a column that stays takes the other schema's expression.
- * Run once the rebuilds have spread (closure).
+ * Run once the rebuilds have spread (closure); true if it makes e a drop.
  */
-static void
+static bool
 classify_apart(Planner *p, PEnt *e)
 {
 	DiffObj    *f = e->from;
@@ -168,7 +168,7 @@ classify_apart(Planner *p, PEnt *e)
 	PEnt	   *tab;
 
 	if (f == NULL || t == NULL || f->inherited == t->inherited)
-		return;
+		return false;
 	if (f->kind == DK_DEFAULT)
 	{
 		/* a column's own default the desired schema has from its parent */
@@ -176,15 +176,19 @@ classify_apart(Planner *p, PEnt *e)
 
 		if (col && !col->drop && !col->rebuild && !streq(f->def, t->def))
 			e->alter = true;
-		return;
+		return false;
 	}
 	tab = plan_find(p, f->inherited ? f->parent : t->parent);
 	if (tab == NULL)
-		return;
+		return false;
 	if (f->inherited && (tab->drop || tab->rebuild))
 		e->create = true;
 	else if (t->inherited && (tab->create || tab->rebuild))
+	{
 		e->drop = true;
+		return true;
+	}
+	return false;
 }
 
 /* classify: what an entry needs */
@@ -656,8 +660,7 @@ diff_plan(DiffModel *from, DiffModel *to)
 	{
 		PEnt	   *e = lfirst(lc);
 
-		classify_apart(&p, e);
-		if (e->drop)
+		if (classify_apart(&p, e))
 			closure(&p, e, 0);
 	}
 	/* a rebuilt type is renamed aside, never dropped */
